@@ -1,0 +1,24 @@
+"""The precision rule of TEMPLATE §4: does a typed value agree with a computed one?
+
+Typed values are rounded by people (``93`` for 93.33): a value agrees when it is within
+the tolerance, or when the computed value rounded half-up to the typed value's own
+decimals equals it. Indicator and funding scores count at least one decimal, so ``10``
+does not pass for 9.5.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+
+def round_half_up(value: float, decimals: int = 2) -> float:
+    q = Decimal(1).scaleb(-decimals)
+    return float(Decimal(repr(float(value))).quantize(q, rounding=ROUND_HALF_UP))
+
+
+def agrees(entered: float, computed: float, decimals: int, *, tolerance: float = 0.01,
+           min_decimals: int = 0) -> bool:
+    if abs(entered - computed) <= tolerance + 1e-9:
+        return True
+    d = max(decimals, min_decimals)
+    return round_half_up(computed, d) == round_half_up(entered, d)

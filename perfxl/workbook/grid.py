@@ -1,0 +1,123 @@
+"""A sheet as a sparse grid of cells, built once per sheet from the two loads of the file.
+
+Every label lookup works on this grid, so no sheet is rescanned through openpyxl.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from openpyxl.utils import get_column_letter
+
+from perfxl.model import Cell
+from perfxl.workbook.labels import is_dash, nfkc, normalize
+
+
+def coord(row: int, col: int) -> str:
+    return f"{get_column_letter(col)}{row}"
+
+
+@dataclass
+class SheetGrid:
+    name: str
+    hidden: bool = False
+    cells: dict[tuple[int, int], Cell] = field(default_factory=dict)
+    merged: dict[tuple[int, int], tuple[int, int, int, int]] = field(default_factory=dict)
+    max_row: int = 0
+    max_col: int = 0
+    _norm: dict[tuple[int, int], str] = field(default_factory=dict)
+    _rows: dict[int, list[int]] = field(default_factory=dict)
+
+    def add(self, row: int, col: int, cell: Cell) -> None:
+        self.cells[(row, col)] = cell
+        self._rows.setdefault(row, []).append(col)
+        self.max_row = max(self.max_row, row)
+        self.max_col = max(self.max_col, col)
+        if isinstance(cell.value, str):
+            self._norm[(row, col)] = normalize(cell.value)
+
+    def add_merge(self, r0: int, c0: int, r1: int, c1: int) -> None:
+        for r in range(r0, r1 + 1):
+            for c in range(c0, c1 + 1):
+                self.merged[(r, c)] = (r0, c0, r1, c1)
+
+    def finish(self) -> None:
+        for cols in self._rows.values():
+            cols.sort()
+
+    # -- access -------------------------------------------------------------
+    def cell(self, row: int, col: int) -> Cell:
+        """The cell itself (an empty Cell with its address when nothing is there)."""
+        found = self.cells.get((row, col))
+        return found if found is not None else Cell(self.name, coord(row, col))
+
+    def shown(self, row: int, col: int) -> Cell:
+        """What the position shows: a merged range shows its top-left cell."""
+        m = self.merged.get((row, col))
+        if m and (m[0], m[1]) != (row, col):
+            return self.cell(m[0], m[1])
+        return self.cell(row, col)
+
+    def norm(self, row: int, col: int) -> str:
+        m = self.merged.get((row, col))
+        if m:
+            row, col = m[0], m[1]
+        return self._norm.get((row, col), "")
+
+    def rows(self) -> list[int]:
+        return sorted(self._rows)
+
+    def cols_in(self, row: int) -> list[int]:
+        return self._rows.get(row, [])
+
+    def text_cells(self):
+        """(row, col, raw text, normalised text) in reading order."""
+        for row in self.rows():
+            for col in self._rows[row]:
+                n = self._norm.get((row, col))
+                if n is not None:
+                    yield row, col, self.cells[(row, col)].value, n
+
+    def is_empty(self, row: int, col: int) -> bool:
+        return is_dash(self.shown(row, col).value)
+
+    def merge_end_col(self, row: int, col: int) -> int:
+        m = self.merged.get((row, col))
+        return m[3] if m and (m[0], m[1]) == (row, col) else col
+
+    def merge_end_row(self, row: int, col: int) -> int:
+        m = self.merged.get((row, col))
+        return m[2] if m else row
+
+    def value_right_of(self, row: int, col: int, stop: set[str]) -> Cell:
+        """The value of a label (TEMPLATE §1): the first non-empty cell to its right,
+        unless another label comes first; a merged range counts as its top-left cell."""
+        start = self.merge_end_col(row, col) + 1
+        for c in range(start, self.max_col + 1):
+            m = self.merged.get((row, c))
+            if m and (m[0], m[1]) != (row, c):
+                continue
+            found = self.cells.get((row, c))
+            if found is None or found.value is None or (isinstance(found.value, str) and not found.value.strip()):
+                continue
+            if self._norm.get((row, c)) in stop or _inline_label(self._norm.get((row, c), ""), stop):
+                break
+            return found
+        return Cell(self.name, coord(row, start))
+
+
+def _inline_label(norm: str, labels: set[str]) -> bool:
+    if ":" not in norm:
+        return False
+    return normalize(norm.split(":", 1)[0]) in labels
+
+
+def split_inline(text: str) -> tuple[str, str] | None:
+    """``项目名称：办公楼维修`` -> (项目名称, 办公楼维修); None when there is no colon."""
+    s = nfkc(text)
+    if ":" not in s:
+        return None
+    left, right = s.split(":", 1)
+    if not right.strip():
+        return None
+    return left, right.strip()

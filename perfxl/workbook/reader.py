@@ -1,0 +1,504 @@
+"""Read any workbook that follows the contract (TEMPLATE §1–§2) into the plain model.
+
+Labels are found by meaning, never by coordinates. The file is loaded twice (formulas,
+and cached values); each sheet becomes one sparse grid that every lookup uses.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import warnings
+import zipfile
+from datetime import date, datetime
+
+from perfxl.model import (Cell, Field, Funding, FundingRow, Indicator, Project, SummaryRow,
+                          SummarySheet, UnitSheet, WorkbookModel)
+from perfxl.rules.catalogue import finding
+from perfxl.workbook import labels as L
+from perfxl.workbook.grid import SheetGrid, coord, split_inline
+from perfxl.workbook.labels import is_dash, nfkc, normalize
+
+TEMPLATE_MARKER = "_perfxl_template"
+
+
+class ReadError(Exception):
+    """The file cannot be checked at all (exit 2). ``message`` is for the user, in Chinese."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+# -- loading ------------------------------------------------------------------
+
+def _check_file(path: str) -> None:
+    name = os.path.basename(path) or path
+    if not os.path.exists(path):
+        raise ReadError("file_not_found", f"找不到文件“{path}”：请检查文件名和所在文件夹。")
+    if os.path.isdir(path):
+        raise ReadError("is_directory", f"“{path}”是文件夹，不是工作簿：请给出 .xlsx 文件的路径。")
+    if os.path.getsize(path) == 0:
+        raise ReadError("empty_file", f"文件“{name}”是空文件（0 字节）：请重新保存或导出工作簿。")
+    lower = name.lower()
+    if lower.endswith(".xls") or lower.endswith(".et"):
+        raise ReadError("old_format", f"文件“{name}”是旧版 Excel/WPS 格式：请在 Excel 或 WPS 中“另存为” .xlsx 后再检查。")
+    if lower.endswith(".xlsm"):
+        pass
+    if not zipfile.is_zipfile(path):
+        with open(path, "rb") as fh:
+            head = fh.read(8)
+        if head.startswith(b"\xd0\xcf\x11\xe0"):
+            raise ReadError("old_format", f"文件“{name}”是旧版 .xls 格式或已加密：请在 Excel 或 WPS 中“另存为” .xlsx（不设密码）后再检查。")
+        raise ReadError("not_xlsx", f"文件“{name}”不是 Excel 工作簿（.xlsx）：请在 Excel 或 WPS 中打开并另存为 .xlsx 后再检查。")
+    try:
+        with zipfile.ZipFile(path) as z:
+            names = set(z.namelist())
+            bad = z.testzip()
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError):
+        raise ReadError("broken_file", f"文件“{name}”已损坏或不完整：请重新保存或重新下载该文件。") from None
+    if bad is not None:
+        raise ReadError("broken_file", f"文件“{name}”已损坏（{bad} 无法读取）：请重新保存或重新下载该文件。")
+    if "xl/workbook.xml" not in names:
+        if "word/document.xml" in names:
+            raise ReadError("not_xlsx", f"文件“{name}”是 Word 文档，不是 Excel 工作簿：请给出 .xlsx 文件。")
+        raise ReadError("not_xlsx", f"文件“{name}”不是 Excel 工作簿（.xlsx）：请在 Excel 或 WPS 中另存为 .xlsx 后再检查。")
+
+
+def _load(path: str):
+    from openpyxl import load_workbook
+
+    name = os.path.basename(path)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            wb_f = load_workbook(path, data_only=False)
+            wb_v = load_workbook(path, data_only=True)
+    except ReadError:
+        raise
+    except Exception as exc:  # openpyxl raises many kinds on broken packages
+        raise ReadError("broken_file", f"文件“{name}”无法作为工作簿读取（{type(exc).__name__}）：请在 Excel 或 WPS 中打开并重新保存为 .xlsx。") from None
+    return wb_f, wb_v
+
+
+def _formula_text(value) -> str | None:
+    if isinstance(value, str) and value.startswith("=") and len(value) > 1:
+        return value
+    text = getattr(value, "text", None)  # ArrayFormula
+    if isinstance(text, str):
+        return text if text.startswith("=") else "=" + text
+    return None
+
+
+def _build_grids(wb_f, wb_v) -> tuple[list[SheetGrid], dict]:
+    grids: list[SheetGrid] = []
+    formulas: dict[tuple[str, str], str] = {}
+    for ws_f in wb_f.worksheets:
+        ws_v = wb_v[ws_f.title]
+        grid = SheetGrid(ws_f.title, hidden=ws_f.sheet_state != "visible")
+        cached = {}
+        for row in ws_v.iter_rows():
+            for c in row:
+                if c.value is not None:
+                    cached[(c.row, c.column)] = c.value
+        for row in ws_f.iter_rows():
+            for c in row:
+                v = c.value
+                if v is None:
+                    continue
+                f = _formula_text(v)
+                pos = (c.row, c.column)
+                cell = Cell(ws_f.title, c.coordinate, cached.get(pos) if f else v,
+                            formula=f, number_format=c.number_format or "General")
+                if f:
+                    formulas[(ws_f.title, c.coordinate)] = f
+                grid.add(c.row, c.column, cell)
+        for rng in ws_f.merged_cells.ranges:
+            grid.add_merge(rng.min_row, rng.min_col, rng.max_row, rng.max_col)
+        grid.finish()
+        grids.append(grid)
+    return grids, formulas
+
+
+def _compute_missing(model: WorkbookModel, grids: list[SheetGrid], formulas: dict, wb_f) -> None:
+    """Compute formulas the file holds without cached values (files saved by openpyxl)."""
+    missing = [(g, pos, cell) for g in grids for pos, cell in g.cells.items()
+               if cell.formula and cell.value is None]
+    if not missing:
+        return
+    from perfxl.workbook.formula import CircularReference, Unsupported, WorkbookEvaluator
+
+    values: dict[tuple[str, str], object] = {}
+    for g in grids:
+        for cell in g.cells.values():
+            values[(g.name, cell.coord)] = cell.formula or cell.value
+    names = {}
+    try:
+        for name, dn in wb_f.defined_names.items():
+            if dn.attr_text:
+                names[name] = dn.attr_text
+    except Exception:  # defined names are optional for evaluation
+        names = {}
+    evaluator = WorkbookEvaluator(values, names)
+    computed = 0
+    for g, pos, cell in missing:
+        try:
+            result = evaluator.value(g.name, cell.coord)
+        except (Unsupported, CircularReference) as exc:
+            model.findings.append(finding("R114", g.name, cell.coord, formula=cell.formula, reason=str(exc) or type(exc).__name__))
+            continue
+        cell.value = result
+        cell.computed = True
+        if isinstance(result, str):
+            g._norm[pos] = normalize(result)
+        computed += 1
+    model.computed_formulas = computed
+    if computed:
+        model.findings.append(finding("R113", None, None, count=computed))
+
+
+# -- finding labels -----------------------------------------------------------
+
+def _find_labels(grid: SheetGrid, table: dict[str, str]) -> dict[str, tuple[int, int, str | None]]:
+    """canonical -> (row, col, inline value or None), first occurrence in reading order."""
+    found: dict[str, tuple[int, int, str | None]] = {}
+    for row, col, raw, norm in grid.text_cells():
+        canon = table.get(norm)
+        inline = None
+        if canon is None:
+            parts = split_inline(raw)
+            if parts:
+                canon = table.get(normalize(parts[0]))
+                inline = parts[1]
+        if canon and canon not in found:
+            found[canon] = (row, col, inline)
+    return found
+
+
+def _field(grid: SheetGrid, name: str, hit, stop: set[str]) -> Field:
+    row, col, inline = hit
+    label = grid.cell(row, col)
+    if inline is not None:
+        value = Cell(grid.name, label.coord, inline, number_format=label.number_format)
+    else:
+        value = grid.value_right_of(row, col, stop)
+    return Field(name, label, value)
+
+
+def _find_header_row(grid: SheetGrid, table: dict[str, str], required: list[set[str]],
+                     rows: list[int] | None = None) -> tuple[int, dict[str, int]] | None:
+    """The first row holding, for each set in ``required``, one of its canonical headers."""
+    for row in rows if rows is not None else grid.rows():
+        cols: dict[str, int] = {}
+        for col in grid.cols_in(row):
+            canon = table.get(grid.norm(row, col))
+            if canon and canon not in cols:
+                cols[canon] = col
+        if all(cols.keys() & need for need in required):
+            return row, cols
+    return None
+
+
+def _title_year(grid: SheetGrid) -> int | None:
+    for row in grid.rows()[:6]:
+        for col in grid.cols_in(row):
+            v = grid.cell(row, col).value
+            if isinstance(v, str):
+                m = re.search(r"((?:20|21)\d{2})\s*年度", nfkc(v)) or re.search(r"\(((?:20|21)\d{2})年?\)", nfkc(v))
+                if m:
+                    return int(m.group(1))
+    return None
+
+
+def _money_unit(grid: SheetGrid, header_texts: list[str]) -> str:
+    for row in grid.rows()[:6]:
+        for col in grid.cols_in(row):
+            v = grid.cell(row, col).value
+            if isinstance(v, str):
+                s = re.sub(r"\s+", "", nfkc(v))
+                m = re.search(r"单位:(万元|元)", s)
+                if m:
+                    return m.group(1)
+    for text in header_texts:
+        unit = L.marker_unit(text)
+        if unit:
+            return unit
+    return "万元"
+
+
+# -- classification -------------------------------------------------------------
+
+_TARGET_HEADERS = {"年度指标值"}
+_ACTUAL_OR_SCORE = {"得分", "实际完成值"}
+
+
+def _indicator_header(grid: SheetGrid):
+    return _find_header_row(grid, L.INDICATOR_COLUMNS, [{"三级指标"}, _TARGET_HEADERS, _ACTUAL_OR_SCORE])
+
+
+def classify(grid: SheetGrid) -> str | None:
+    labels = _find_labels(grid, L.PROJECT_LABELS)
+    if "项目名称" in labels and _indicator_header(grid):
+        return "project"
+    if _find_header_row(grid, L.SUMMARY_COLUMNS, [{"项目名称"}, {"自评得分"}]):
+        return "summary"
+    if _find_labels(grid, L.UNIT_LABELS).get("单位名称"):
+        return "unit"
+    return None
+
+
+KIND_ZH = {"project": "项目表", "summary": "汇总表", "unit": "单位情况表"}
+
+
+# -- sheet readers ----------------------------------------------------------------
+
+def read_unit(grid: SheetGrid) -> UnitSheet:
+    hits = _find_labels(grid, L.UNIT_LABELS)
+    stop = set(L.UNIT_LABELS)
+    unit = UnitSheet(grid.name)
+    for name, hit in hits.items():
+        unit.fields[name] = _field(grid, name, hit, stop)
+    unit.money_unit = _money_unit(grid, [str(f.label.value) for n, f in unit.fields.items() if n in L.UNIT_MONEY])
+    return unit
+
+
+def read_summary(grid: SheetGrid) -> SummarySheet:
+    row, cols = _find_header_row(grid, L.SUMMARY_COLUMNS, [{"项目名称"}, {"自评得分"}])
+    summary = SummarySheet(grid.name, {k: _letter(v) for k, v in cols.items()})
+    header_texts = [str(grid.cell(row, c).value) for c in cols.values()]
+    summary.money_unit = _money_unit(grid, header_texts)
+    start = grid.merge_end_row(row, cols["项目名称"]) + 1
+    for r in range(start, grid.max_row + 1):
+        cells = {k: grid.shown(r, c) for k, c in cols.items()}
+        cells = {k: Cell(grid.name, coord(r, cols[k]), v.value, v.formula, v.number_format, v.computed)
+                 for k, v in cells.items()}
+        texts = [grid.norm(r, c) for c in grid.cols_in(r)]
+        if any(L.TOTAL_ROW.get(t) for t in texts):
+            summary.total_row = SummaryRow(r, cells)
+            break
+        if all(is_dash(c.value) for c in cells.values()):
+            if any(not is_dash(grid.cell(r2, cols["项目名称"]).value) for r2 in range(r + 1, min(r + 3, grid.max_row + 1))):
+                continue  # a stray blank row inside the table
+            break
+        if is_dash(cells["项目名称"].value):
+            continue
+        summary.rows.append(SummaryRow(r, cells))
+    return summary
+
+
+def _letter(col: int) -> str:
+    from openpyxl.utils import get_column_letter
+    return get_column_letter(col)
+
+
+def _read_funding(grid: SheetGrid, before_row: int) -> Funding | None:
+    rows = [r for r in grid.rows() if r < before_row] or grid.rows()
+    hit = _find_header_row(grid, L.FUNDING_COLUMNS, [{"全年预算数"}, {"全年执行数"}], rows)
+    if not hit:
+        return None
+    hrow, cols = hit
+    funding = Funding(hrow, {k: _letter(c) for k, c in cols.items()})
+    if "得分" in cols:
+        funding.weight_from_header = L.points_in_header(str(grid.cell(hrow, cols["得分"]).value))
+    first_value_col = min(cols.values())
+    end = grid.merge_end_row(hrow, min(cols.values()))
+    for r in range(end + 1, min(end + 9, grid.max_row + 1)):
+        name = None
+        for c in grid.cols_in(r) + [c for c in range(1, first_value_col) if (r, c) in grid.merged]:
+            if c >= first_value_col:
+                continue
+            canon = L.FUNDING_ROWS.get(grid.norm(r, c))
+            if canon:
+                name = canon
+                break
+        if name and name not in funding.rows:
+            funding.rows[name] = FundingRow(name, r, {k: grid.cell(r, c) for k, c in cols.items()})
+    return funding
+
+
+def _read_goal(grid: SheetGrid) -> tuple[Cell | None, Cell | None]:
+    out = []
+    for header in ("预期目标", "实际完成情况"):
+        cell = None
+        for row, col, _raw, norm in grid.text_cells():
+            if norm == header:
+                below = grid.merge_end_row(row, col) + 1
+                cell = grid.shown(below, col)
+                if cell.value is None:
+                    cell = Cell(grid.name, coord(below, col))
+                break
+        out.append(cell)
+    return out[0], out[1]
+
+
+_DIRECTION_WORDS = {"正向": "≥", "反向": "≤", "定性": ""}
+
+
+def _join_split_target(nature: Cell, value: Cell, unit: Cell, display) -> str:
+    v = display(value.value, value.number_format)
+    n = re.sub(r"\s+", "", nfkc(str(nature.value))) if not is_dash(nature.value) else ""
+    if n == "定性":
+        return v
+    n = _DIRECTION_WORDS.get(n, n)
+    u = "" if is_dash(unit.value) else str(unit.value).strip()
+    if not v:
+        return ""
+    if u and v.endswith(u):
+        u = ""
+    return f"{n}{v}{u}"
+
+
+def _read_indicators(grid: SheetGrid, project: Project, hrow: int, cols: dict[str, int]) -> None:
+    from perfxl.scoring.targets import display_text
+
+    # A two-row header: 年度指标值 merged over 指标性质 | 指标值 | 度量单位 in the row below.
+    last_header = grid.merge_end_row(hrow, cols["三级指标"])
+    below = {}
+    for c in grid.cols_in(hrow + 1):
+        canon = L.INDICATOR_COLUMNS.get(grid._norm.get((hrow + 1, c), ""))
+        if canon in ("指标性质", "度量单位", "年度指标值"):
+            below[canon] = c
+    if below.keys() & {"指标性质", "度量单位"}:
+        cols = {**cols, **below}
+        last_header = max(last_header, hrow + 1)
+    split = "指标性质" in cols or "度量单位" in cols
+    project.indicator_header_row = hrow
+    project.indicator_columns = {k: _letter(c) for k, c in cols.items()}
+
+    def at(r: int, key: str) -> Cell | None:
+        c = cols.get(key)
+        return grid.shown(r, c) if c else None
+
+    def own(r: int, key: str) -> Cell | None:
+        c = cols.get(key)
+        if not c:
+            return None
+        shown = grid.shown(r, c)
+        return Cell(grid.name, coord(r, c), shown.value, shown.formula, shown.number_format, shown.computed)
+
+    closing = {"主要问题及原因", "下一步改进措施"}
+    prev_l1 = prev_l2 = None
+    by_row: dict[int, Indicator] = {}
+    for r in range(last_header + 1, grid.max_row + 1):
+        texts = [grid.norm(r, c) for c in grid.cols_in(r)]
+        if any(L.TOTAL_ROW.get(grid.norm(r, c)) for c in range(1, cols["三级指标"] + 1)):
+            project.total_row = r
+            project.total_weight = own(r, "分值")
+            project.total_score = own(r, "得分")
+            break
+        if any(L.PROJECT_LABELS.get(t) in closing for t in texts):
+            break
+        name, target, actual = own(r, "三级指标"), own(r, "年度指标值"), own(r, "实际完成值")
+        weight, score, reason = own(r, "分值"), own(r, "得分"), own(r, "偏差原因")
+        score_merge = grid.merged.get((r, cols["得分"])) if "得分" in cols else None
+        in_merged_score = bool(score_merge and score_merge[0] != r)
+        l1, l2 = at(r, "一级指标"), at(r, "二级指标")
+        if l1 is not None and not is_dash(l1.value):
+            prev_l1 = l1
+        if l2 is not None and not is_dash(l2.value):
+            prev_l2 = l2
+        if split:
+            nature = own(r, "指标性质") or Cell(grid.name, "")
+            unit = own(r, "度量单位") or Cell(grid.name, "")
+            target_text = _join_split_target(nature, target, unit, display_text) if target else ""
+        else:
+            target_text = display_text(target.value, target.number_format) if target else ""
+        values = [name, target, actual, weight, score]
+        if all(c is None or is_dash(c.value) for c in values) and not in_merged_score:
+            continue
+        if name is None or (is_dash(name.value) and is_dash(target.value if target else None)):
+            continue
+        sub = (isinstance(name.value, str) and nfkc(name.value).strip().startswith("其中")
+               and (weight is None or is_dash(weight.value)) and (score is None or is_dash(score.value)))
+        ind = Indicator(
+            row=r,
+            level1=_carry(prev_l1, grid.name, r, cols.get("一级指标")),
+            level2=_carry(prev_l2, grid.name, r, cols.get("二级指标")),
+            name=name, target=target or Cell(grid.name, name.coord), target_text=target_text,
+            actual=actual or Cell(grid.name, name.coord),
+            weight=weight, score=score, reason=reason, sub_item=sub,
+        )
+        if in_merged_score and score_merge[0] in by_row:
+            head = by_row[score_merge[0]]
+            head.merged_rows.append(r)
+            ind.merged_into = head.row
+            ind.score = None
+        project.indicators.append(ind)
+        by_row[r] = ind
+
+
+def _carry(prev: Cell | None, sheet: str, row: int, col: int | None) -> Cell:
+    """A blank or merged 一级/二级 cell means the same as above; keep the shown value."""
+    if prev is None:
+        return Cell(sheet, coord(row, col) if col else "")
+    return prev
+
+
+def read_project(grid: SheetGrid) -> Project:
+    hits = _find_labels(grid, L.PROJECT_LABELS)
+    stop = set(L.PROJECT_LABELS) | set(L.FUNDING_COLUMNS) | set(L.INDICATOR_COLUMNS)
+    project = Project(grid.name, None)
+    for key, attr in (("项目名称", "name"), ("主管部门", "department"), ("实施单位", "implementer")):
+        if key in hits:
+            setattr(project, attr, _field(grid, key, hits[key], stop))
+    hrow, cols = _indicator_header(grid)
+    project.funding = _read_funding(grid, hrow)
+    header_texts = []
+    if project.funding:
+        header_texts = [str(grid.cell(project.funding.header_row, c).value) for c in range(1, grid.max_col + 1)
+                        if grid.cells.get((project.funding.header_row, c)) is not None]
+        label_hit = hits.get("项目资金")
+        if label_hit:
+            header_texts.append(str(grid.cell(label_hit[0], label_hit[1]).value))
+    project.money_unit = _money_unit(grid, header_texts)
+    project.year = _title_year(grid)
+    project.goal_expected, project.goal_actual = _read_goal(grid)
+    _read_indicators(grid, project, hrow, cols)
+    after = project.total_row or hrow
+    for key, attr in (("主要问题及原因", "problems"), ("下一步改进措施", "next_steps")):
+        hit = hits.get(key)
+        if hit and hit[0] >= after:
+            setattr(project, attr, _field(grid, key, hit, stop))
+    return project
+
+
+# -- the whole workbook ---------------------------------------------------------
+
+def read_workbook(path: str) -> WorkbookModel:
+    _check_file(path)
+    wb_f, wb_v = _load(path)
+    model = WorkbookModel(path=path, sheet_names=list(wb_f.sheetnames))
+    model.made_by_perfxl = TEMPLATE_MARKER in wb_f.defined_names
+    grids, formulas = _build_grids(wb_f, wb_v)
+    _compute_missing(model, grids, formulas, wb_f)
+    firsts: dict[str, str] = {}
+    for grid in grids:
+        kind = classify(grid)
+        if kind is None:
+            continue
+        if grid.hidden:
+            model.findings.append(finding("R104", grid.name, None, sheet=grid.name, kind=KIND_ZH[kind]))
+        if kind == "project":
+            model.projects.append(read_project(grid))
+        elif kind in firsts:
+            model.findings.append(finding("R103", grid.name, None, sheet=grid.name, kind=KIND_ZH[kind], first=firsts[kind]))
+        elif kind == "unit":
+            firsts[kind] = grid.name
+            model.unit = read_unit(grid)
+        else:
+            firsts[kind] = grid.name
+            model.summary = read_summary(grid)
+    if not model.projects:
+        raise ReadError("no_project_sheet",
+                        f"文件“{os.path.basename(path)}”中没有项目表（含“项目名称”和绩效指标表头“三级指标/年度指标值/得分”的工作表）："
+                        "请按标准表样填写，或用 perfxl init 生成模板。")
+    return model
+
+
+def cell_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, (datetime, date)):
+        return value.strftime("%Y-%m-%d")
+    return str(value).strip()
