@@ -1,0 +1,71 @@
+"""What every check shares: the profile, the findings so far, and number reading that
+reports each unreadable or text-typed cell once (one problem, one finding)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from perfxl.model import Cell, Finding, Number
+from perfxl.rules.catalogue import finding
+from perfxl.workbook.labels import is_dash
+from perfxl.workbook.numbers import read_number
+
+
+def to_wan(value: float | None, unit: str) -> float | None:
+    """Amounts are compared in 万元; a sheet in 元 is converted."""
+    if value is None:
+        return None
+    return value / 10000 if unit == "元" else value
+
+
+@dataclass
+class Context:
+    profile: object
+    enabled: set[str] | None = None
+    findings: list[Finding] = field(default_factory=list)
+    _seen: set[tuple] = field(default_factory=set)
+
+    def add(self, code: str, cell: Cell | None, *, sheet: str | None = None, **values) -> None:
+        sheet = cell.sheet if cell is not None else sheet
+        coord = cell.coord if cell is not None and cell.coord else None
+        key = (code, sheet, coord)
+        if key in self._seen:
+            return
+        self._seen.add(key)
+        if self.enabled is not None and code not in self.enabled:
+            return
+        self.findings.append(finding(code, sheet, coord, **values))
+
+    def adopt(self, f: Finding) -> None:
+        """Keep a finding the reader made; it passes the same --select/--ignore filter."""
+        key = (f.code, f.sheet, f.cell)
+        if key in self._seen:
+            return
+        self._seen.add(key)
+        if self.enabled is None or f.code in self.enabled:
+            self.findings.append(f)
+
+    def has_problem_at(self, cell: Cell) -> bool:
+        return any(k[1] == cell.sheet and k[2] == cell.coord for k in self._seen)
+
+    def number(self, cell: Cell | None, label: str, *, required: bool = False, what: str = "数字",
+               rate: bool = False) -> Number | None:
+        """Read a number; report it missing (when required), unreadable or typed as text."""
+        if cell is None:
+            return None
+        num = read_number(cell, rate=rate)
+        if num.invalid:
+            self.add("R111", cell, label=label, value=_shown(cell.value))
+        elif num.value is None and required:
+            self.add("R110", cell, label=label, what=what)
+        elif num.typed_as_text and not cell.formula:
+            self.add("R112", cell, label=label, value=_shown(cell.value))
+        return num
+
+
+def _shown(value) -> str:
+    return "" if value is None else str(value).strip()
+
+
+def filled(cell: Cell | None) -> bool:
+    return cell is not None and not is_dash(cell.value)

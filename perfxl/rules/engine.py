@@ -1,0 +1,64 @@
+"""Run every check over a read workbook: one pass, one list of findings."""
+
+from __future__ import annotations
+
+from perfxl.model import WorkbookModel
+from perfxl.rules.catalogue import RULES, select
+from perfxl.rules.context import Context
+from perfxl.rules.funding import check_funding
+from perfxl.rules.indicators import check_indicators
+from perfxl.rules.results import CheckResult, ProjectResult
+from perfxl.rules.summary import check_summary
+from perfxl.rules.totals import check_totals
+from perfxl.rules.unit import check_unit
+
+GRADES = ("优", "良", "中", "差")
+
+
+def run_checks(model: WorkbookModel, profile, *, select_codes=(), ignore_codes=()) -> CheckResult:
+    enabled = select(list(RULES), tuple(select_codes), tuple(ignore_codes))
+    ctx = Context(profile, enabled)
+    for f in model.findings:  # found while reading
+        ctx.adopt(f)
+    year = model.year
+    projects: list[ProjectResult] = []
+    for project in model.projects:
+        if project.name is None or not str(project.name.value.value or "").strip():
+            cell = project.name.value if project.name else None
+            ctx.add("R110", cell, sheet=project.sheet, label="项目名称", what="项目全称")
+        funding = check_funding(ctx, project)
+        indicators = check_indicators(ctx, project, year)
+        entered, score = check_totals(ctx, project, funding, indicators)
+        projects.append(ProjectResult(project, funding, indicators, entered, score, profile.grade(score)))
+    if year is None and any(r.kind == "deadline" for p in projects for r in p.indicators):
+        ctx.add("R116", None)
+    if model.unit is None:
+        ctx.add("R101", None)
+    else:
+        check_unit(ctx, model.unit, projects)
+    if model.summary is None:
+        ctx.add("R102", None)
+    else:
+        check_summary(ctx, model.summary, projects)
+    grades = {g: 0 for g in GRADES}
+    for p in projects:
+        grades[p.grade] = grades.get(p.grade, 0) + 1
+    findings = sorted(ctx.findings, key=_order(model))
+    return CheckResult(model, projects, findings, grades)
+
+
+def _order(model: WorkbookModel):
+    sheets = {name: i for i, name in enumerate(model.sheet_names)}
+
+    def key(f):
+        row, col = _split(f.cell)
+        return (f.sheet is not None, sheets.get(f.sheet, -1), row, col, f.code)
+    return key
+
+
+def _split(cell: str | None) -> tuple[int, str]:
+    if not cell:
+        return (0, "")
+    letters = "".join(ch for ch in cell if ch.isalpha())
+    digits = "".join(ch for ch in cell if ch.isdigit())
+    return (int(digits or 0), letters.rjust(3))
