@@ -1,0 +1,160 @@
+"""Command line: parse options, call the pipeline, print. Exit codes: 0 no errors,
+1 errors found, 2 the file could not be read or the command was used wrongly."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from datetime import date
+
+import click
+
+from perfxl import __version__
+
+EXIT_CLEAN, EXIT_ERRORS, EXIT_UNREADABLE = 0, 1, 2
+
+
+def _fail(message: str, *, as_json: bool = False, file: str | None = None, code: str = "error") -> None:
+    if as_json:
+        click.echo(json.dumps({"file": file, "error": {"code": code, "message": message}}, ensure_ascii=False))
+    else:
+        click.echo(f"perfxl：{message}", err=True)
+    sys.exit(EXIT_UNREADABLE)
+
+
+def _codes(values: tuple[str, ...]) -> tuple[str, ...]:
+    out = []
+    for v in values:
+        out.extend(x.strip().upper() for x in v.split(",") if x.strip())
+    return tuple(out)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "-V", "--version", prog_name="perfxl", message="%(prog)s %(version)s")
+def cli() -> None:
+    """perfxl：预算绩效自评工作簿的生成与检查。
+
+    \b
+    perfxl init 2025.xlsx --projects 15     生成标准工作簿
+    perfxl check 2025.xlsx                  检查工作簿，报告每个问题所在的单元格
+    perfxl rules                            列出全部检查规则
+    """
+
+
+@cli.command()
+@click.argument("file", type=click.Path(dir_okay=True), metavar="FILE")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="输出格式")
+@click.option("--profile", "profile_path", type=click.Path(), default=None,
+              help="评分方案 TOML 文件（默认 national-2020，财预〔2020〕10号）")
+@click.option("--select", "select_codes", multiple=True, help="只运行这些规则（代码或族，如 F,I104）")
+@click.option("--ignore", "ignore_codes", multiple=True, help="不运行这些规则（代码或族）")
+@click.option("--color/--no-color", default=None, help="彩色输出（默认：终端上彩色，管道或设置 NO_COLOR 时不彩色）")
+def check(file, fmt, profile_path, select_codes, ignore_codes, color) -> None:
+    """检查工作簿 FILE：公式、合计、得分与等级，逐条报告问题所在单元格。"""
+    from perfxl.rules.engine import run_checks
+    from perfxl.rules.profile import ProfileError, load_profile
+    from perfxl.workbook.reader import ReadError, read_workbook
+
+    as_json = fmt == "json"
+    try:
+        profile = load_profile(profile_path)
+    except ProfileError as exc:
+        _fail(str(exc), as_json=as_json, file=file, code="bad_profile")
+    try:
+        model = read_workbook(file)
+    except ReadError as exc:
+        _fail(exc.message, as_json=as_json, file=file, code=exc.code)
+    result = run_checks(model, profile, select_codes=_codes(select_codes), ignore_codes=_codes(ignore_codes))
+    if as_json:
+        from perfxl.report.json_report import build
+        click.echo(json.dumps(build(result, file), ensure_ascii=False, indent=2))
+    else:
+        from perfxl.report.text import render
+        if color is None:
+            color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+        click.echo(render(result, file, color), color=color)
+    sys.exit(EXIT_ERRORS if result.errors else EXIT_CLEAN)
+
+
+@cli.command()
+@click.argument("file", required=False, default=None, metavar="[FILE]")
+@click.option("--projects", "-n", type=click.IntRange(1, 500), default=3, show_default=True, help="项目表数量")
+@click.option("--unit", default="", help="单位名称")
+@click.option("--year", type=click.IntRange(2000, 2100), default=date.today().year - 1, show_default="去年",
+              help="评价年度")
+@click.option("--force", is_flag=True, help="覆盖已存在的文件")
+def init(file, projects, unit, year, force) -> None:
+    """生成标准工作簿（填报说明、单位情况、汇总、项目表）。"""
+    from perfxl.workbook.template import write_template
+
+    path = file or f"{year}.xlsx"
+    if os.path.isdir(path):
+        _fail(f"“{path}”是文件夹：请给出要生成的 .xlsx 文件名。")
+    if not path.lower().endswith(".xlsx"):
+        _fail(f"“{path}”不是 .xlsx 文件名：请用 .xlsx 结尾，例如 {year}.xlsx。")
+    if os.path.exists(path) and not force:
+        _fail(f"文件“{path}”已存在，未覆盖：换一个文件名，或加 --force 覆盖。")
+    folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder):
+        _fail(f"文件夹“{folder}”不存在：请先创建它，或换一个位置。")
+    tmp = os.path.join(folder, f".{os.path.basename(path)}.perfxl-tmp")
+    try:
+        write_template(tmp, projects=projects, unit=unit, year=year)
+        os.replace(tmp, path)
+    except OSError as exc:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+        _fail(f"无法写入“{path}”（{exc.strerror or exc}）：请检查文件是否被 Excel/WPS 打开，或文件夹是否可写。")
+    click.echo(f"已生成 {path}：{projects} 个项目表，评价年度 {year}。填写后运行 perfxl check {path}")
+
+
+@cli.command()
+@click.argument("code", required=False)
+def rules(code) -> None:
+    """列出全部检查规则；给出代码（如 I104）时详细说明该规则。"""
+    from perfxl.rules.catalogue import FAMILIES, RULES, SEVERITY_ZH
+
+    if code:
+        rule = RULES.get(code.strip().upper())
+        if rule is None:
+            _fail(f"没有规则“{code}”：运行 perfxl rules 查看全部规则代码。")
+        click.echo(f"{rule.code}  {rule.title}（{SEVERITY_ZH[rule.severity]}，{FAMILIES[rule.family]}）")
+        click.echo(f"\n为什么：{rule.rationale}")
+        click.echo(f"提示信息：{rule.message}")
+        click.echo(f"如何修改：{rule.hint}")
+        if rule.bad:
+            click.echo(f"\n错误示例：{rule.bad}")
+        if rule.good:
+            click.echo(f"正确示例：{rule.good}")
+        return
+    family = None
+    for rule in RULES.values():
+        if rule.family != family:
+            family = rule.family
+            click.echo(f"\n{family}  {FAMILIES[family]}")
+        click.echo(f"  {rule.code}  {SEVERITY_ZH[rule.severity]}  {rule.title}")
+
+
+def main() -> None:
+    """Entry point: Chinese never breaks a console that cannot print it, and no traceback
+    reaches a user."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.reconfigure(errors="replace")
+        except (AttributeError, ValueError):
+            pass
+    try:
+        cli(standalone_mode=True)
+    except SystemExit:
+        raise
+    except KeyboardInterrupt:
+        click.echo("perfxl：已中断。", err=True)
+        sys.exit(EXIT_UNREADABLE)
+    except Exception as exc:  # a bug of ours: say so plainly, never a traceback
+        if os.environ.get("PERFXL_DEBUG"):
+            raise
+        click.echo(f"perfxl：内部错误（{type(exc).__name__}: {exc}）。请把文件和这行信息发给维护者；"
+                   "设置环境变量 PERFXL_DEBUG=1 可看到详细信息。", err=True)
+        sys.exit(EXIT_UNREADABLE)
