@@ -1,0 +1,39 @@
+"""Generate docs/rules.md from the catalogue, so the docs never drift from the code.
+
+Run ``python -m perfxl.rules.docs`` to rewrite it; a test fails when it is stale.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from perfxl.rules.catalogue import FAMILIES, RULES, SEVERITY_ZH
+
+DOC = Path(__file__).resolve().parents[2] / "docs" / "rules.md"
+
+
+def render() -> str:
+    out = ["# perfxl 检查规则", "",
+           "本文件由 `python -m perfxl.rules.docs` 从规则目录（`perfxl/rules/catalogue.py`）生成，请勿手工编辑。", "",
+           "严重程度：错误（exit 1）、警告、提示。`--select`/`--ignore` 接受规则代码或规则族字母。", ""]
+    for letter, name in FAMILIES.items():
+        rules = [r for r in RULES.values() if r.family == letter]
+        out += [f"## {letter} — {name}", "", "| 代码 | 严重程度 | 规则 |", "| --- | --- | --- |"]
+        out += [f"| [{r.code}](#{r.code.lower()}) | {SEVERITY_ZH[r.severity]} | {r.title} |" for r in rules]
+        out.append("")
+        for r in rules:
+            out += [f"### {r.code}", "", f"**{r.title}**（{SEVERITY_ZH[r.severity]}）", "",
+                    f"- 为什么：{r.rationale}", f"- 提示信息：`{r.message}`", f"- 如何修改：{r.hint}"]
+            if r.bad:
+                out.append(f"- 错误示例：{r.bad}")
+            if r.good:
+                out.append(f"- 正确示例：{r.good}")
+            out.append("")
+    return "\n".join(out)
+
+
+if __name__ == "__main__":
+    DOC.parent.mkdir(exist_ok=True)
+    DOC.write_text(render(), encoding="utf-8")
+    sys.stdout.write(f"wrote {DOC}\n")
