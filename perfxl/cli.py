@@ -51,11 +51,20 @@ def cli() -> None:
 @click.option("--select", "select_codes", multiple=True, help="只运行这些规则（代码或族，如 F,I104）")
 @click.option("--ignore", "ignore_codes", multiple=True, help="不运行这些规则（代码或族）")
 @click.option("--color/--no-color", default=None, help="彩色输出（默认：终端上彩色，管道或设置 NO_COLOR 时不彩色）")
-def check(file, fmt, profile_path, select_codes, ignore_codes, color) -> None:
-    """检查工作簿 FILE：公式、合计、得分与等级，逐条报告问题所在单元格。"""
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
+              help="结果工作簿的路径（默认：与输入同目录的 <文件名>.perfxl.xlsx）")
+@click.option("--no-write", is_flag=True, help="只输出检查报告，不写结果工作簿")
+@click.option("--in-place", is_flag=True, help="把结果写回输入文件（先保存 .bak 备份）")
+def check(file, fmt, profile_path, select_codes, ignore_codes, color, output, no_write, in_place) -> None:
+    """检查工作簿 FILE：公式、合计、得分与等级，逐条报告问题所在单元格。
+
+    默认另存结果工作簿 <文件名>.perfxl.xlsx（输入文件不变）：含自评结果、自评综述、检查结果三张表，
+    并在有问题的单元格上加可移除的标记和批注。"""
+    from perfxl.rules.catalogue import RULES, select
     from perfxl.rules.engine import run_checks
     from perfxl.rules.profile import ProfileError, load_profile
     from perfxl.workbook.reader import ReadError, read_workbook
+    from perfxl.workbook.writer import output_path
 
     as_json = fmt == "json"
     try:
@@ -66,7 +75,20 @@ def check(file, fmt, profile_path, select_codes, ignore_codes, color) -> None:
         model = read_workbook(file)
     except ReadError as exc:
         _fail(exc.message, as_json=as_json, file=file, code=exc.code)
+    if in_place and (output or no_write):
+        _fail("--in-place 不能与 -o 或 --no-write 同时使用。", as_json=as_json, file=file, code="bad_usage")
+    target = None if no_write else (file if in_place else (output or output_path(file)))
+    lost = []
+    if target is not None:
+        target, lost = _prepare_output(file, target, in_place, as_json)
     result = run_checks(model, profile, select_codes=_codes(select_codes), ignore_codes=_codes(ignore_codes))
+    for part in lost:
+        from perfxl.rules.catalogue import finding
+        if "R119" in select(list(RULES), _codes(select_codes), _codes(ignore_codes)):
+            result.findings.append(finding("R119", None, None, part=part))
+    written = None
+    if target is not None:
+        written = _write(file, target, result, in_place, as_json)
     if as_json:
         from perfxl.report.json_report import build
         click.echo(json.dumps(build(result, file), ensure_ascii=False, indent=2))
@@ -75,7 +97,50 @@ def check(file, fmt, profile_path, select_codes, ignore_codes, color) -> None:
         if color is None:
             color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
         click.echo(render(result, file, color), color=color)
+    if written:
+        click.echo(f"结果已写入：{written}", err=as_json)
     sys.exit(EXIT_ERRORS if result.errors else EXIT_CLEAN)
+
+
+def _lock_file(path: str) -> str:
+    folder, name = os.path.split(os.path.abspath(path))
+    return os.path.join(folder, "~$" + name)
+
+
+def _prepare_output(file: str, target: str, in_place: bool, as_json: bool):
+    """Refuse what must not be written; return (target, parts that would be lost)."""
+    from perfxl.workbook.package import losses
+
+    if os.path.abspath(target) == os.path.abspath(file) and not in_place:
+        _fail(f"输出路径与输入文件相同：如确要改写输入文件，请使用 --in-place。", as_json=as_json, file=file, code="bad_usage")
+    if os.path.exists(_lock_file(target)):
+        _fail(f"“{target}”正被 Excel 或 WPS 打开（存在锁文件 ~$）：请先关闭该文件再运行。", as_json=as_json, file=file, code="file_locked")
+    folder = os.path.dirname(os.path.abspath(target))
+    if not os.path.isdir(folder):
+        _fail(f"文件夹“{folder}”不存在：请先创建，或用 -o 指定其他位置。", as_json=as_json, file=file, code="bad_output")
+    try:
+        lost = losses(file)
+    except Exception:  # the reader already accepted the file; a package oddity only limits this report
+        lost = []
+    if in_place and lost:
+        _fail("该文件含 perfxl 无法保留的内容（" + "；".join(lost) + "），不能使用 --in-place：请去掉 --in-place，结果将另存为新文件。",
+              as_json=as_json, file=file, code="would_lose_content")
+    return target, lost
+
+
+def _write(file: str, target: str, result, in_place: bool, as_json: bool) -> str | None:
+    import shutil
+
+    from perfxl.workbook.writer import write_result
+
+    try:
+        if in_place:
+            shutil.copy2(file, file + ".bak")
+        write_result(file, target, result)
+    except OSError as exc:
+        _fail(f"无法写入“{target}”（{exc.strerror or exc}）：请检查文件夹是否可写、文件是否被打开。",
+              as_json=as_json, file=file, code="write_failed")
+    return target
 
 
 @cli.command()

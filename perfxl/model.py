@@ -185,6 +185,7 @@ class WorkbookModel:
     made_by_perfxl: bool = False
     sheet_names: list[str] = field(default_factory=list)
     computed_formulas: int = 0  # formulas whose value perfxl computed (no cached value)
+    formula_cells: list[Cell] = field(default_factory=list)  # every formula cell, for audits and write-back
 
     @property
     def year(self) -> int | None:

@@ -471,9 +471,13 @@ def read_workbook(path: str) -> WorkbookModel:
     model = WorkbookModel(path=path, sheet_names=list(wb_f.sheetnames))
     model.made_by_perfxl = TEMPLATE_MARKER in wb_f.defined_names
     grids, formulas = _build_grids(wb_f, wb_v)
+    model.formula_cells = [c for g in grids for c in g.cells.values() if c.formula]
     _compute_missing(model, grids, formulas, wb_f)
     firsts: dict[str, str] = {}
+    owned = _owned_sheets(wb_f)
     for grid in grids:
+        if grid.name in owned:
+            continue  # perfxl's own result sheets (TEMPLATE §7) are not the user's data
         kind = classify(grid)
         if kind is None:
             continue
@@ -494,6 +498,17 @@ def read_workbook(path: str) -> WorkbookModel:
                         f"文件“{os.path.basename(path)}”中没有项目表（含“项目名称”和绩效指标表头“三级指标/年度指标值/得分”的工作表）："
                         "请按标准表样填写，或用 perfxl init 生成模板。")
     return model
+
+
+def _owned_sheets(wb) -> set[str]:
+    owned = {"_perfxl_marks"} & set(wb.sheetnames)
+    dn = wb.defined_names.get("_perfxl")
+    if dn is not None:
+        try:
+            owned |= {sheet for sheet, _ in dn.destinations}
+        except Exception:  # a hand-edited name that is not a reference list
+            pass
+    return owned
 
 
 def cell_text(value) -> str:
