@@ -34,6 +34,7 @@ class Context:
         self._seen.add(key)
         if self.enabled is not None and code not in self.enabled:
             return
+        values.setdefault("sheet", sheet)
         self.findings.append(finding(code, sheet, coord, **values))
 
     def adopt(self, f: Finding) -> None:

@@ -49,6 +49,8 @@ def _check_file(path: str) -> None:
     if not zipfile.is_zipfile(path):
         with open(path, "rb") as fh:
             head = fh.read(8)
+        if head.startswith(b"PK"):
+            raise ReadError("broken_file", f"文件“{name}”不完整或已损坏（可能下载或复制未完成）：请重新保存或重新下载该文件。")
         if head.startswith(b"\xd0\xcf\x11\xe0"):
             raise ReadError("old_format", f"文件“{name}”是旧版 .xls 格式或已加密：请在 Excel 或 WPS 中“另存为” .xlsx（不设密码）后再检查。")
         raise ReadError("not_xlsx", f"文件“{name}”不是 Excel 工作簿（.xlsx）：请在 Excel 或 WPS 中打开并另存为 .xlsx 后再检查。")
