@@ -77,8 +77,15 @@ class Proj:
         if attr == "fscore":
             return self.fscore_value()
         if attr == "total":
-            return round(self.fscore_value() + sum(i.score or 0 for i in self.indicators), 2)
+            return round(self.fscore_value() + sum(_num(i.score) for i in self.indicators), 2)
         raise KeyError(attr)
+
+
+def _num(value) -> float:
+    try:
+        return float(value or 0)
+    except ValueError:
+        return 0.0
 
 
 def default_unit() -> dict:

@@ -130,7 +130,7 @@ CASES = [
     Case("R104", post=lambda wb, w: setattr(wb["项目1"], "sheet_state", "hidden"), cell=None),
     Case("R110", _set(name=""), cell=("项目1", "name"), layouts=("national", "provincial")),
     Case("R111", _ind(0, score="十分"), cell=("项目1", (0, "score"))),
-    Case("R112", _ind(0, score="20"), cell=("项目1", (0, "score"))),
+    Case("R112", _ind(0, score="20"), cell=("项目1", (0, "score")), layouts=("national", "provincial")),
     Case("R113", post=lambda wb, w: _cell_at(wb, "项目1", w("项目1", "fscore"), f"=ROUND({w('项目1', 'fweight')}*1,2)"),
          cell=None),
     Case("R114", post=lambda wb, w: _cell_at(wb, "项目1", w("项目1", "fscore"), "=FOOBAR(1)"),
