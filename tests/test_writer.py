@@ -1,0 +1,268 @@
+"""Write-back: the output keeps everything of the user's, owns only its sheets and marks,
+holds cached values for every formula, and a rerun gives the same result, not doubled."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import zipfile
+
+import pytest
+from openpyxl import load_workbook
+from openpyxl.comments import Comment
+from openpyxl.formatting.rule import CellIsRule
+from openpyxl.styles import Font, PatternFill
+from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from conftest import needs_soffice
+from layouts import Book, Proj, build
+from perfxl.workbook.writer import FINDINGS, MARKER_LINE, MARKS_SHEET, NARRATIVE, OWNED_NAME, RESULT
+
+OWNED = {RESULT, NARRATIVE, FINDINGS, MARKS_SHEET}
+
+
+def _rich(tmp_path) -> str:
+    """A hand-made workbook with styles, comments, validations, names, CF, freeze panes,
+    print settings, formulas — and two problems (a wrong 总分, a wrong summary score)."""
+    book = Book([Proj(), Proj(sheet="项目2", name="食堂改造工程", budget=50, executed=25,
+                               problems="工程未结算")])
+    book.unit["项目支出"] = 125
+    book.unit["基本支出"] = 875
+    book.unit["人员经费"] = 675
+    rows = book.summary_rows()
+    rows[1]["自评得分"] = 99
+    book.summary = rows
+    path = tmp_path / "rich.xlsx"
+    where = build(book, path, "national")
+    wb = load_workbook(path)
+    ws = wb["项目1"]
+    ws["A1"].font = Font(name="黑体", size=16, bold=True)
+    ws["B3"].fill = PatternFill("solid", start_color="FFFF00", end_color="FFFF00")
+    ws["B3"].comment = Comment("请填写项目全称", "张会计")
+    ws[where("项目1", "total")].comment = Comment("财务科复核", "李科长")
+    ws[where("项目1", "total")].value = 95  # wrong: 总分 does not add up
+    dv = DataValidation(type="list", formula1='"产出指标,效益指标,满意度指标"', allow_blank=True)
+    ws.add_data_validation(dv)
+    dv.add("A13:A17")
+    ws.conditional_formatting.add("G13:G17", CellIsRule(operator="lessThan", formula=["0"], fill=PatternFill("solid", start_color="FF0000", end_color="FF0000")))
+    ws.freeze_panes = "A13"
+    ws.print_title_rows = "12:12"
+    ws.page_setup.orientation = "landscape"
+    ws["J1"] = "=SUM(D6,E6)"
+    wb["项目2"]["J1"] = "='项目1'!J1*2"
+    wb.defined_names["本年度"] = DefinedName("本年度", attr_text="'单位情况'!$B$3")
+    wb.save(path)
+    return str(path)
+
+
+def _digest(path) -> str:
+    return hashlib.sha256(open(path, "rb").read()).hexdigest()
+
+
+def _cells(ws):
+    out = {}
+    for row in ws.iter_rows():
+        for c in row:
+            if c.value is None and not c.has_style:
+                continue
+            out[c.coordinate] = (c.value, c.number_format, c.font.name, c.font.b, c.font.sz, c.fill.fgColor.rgb,
+                                 c.border.left.style, c.alignment.horizontal, c.alignment.wrap_text, c.protection.locked)
+    return out
+
+
+def _user_comments(ws):
+    out = {}
+    for row in ws.iter_rows():
+        for c in row:
+            if c.comment is not None and c.comment.author != "perfxl":
+                out[c.coordinate] = (c.comment.author, c.comment.text.split("\n" + MARKER_LINE)[0])
+    return out
+
+
+def _user_cf(ws):
+    return sorted((str(cf.sqref), r.type, tuple(r.formula or ())) for cf in ws.conditional_formatting for r in cf.rules
+                  if list(r.formula or []) != ['"perfxl"<>""'])
+
+
+def _compare_user_content(a_path, b_path):
+    a, b = load_workbook(a_path), load_workbook(b_path)
+    user = [n for n in a.sheetnames if n not in OWNED]
+    assert [n for n in b.sheetnames if n not in OWNED] == user
+    for name in user:
+        wa, wb_ = a[name], b[name]
+        assert _cells(wa) == _cells(wb_), name
+        assert sorted(map(str, wa.merged_cells.ranges)) == sorted(map(str, wb_.merged_cells.ranges))
+        assert _user_comments(wa) == _user_comments(wb_)
+        assert [(str(d.sqref), d.formula1) for d in wa.data_validations.dataValidation] == \
+               [(str(d.sqref), d.formula1) for d in wb_.data_validations.dataValidation]
+        assert _user_cf(wa) == _user_cf(wb_)
+        assert wa.freeze_panes == wb_.freeze_panes
+        assert wa.print_title_rows == wb_.print_title_rows
+        assert wa.page_setup.orientation == wb_.page_setup.orientation
+        assert wa.sheet_state == wb_.sheet_state
+    names_a = {k: v.attr_text for k, v in a.defined_names.items()}
+    names_b = {k: v.attr_text for k, v in b.defined_names.items() if k != OWNED_NAME}
+    assert names_a == names_b
+
+
+def test_output_keeps_everything_and_input_is_untouched(run, tmp_path):
+    path = _rich(tmp_path)
+    before = _digest(path)
+    result = run("check", path)
+    assert result.exit_code == 1
+    out = path.replace(".xlsx", ".perfxl.xlsx")
+    assert os.path.exists(out)
+    assert _digest(path) == before
+    _compare_user_content(path, out)
+    wb = load_workbook(out)
+    assert wb.sheetnames[:3] == [RESULT, NARRATIVE, FINDINGS]
+    assert wb[MARKS_SHEET].sheet_state == "veryHidden"
+    assert {s for s, _ in wb.defined_names[OWNED_NAME].destinations} == {RESULT, NARRATIVE, FINDINGS}
+
+
+def test_marks_comments_and_result_sheet(run, tmp_path):
+    path = _rich(tmp_path)
+    run("check", path)
+    wb = load_workbook(path.replace(".xlsx", ".perfxl.xlsx"))
+    total = wb["项目1"]["G18"]
+    assert total.comment.author == "李科长"
+    assert total.comment.text.startswith("财务科复核\n" + MARKER_LINE)
+    assert "T104" in total.comment.text
+    s = wb["汇总"]
+    flagged = [c for c in ("F4",) if s[c].comment is not None]
+    assert flagged and s["F4"].comment.author == "perfxl" and "S106" in s["F4"].comment.text
+    res = wb[RESULT]
+    assert res["A3"].value == "序号" and res["H3"].value == "评价等级"
+    assert res["B4"].value == "='项目1'!B3"
+    assert res["C4"].value == "='项目1'!D6"
+    assert res["H4"].value == "优" and res["H4"].fill.fgColor.rgb.endswith("C6EFCE")
+    assert res["E5"].fill.fgColor.rgb.endswith("FFC7CE")  # 50% execution: red
+    assert res.freeze_panes == "C4"
+    assert res._charts
+    found = wb[FINDINGS]
+    assert found.auto_filter.ref.startswith("A1:F")
+    links = [c.hyperlink.location or c.hyperlink.target for c in found["D"] if c.hyperlink]
+    assert "'项目1'!G18" in " ".join(str(x) for x in links)
+    text = " ".join(str(c.value) for c in wb[NARRATIVE]["A"] if c.value)
+    assert "（1）办公楼维修项目绩效自评综述" in text and "本部门绩效自评项目共2个" in text
+
+
+def test_every_formula_has_a_cached_value(run, tmp_path):
+    path = _rich(tmp_path)
+    run("check", path)
+    out = path.replace(".xlsx", ".perfxl.xlsx")
+    wf, wv = load_workbook(out), load_workbook(out, data_only=True)
+    missing = [(ws.title, c.coordinate) for ws in wf.worksheets for row in ws.iter_rows() for c in row
+               if isinstance(c.value, str) and c.value.startswith("=") and wv[ws.title][c.coordinate].value is None]
+    assert missing == []
+    assert wv[RESULT]["B4"].value == "办公楼维修项目"
+    assert wv[RESULT]["C4"].value == 100
+    assert wv["项目1"]["J1"].value == 200
+    assert wv["项目2"]["J1"].value == 400
+
+
+def test_rerun_on_output_is_stable(run, tmp_path):
+    path = _rich(tmp_path)
+    run("check", path)
+    out1 = path.replace(".xlsx", ".perfxl.xlsx")
+    run("check", out1)
+    out2 = out1.replace(".xlsx", ".perfxl.xlsx")
+    a, b = load_workbook(out1), load_workbook(out2)
+    for name in (RESULT, NARRATIVE, FINDINGS, MARKS_SHEET):
+        assert [[c.value for c in r] for r in a[name].iter_rows()] == [[c.value for c in r] for r in b[name].iter_rows()], name
+    _compare_user_content(out1, out2)
+    for name in a.sheetnames:
+        if name in OWNED:
+            continue
+        for row in b[name].iter_rows():
+            for c in row:
+                if c.comment is not None:
+                    assert c.comment.text.count(MARKER_LINE) <= 1
+                    assert c.comment.text.count("[") == a[name][c.coordinate].comment.text.count("[")
+        assert len(list(b[name].conditional_formatting)) == len(list(a[name].conditional_formatting))
+
+
+def test_no_write_and_output_option(run, tmp_path):
+    path = _rich(tmp_path)
+    run("check", path, "--no-write")
+    assert sorted(os.listdir(tmp_path)) == ["rich.xlsx"]
+    target = tmp_path / "out" / "结果.xlsx"
+    target.parent.mkdir()
+    run("check", path, "-o", target)
+    assert target.exists()
+    assert sorted(os.listdir(tmp_path)) == ["out", "rich.xlsx"]
+
+
+def test_in_place_backup_and_lock(run, tmp_path):
+    path = _rich(tmp_path)
+    before = open(path, "rb").read()
+    lock = tmp_path / "~$rich.xlsx"
+    lock.write_bytes(b"lock")
+    result = run("check", path, "--in-place")
+    assert result.exit_code == 2 and "正被 Excel 或 WPS 打开" in result.output
+    assert open(path, "rb").read() == before
+    lock.unlink()
+    result = run("check", path, "--in-place")
+    assert result.exit_code == 1
+    assert open(path + ".bak", "rb").read() == before
+    assert RESULT in load_workbook(path).sheetnames
+
+
+def _with_textbox(tmp_path) -> str:
+    import xlsxwriter
+    path = str(tmp_path / "shapes.xlsx")
+    wb = xlsxwriter.Workbook(path)
+    for name, rows in (("项目1", None),):
+        ws = wb.add_worksheet(name)
+        ws.write_row(0, 0, ["项目名称", "办公楼维修项目"])
+        ws.write_row(2, 0, ["三级指标", "年度指标值", "实际完成值", "分值", "得分"])
+        ws.write_row(3, 0, ["面积", "≥10平方米", "10平方米", 90, 90])
+        ws.write_row(4, 0, ["总分", None, None, 100, 90])
+        ws.insert_textbox("H2", "说明：本表由财务科填写")
+    wb.close()
+    return path
+
+
+def test_losses_are_reported_and_in_place_refuses(run, tmp_path):
+    path = _with_textbox(tmp_path)
+    result = run("check", path, "--in-place")
+    assert result.exit_code == 2 and "形状/文本框" in result.output
+    result = run("check", path)
+    assert "R119" in result.output and "形状/文本框" in result.output
+
+
+@needs_soffice
+def test_libreoffice_recalculation_matches_cached_values(run, tmp_path):
+    path = _rich(tmp_path)
+    run("check", path)
+    out = path.replace(".xlsx", ".perfxl.xlsx")
+    recalculated = _recalculate(out, tmp_path)
+    ours, theirs = load_workbook(out, data_only=True), load_workbook(recalculated, data_only=True)
+    formulas = load_workbook(out)
+    for ws in formulas.worksheets:
+        for row in ws.iter_rows():
+            for c in row:
+                if isinstance(c.value, str) and c.value.startswith("="):
+                    a, b = ours[ws.title][c.coordinate].value, theirs[ws.title][c.coordinate].value
+                    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
+                        assert abs(a - b) < 1e-6, (ws.title, c.coordinate, c.value, a, b)
+                    else:
+                        assert a == b, (ws.title, c.coordinate, c.value, a, b)
+
+
+
+
+def _recalculate(path: str, tmp_path) -> str:
+    profile = tmp_path / "lo-profile"
+    (profile / "user").mkdir(parents=True)
+    xcu = os.path.join(os.path.dirname(__file__), "data", "registrymodifications.xcu")
+    shutil.copy(xcu, profile / "user" / "registrymodifications.xcu")
+    outdir = tmp_path / "recalc"
+    subprocess.run(["soffice", f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "xlsx",
+                    "--outdir", str(outdir), path], check=False, capture_output=True, timeout=180)
+    result = outdir / os.path.basename(path)
+    assert result.exists(), "LibreOffice did not convert the file"
+    return str(result)
