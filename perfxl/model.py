@@ -25,6 +25,7 @@ class Cell:
     formula: str | None = None
     number_format: str = "General"
     computed: bool = False
+    locked: bool = True  # cell protection; read for formula cells
 
     @property
     def ref(self) -> str:
@@ -186,6 +187,9 @@ class WorkbookModel:
     sheet_names: list[str] = field(default_factory=list)
     computed_formulas: int = 0  # formulas whose value perfxl computed (no cached value)
     formula_cells: list[Cell] = field(default_factory=list)  # every formula cell, for audits and write-back
+    grids: dict = field(default_factory=dict)  # sheet name -> SheetGrid, for the formula audit
+    validations: dict[str, list[tuple[str, str, str]]] = field(default_factory=dict)  # sheet -> (sqref, type, formula1)
+    defined_names: dict[str, str] = field(default_factory=dict)
 
     @property
     def year(self) -> int | None:

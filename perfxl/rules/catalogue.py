@@ -19,6 +19,7 @@ FAMILIES = {
     "T": "总分与等级",
     "S": "汇总表",
     "U": "单位情况",
+    "X": "公式审核",
 }
 
 
@@ -32,14 +33,15 @@ class Rule:
     hint: str
     bad: str
     good: str
+    default: bool = True  # off-by-default rules run only when --select names their code
 
     @property
     def family(self) -> str:
         return self.code[0]
 
 
-def _r(code, severity, title, rationale, message, hint, bad, good) -> Rule:
-    return Rule(code, severity, title, rationale, message, hint, bad, good)
+def _r(code, severity, title, rationale, message, hint, bad, good, default=True) -> Rule:
+    return Rule(code, severity, title, rationale, message, hint, bad, good, default)
 
 
 RULES: dict[str, Rule] = {r.code: r for r in [
@@ -304,6 +306,77 @@ RULES: dict[str, Rule] = {r.code: r for r in [
        "“{label}”为{value}，应为非负整数",
        "填写整数人数",
        "在编人员 7.5", "在编人员 78"),
+    # -- X: formula audit ------------------------------------------------------
+    _r("X101", "error", "公式结果为错误值",
+       "公式结果为 #DIV/0!、#REF!、#VALUE!、#N/A 等错误值时，合计和得分都无法使用（Excel 错误检查：计算结果为错误值的单元格）。",
+       "公式 {formula} 的结果为错误值 {value}",
+       "检查公式引用的单元格：除数为0、引用已删除的行列或文字参与计算都会出错",
+       "=E6/D6，D6 为空", "=IF(D6>0,E6/D6,0)"),
+    _r("X102", "warning", "文本日期使用两位年份",
+       "以文本存储、年份只有两位的日期（如 25/12/31）含义不明，Excel 也会提示（Excel 错误检查：包含两位数年份的单元格）。",
+       "日期“{value}”是只有两位年份的文本",
+       "改为完整日期（如 2025年12月31日）或日期格式的单元格",
+       "25/12/31", "2025年12月31日"),
+    _r("X103", "warning", "公式与相邻公式不一致",
+       "同一行或同一列中，相邻单元格的公式一致而本单元格不同，往往是复制公式后被改动（Excel 错误检查：与区域中其他公式不一致的公式）。",
+       "公式 {formula} 与相邻单元格 {neighbours} 的公式 {other} 不一致",
+       "确认本单元格的公式是否应与相邻单元格一致，不一致时请重新复制公式",
+       "G13:G17 均为 =E*F，G15 为 =E15*10", "G15 为 =E15*F15"),
+    _r("X104", "warning", "公式遗漏相邻单元格",
+       "求和范围旁边还有数字却未包含在内，常见于在合计行上方插入行之后（Excel 错误检查：遗漏了区域中相邻单元格的公式）。",
+       "公式 {formula} 未包含相邻的 {cell}（值为 {value}）",
+       "插入行后请扩展求和范围，例如改为 {suggestion}",
+       "D11 =SUM(D7:D9)，D10 有数字", "D11 =SUM(D7:D10)"),
+    _r("X105", "warning", "公式单元格未锁定",
+       "含公式的单元格未锁定时，保护工作表后仍可能被误改（Excel 错误检查：包含公式的未锁定单元格）。",
+       "含公式 {formula} 的单元格未锁定",
+       "设置单元格格式 → 保护 → 勾选“锁定”，再保护工作表",
+       "执行率公式单元格未锁定", "公式单元格锁定"),
+    _r("X106", "info", "公式引用了空单元格",
+       "公式引用了空单元格，可能是引用错位（Excel 默认不检查此项，perfxl 也默认关闭：--select X106 打开）。",
+       "公式 {formula} 引用的 {cell} 为空",
+       "确认引用是否正确，或在被引用的单元格填写数值",
+       "=D6-C7，C7 为空", "C7 填 0", default=False),
+    _r("X107", "error", "单元格的值不在下拉列表中",
+       "单元格设置了下拉列表（数据验证），但值不在列表中，通常是复制粘贴绕过了验证（Excel：圈释无效数据）。",
+       "值“{value}”不在本单元格的下拉列表（{choices}）中",
+       "从下拉列表中选择一个值",
+       "一级指标填“产出”", "一级指标选“产出指标”"),
+    _r("X108", "warning", "应为公式的单元格填了常数",
+       "一列（或一行）公式中间的单元格被直接输入了数字，源数据改变时它不会随之更新。",
+       "此处应为公式（相邻单元格为 {other}），实际填了常数 {value}",
+       "恢复公式（可从相邻单元格复制），不要在公式单元格上直接输入数字",
+       "汇总表得分列均为 ='项目N'!G25，其中一格填了 95", "该格为公式"),
+    _r("X109", "error", "公式的保存值已过期",
+       "文件中保存的公式结果与按公式重新计算的结果不同：文件未重新计算就保存（或被不计算公式的程序修改），预览和打印会显示错误的数字。",
+       "公式 {formula} 保存的值为 {cached}，按公式计算应为 {computed}",
+       "在 Excel/WPS 中打开文件，按 Ctrl+Alt+F9 全部重算后保存",
+       "执行率保存值 50%，按公式应为 33.33%", "保存值与公式一致"),
+    _r("X110", "error", "引用了其他工作簿",
+       "引用其他文件的公式在别人的电脑上无法更新，结果不可核对。",
+       "公式 {formula} 引用了其他工作簿",
+       "把需要的数据复制到本工作簿，改为引用本工作簿中的单元格",
+       "=[预算.xlsx]Sheet1!A1", "='单位情况'!B12"),
+    _r("X111", "error", "循环引用",
+       "公式直接或间接引用了自身，Excel 无法计算。",
+       "公式 {formula} 形成循环引用",
+       "修改公式，使其不引用自身所在的单元格（常见于合计范围包含了合计单元格）",
+       "G25 =SUM(G13:G25)", "G25 =SUM(G13:G24)"),
+    _r("X112", "error", "名称指向 #REF!",
+       "定义的名称指向已删除的区域，使用它的公式都会出错。",
+       "名称“{name}”指向 {target}",
+       "在“公式 → 名称管理器”中删除或修正该名称",
+       "名称指向 #REF!", "名称指向有效区域"),
+    _r("X113", "warning", "合计中使用易失性函数",
+       "NOW、TODAY、INDIRECT、OFFSET、RAND 等函数每次打开都会重算，使合计和得分随时间或位置变化，难以核对。",
+       "公式 {formula} 使用了易失性函数 {functions}",
+       "改用直接引用（如 =SUM(G13:G24)）或固定的数值",
+       "=SUM(OFFSET(G13,0,0,12,1))", "=SUM(G13:G24)"),
+    _r("X114", "error", "汇总表公式引用了其他项目",
+       "汇总表一行中的公式应引用该行项目自己的项目表；引用到别的项目会使汇总数据张冠李戴。",
+       "本行项目为“{name}”（工作表“{expected}”），公式 {formula} 却引用了工作表“{actual}”",
+       "把公式改为引用工作表“{expected}”中对应的单元格",
+       "第3行“食堂改造”，得分公式 ='项目2'!G25", "='项目3'!G25"),
 ]}
 
 SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
@@ -338,5 +411,6 @@ def select(codes: list[str], select: tuple[str, ...] = (), ignore: tuple[str, ..
     """Codes enabled by ``--select``/``--ignore`` (codes or family letters)."""
     def match(code: str, pats) -> bool:
         return any(code == p or (len(p) < len(code) and code.startswith(p)) for p in pats)
-    chosen = {c for c in codes if not select or match(c, select)}
+    chosen = {c for c in codes if (not select and RULES[c].default) or (select and match(c, select)
+                                                                         and (RULES[c].default or c in select))}
     return {c for c in chosen if not match(c, ignore)}

@@ -5,6 +5,7 @@ from __future__ import annotations
 from perfxl.model import WorkbookModel
 from perfxl.rules.catalogue import RULES, select
 from perfxl.rules.context import Context
+from perfxl.rules.formulas import audit_formulas
 from perfxl.rules.funding import check_funding
 from perfxl.rules.indicators import check_indicators
 from perfxl.rules.results import CheckResult, ProjectResult
@@ -36,15 +37,36 @@ def run_checks(model: WorkbookModel, profile, *, select_codes=(), ignore_codes=(
         ctx.add("R101", None)
     else:
         check_unit(ctx, model.unit, projects)
+    pairs = []
     if model.summary is None:
         ctx.add("R102", None)
     else:
-        check_summary(ctx, model.summary, projects)
+        pairs = check_summary(ctx, model.summary, projects)
+    if any(code.startswith("X") for code in enabled):
+        _audit(ctx, model, pairs)
     grades = {g: 0 for g in GRADES}
     for p in projects:
         grades[p.grade] = grades.get(p.grade, 0) + 1
     findings = sorted(ctx.findings, key=_order(model))
     return CheckResult(model, projects, findings, grades)
+
+
+STALE_SENSITIVE = ("F", "T", "S", "U")
+
+
+def _audit(ctx: Context, model: WorkbookModel, pairs) -> None:
+    """The formula audit; a stale cached value is the cause of any arithmetic finding at its cell."""
+    from perfxl.workbook.reader import make_evaluator
+
+    evaluator = make_evaluator(model.grids.values(), model.defined_names)
+    data = {p.sheet for p in model.projects}
+    data |= {s.sheet for s in (model.unit, model.summary) if s is not None}
+    rows = [(row.cells, p.project.sheet, p.name) for row, p in pairs]
+    audit_formulas(ctx, model, evaluator, data, rows)
+    stale = {(f.sheet, f.cell) for f in ctx.findings if f.code == "X109"}
+    if stale:
+        ctx.findings = [f for f in ctx.findings
+                        if not ((f.sheet, f.cell) in stale and f.code.startswith(STALE_SENSITIVE))]
 
 
 def _order(model: WorkbookModel):

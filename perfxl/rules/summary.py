@@ -63,7 +63,8 @@ def match_rows(ctx: Context, summary: SummarySheet, projects: list[ProjectResult
     return pairs
 
 
-def check_summary(ctx: Context, summary: SummarySheet, projects: list[ProjectResult]) -> None:
+def check_summary(ctx: Context, summary: SummarySheet, projects: list[ProjectResult]):
+    """Check every row against its project; return the (row, project) pairs."""
     profile = ctx.profile
     pairs = match_rows(ctx, summary, projects)
     for row, p in pairs:
@@ -95,6 +96,7 @@ def check_summary(ctx: Context, summary: SummarySheet, projects: list[ProjectRes
                         score=p.score, expected=p.grade)
     if summary.total_row is not None:
         _check_total_row(ctx, summary)
+    return pairs
 
 
 def _check_total_row(ctx: Context, summary: SummarySheet) -> None:

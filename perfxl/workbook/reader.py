@@ -93,9 +93,8 @@ def _formula_text(value) -> str | None:
     return None
 
 
-def _build_grids(wb_f, wb_v) -> tuple[list[SheetGrid], dict]:
+def _build_grids(wb_f, wb_v) -> list[SheetGrid]:
     grids: list[SheetGrid] = []
-    formulas: dict[tuple[str, str], str] = {}
     for ws_f in wb_f.worksheets:
         ws_v = wb_v[ws_f.title]
         grid = SheetGrid(ws_f.title, hidden=ws_f.sheet_state != "visible")
@@ -114,35 +113,35 @@ def _build_grids(wb_f, wb_v) -> tuple[list[SheetGrid], dict]:
                 cell = Cell(ws_f.title, c.coordinate, cached.get(pos) if f else v,
                             formula=f, number_format=c.number_format or "General")
                 if f:
-                    formulas[(ws_f.title, c.coordinate)] = f
+                    cell.locked = bool(c.protection.locked) if c.has_style else True
                 grid.add(c.row, c.column, cell)
         for rng in ws_f.merged_cells.ranges:
             grid.add_merge(rng.min_row, rng.min_col, rng.max_row, rng.max_col)
         grid.finish()
         grids.append(grid)
-    return grids, formulas
+    return grids
 
 
-def _compute_missing(model: WorkbookModel, grids: list[SheetGrid], formulas: dict, wb_f) -> None:
-    """Compute formulas the file holds without cached values (files saved by openpyxl)."""
-    missing = [(g, pos, cell) for g in grids for pos, cell in g.cells.items()
-               if cell.formula and cell.value is None]
-    if not missing:
-        return
-    from perfxl.workbook.formula import CircularReference, Unsupported, WorkbookEvaluator
+def make_evaluator(grids, names: dict[str, str]):
+    """One evaluator over every cell of the workbook: formulas as text, values as typed."""
+    from perfxl.workbook.formula import WorkbookEvaluator
 
     values: dict[tuple[str, str], object] = {}
     for g in grids:
         for cell in g.cells.values():
             values[(g.name, cell.coord)] = cell.formula or cell.value
-    names = {}
-    try:
-        for name, dn in wb_f.defined_names.items():
-            if dn.attr_text:
-                names[name] = dn.attr_text
-    except Exception:  # defined names are optional for evaluation
-        names = {}
-    evaluator = WorkbookEvaluator(values, names)
+    return WorkbookEvaluator(values, {k: v for k, v in names.items() if v})
+
+
+def _compute_missing(model: WorkbookModel, grids: list[SheetGrid], wb_f) -> None:
+    """Compute formulas the file holds without cached values (files saved by openpyxl)."""
+    missing = [(g, pos, cell) for g in grids for pos, cell in g.cells.items()
+               if cell.formula and cell.value is None]
+    if not missing:
+        return
+    from perfxl.workbook.formula import CircularReference, Unsupported
+
+    evaluator = make_evaluator(grids, _names(wb_f))
     computed = 0
     for g, pos, cell in missing:
         try:
@@ -472,9 +471,12 @@ def read_workbook(path: str) -> WorkbookModel:
     wb_f, wb_v = _load(path)
     model = WorkbookModel(path=path, sheet_names=list(wb_f.sheetnames))
     model.made_by_perfxl = TEMPLATE_MARKER in wb_f.defined_names
-    grids, formulas = _build_grids(wb_f, wb_v)
+    grids = _build_grids(wb_f, wb_v)
     model.formula_cells = [c for g in grids for c in g.cells.values() if c.formula]
-    _compute_missing(model, grids, formulas, wb_f)
+    model.grids = {g.name: g for g in grids}
+    model.validations = _validations(wb_f)
+    model.defined_names = _names(wb_f)
+    _compute_missing(model, grids, wb_f)
     firsts: dict[str, str] = {}
     owned = _owned_sheets(wb_f)
     for grid in grids:
@@ -500,6 +502,22 @@ def read_workbook(path: str) -> WorkbookModel:
                         f"文件“{os.path.basename(path)}”中没有项目表（含“项目名称”和绩效指标表头“三级指标/年度指标值/得分”的工作表）："
                         "请按标准表样填写，或用 perfxl init 生成模板。")
     return model
+
+
+def _validations(wb) -> dict[str, list[tuple[str, str, str]]]:
+    out = {}
+    for ws in wb.worksheets:
+        items = [(str(dv.sqref), dv.type or "", dv.formula1 or "") for dv in ws.data_validations.dataValidation]
+        if items:
+            out[ws.title] = items
+    return out
+
+
+def _names(wb) -> dict[str, str]:
+    try:
+        return {name: dn.attr_text or "" for name, dn in wb.defined_names.items()}
+    except Exception:  # an unusual names table must not stop the check
+        return {}
 
 
 def _owned_sheets(wb) -> set[str]:
