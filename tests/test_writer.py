@@ -103,7 +103,7 @@ def _compare_user_content(a_path, b_path):
         assert wa.print_title_rows == wb_.print_title_rows
         assert wa.page_setup.orientation == wb_.page_setup.orientation
         assert wa.sheet_state == wb_.sheet_state
-    names_a = {k: v.attr_text for k, v in a.defined_names.items()}
+    names_a = {k: v.attr_text for k, v in a.defined_names.items() if k != OWNED_NAME}
     names_b = {k: v.attr_text for k, v in b.defined_names.items() if k != OWNED_NAME}
     assert names_a == names_b
 
@@ -171,8 +171,10 @@ def test_rerun_on_output_is_stable(run, tmp_path):
     run("check", out1)
     out2 = out1.replace(".xlsx", ".perfxl.xlsx")
     a, b = load_workbook(out1), load_workbook(out2)
+    def rows(ws):  # findings the first write resolved (missing cached values) may disappear
+        return [[c.value for c in r] for r in ws.iter_rows() if len(r) < 2 or r[1].value not in ("R113", "R114")]
     for name in (RESULT, NARRATIVE, FINDINGS, MARKS_SHEET):
-        assert [[c.value for c in r] for r in a[name].iter_rows()] == [[c.value for c in r] for r in b[name].iter_rows()], name
+        assert rows(a[name]) == rows(b[name]), name
     _compare_user_content(out1, out2)
     for name in a.sheetnames:
         if name in OWNED:

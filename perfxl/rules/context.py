@@ -25,7 +25,7 @@ class Context:
     findings: list[Finding] = field(default_factory=list)
     _seen: set[tuple] = field(default_factory=set)
 
-    def add(self, code: str, cell: Cell | None, *, sheet: str | None = None, **values) -> None:
+    def add(self, code: str, cell: Cell | None, /, *, sheet: str | None = None, **values) -> None:
         sheet = cell.sheet if cell is not None else sheet
         coord = cell.coord if cell is not None and cell.coord else None
         key = (code, sheet, coord)
