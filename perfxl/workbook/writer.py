@@ -227,16 +227,23 @@ def write_result_sheet(wb, result: CheckResult) -> str:
     ws.cell(row=t, column=5).number_format = "0.00%"
     r = t + 2
     for g, n in result.grades.items():
-        ws.cell(row=r, column=1, value=f"“{g}”项目").font = Font(name=FONT)
-        c = ws.cell(row=r, column=2, value=n)
+        label = ws.cell(row=r, column=2, value=f"评价等级“{g}”的项目数")
+        label.font = Font(name=FONT)
+        label.alignment = Alignment(horizontal="right")
+        c = ws.cell(row=r, column=3, value=n)
         c.fill = FILLS[g]
-        c.alignment = Alignment(horizontal="left")
+        c.border = BOX
+        c.alignment = Alignment(horizontal="center")
         r += 1
-    ws.cell(row=r, column=1, value="评优率").font = Font(name=FONT, bold=True)
+    label = ws.cell(row=r, column=2, value="评优率（“优”÷项目总数）")
+    label.font = Font(name=FONT, bold=True)
+    label.alignment = Alignment(horizontal="right")
     rate = result.excellent_rate or 0
-    c = ws.cell(row=r, column=2, value=round(rate, 4))
+    c = ws.cell(row=r, column=3, value=round(rate, 4))
     c.number_format = "0%"
-    c.alignment = Alignment(horizontal="left")
+    c.border = BOX
+    c.font = Font(name=FONT, bold=True)
+    c.alignment = Alignment(horizontal="center")
     widths = {"A": 8, "B": 46, "C": 13, "D": 13, "E": 10, "F": 10, "G": 10, "H": 10, "I": 8}
     for col, w in widths.items():
         ws.column_dimensions[col].width = w
@@ -258,8 +265,8 @@ def write_result_sheet(wb, result: CheckResult) -> str:
         chart.add_data(Reference(ws, min_col=7, min_row=3, max_row=last), titles_from_data=True)
         chart.set_categories(Reference(ws, min_col=2, min_row=first, max_row=last))
         chart.height = max(7.5, 0.6 * len(result.projects) + 2)
-        chart.width = 18
-        ws.add_chart(chart, f"K3")
+        chart.width = 24
+        ws.add_chart(chart, f"A{r + 2}")
     return ws.title
 
 
