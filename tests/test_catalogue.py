@@ -1,0 +1,44 @@
+"""The catalogue is the documentation: complete entries, docs in sync, every code used."""
+
+import re
+from pathlib import Path
+
+from perfxl.rules.catalogue import FAMILIES, RULES, finding, select
+from perfxl.rules.docs import render
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_every_rule_is_complete():
+    for code, rule in RULES.items():
+        assert re.fullmatch(r"[A-Z]\d{3}", code) and rule.family in FAMILIES
+        assert rule.severity in ("error", "warning", "info")
+        for field in ("title", "rationale", "message", "hint", "bad", "good"):
+            assert getattr(rule, field).strip(), (code, field)
+
+
+def test_docs_are_generated_from_the_catalogue():
+    assert (ROOT / "docs" / "rules.md").read_text(encoding="utf-8") == render(), \
+        "docs/rules.md is stale: run python -m perfxl.rules.docs"
+
+
+def test_every_code_is_used_and_every_used_code_exists():
+    source = "\n".join(p.read_text(encoding="utf-8") for p in (ROOT / "perfxl").rglob("*.py")
+                       if p.name != "catalogue.py")
+    used = set(re.findall(r'"([A-Z]\d{3})"', source))
+    assert used <= set(RULES), used - set(RULES)
+    assert set(RULES) <= used, set(RULES) - used
+
+
+def test_messages_render_without_placeholders_left_for_known_values():
+    f = finding("I104", "项目3", "H17", entered=15.0, weight=10.0, detail="实际完成值1800平方米，按比例应得13.5")
+    assert f.message == "得分15超过分值10（实际完成值1800平方米，按比例应得13.5）"
+    assert (f.sheet, f.cell, f.severity) == ("项目3", "H17", "error")
+
+
+def test_select_and_ignore_by_code_and_family():
+    codes = list(RULES)
+    assert select(codes, ("F",)) == {c for c in codes if c.startswith("F")}
+    assert "I104" not in select(codes, (), ("I104",))
+    assert not any(c.startswith("S") for c in select(codes, (), ("S",)))
+    assert "X106" not in select(codes) and "X106" in select(codes, ("X106",))
