@@ -64,6 +64,11 @@ class Context:
         return num
 
 
+def pct(rate: float) -> str:
+    """A rate in messages: ``33.33%``."""
+    return f"{rate * 100:.2f}".rstrip("0").rstrip(".") + "%"
+
+
 def _shown(value) -> str:
     return "" if value is None else str(value).strip()
 

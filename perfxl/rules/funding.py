@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from perfxl.model import Cell, Project
-from perfxl.rules.context import Context, filled, to_wan
+from perfxl.rules.context import Context, filled, pct, to_wan
 from perfxl.rules.results import FundingResult
 from perfxl.scoring.precision import agrees
 
@@ -60,9 +60,9 @@ def check_funding(ctx: Context, project: Project) -> FundingResult:
             if not agrees(entered.value, result.computed, entered.decimals,
                           tolerance=profile.score_tolerance, min_decimals=1):
                 ctx.add("F103", score_cell, entered=entered.value, weight=result.weight,
-                        rate=_pct(rate or 0), computed=result.computed)
+                        rate=pct(rate or 0), computed=result.computed)
     if rate is not None and rate < 1 - 1e-9 and not _gap_explained(project):
-        ctx.add("F108", rate_cell if rate_cell is not None else total["全年执行数"], rate=_pct(rate))
+        ctx.add("F108", rate_cell if rate_cell is not None else total["全年执行数"], rate=pct(rate))
     return result
 
 
@@ -94,13 +94,8 @@ def _check_rate(ctx: Context, cell: Cell, rate: float, budget, executed) -> None
         ctx.add("F107", cell, value=entered, percent=entered)
         entered, decimals = entered / 100, decimals + 2
     if not agrees(entered, rate, decimals, tolerance=ctx.profile.rate_tolerance):
-        ctx.add("F102", cell, entered=_pct(entered), executed=executed, budget=budget, computed=_pct(rate))
+        ctx.add("F102", cell, entered=pct(entered), executed=executed, budget=budget, computed=pct(rate))
 
 
 def _gap_explained(project: Project) -> bool:
     return any(f is not None and filled(f.value) for f in (project.problems, project.next_steps))
-
-
-def _pct(rate: float) -> str:
-    text = f"{rate * 100:.2f}".rstrip("0").rstrip(".")
-    return text + "%"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from perfxl.model import SummarySheet
-from perfxl.rules.context import Context, filled, to_wan
+from perfxl.rules.context import Context, filled, pct, to_wan
 from perfxl.rules.results import ProjectResult
 from perfxl.scoring.precision import agrees
 from perfxl.workbook.labels import nfkc
@@ -83,7 +83,7 @@ def check_summary(ctx: Context, summary: SummarySheet, projects: list[ProjectRes
                 if not num.typed_as_text and not cells["执行率"].is_percent_format and v > 2:
                     v, d = v / 100, d + 2
                 if not agrees(v, p.funding.rate, d, tolerance=profile.rate_tolerance):
-                    ctx.add("S105", cells["执行率"], entered=_pct(v), name=p.name, expected=_pct(p.funding.rate))
+                    ctx.add("S105", cells["执行率"], entered=pct(v), name=p.name, expected=pct(p.funding.rate))
         if "自评得分" in cells and filled(cells["自评得分"]):
             num = ctx.number(cells["自评得分"], "自评得分")
             if num and num.value is not None and not agrees(num.value, p.score, num.decimals,
@@ -117,8 +117,4 @@ def _check_total_row(ctx: Context, summary: SummarySheet) -> None:
         num = ctx.number(cell, "执行率", rate=True)
         rate = sums.get("全年执行数", 0) / sums["全年预算数"]
         if num and num.value is not None and not agrees(num.value, rate, num.decimals, tolerance=ctx.profile.rate_tolerance):
-            ctx.add("S108", cell, column="执行率", entered=_pct(num.value), expected=_pct(rate))
-
-
-def _pct(rate: float) -> str:
-    return f"{rate * 100:.2f}".rstrip("0").rstrip(".") + "%"
+            ctx.add("S108", cell, column="执行率", entered=pct(num.value), expected=pct(rate))

@@ -21,6 +21,8 @@ from openpyxl.workbook.defined_name import DefinedName
 from perfxl.report.narrative import narrative
 from perfxl.rules.catalogue import SEVERITY_ZH
 from perfxl.rules.results import CheckResult
+from perfxl.scoring.precision import agrees
+from perfxl.workbook.numbers import decimals_of
 from perfxl.workbook.package import losses, write_cached_values
 
 OWNED_NAME = "_perfxl"
@@ -156,6 +158,16 @@ def _head(ws, row: int, values: list[str]) -> None:
         c.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
 
 
+def _print_setup(ws, *, landscape: bool) -> None:
+    """A4, fit to one page wide."""
+    if landscape:
+        ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+
+
 def write_result_sheet(wb, result: CheckResult) -> str:
     ws = wb.create_sheet(_unique(wb, RESULT), 0)
     model = result.model
@@ -206,8 +218,6 @@ def write_result_sheet(wb, result: CheckResult) -> str:
             ws.cell(row=r, column=5).fill = FILLS["red"]
         elif rate is not None and rate < 1 - 1e-9:
             ws.cell(row=r, column=5).fill = FILLS["amber"]
-        from perfxl.scoring.precision import agrees
-        from perfxl.workbook.numbers import decimals_of
         if p.entered_total is not None and not agrees(p.entered_total, p.score, decimals_of(p.entered_total)):
             ws.cell(row=r, column=6).fill = FILLS["red"]
         if any(f.severity == "error" for f in problems.get(proj.sheet, [])):
@@ -249,11 +259,7 @@ def write_result_sheet(wb, result: CheckResult) -> str:
         ws.column_dimensions[col].width = w
     ws.freeze_panes = "C4"
     ws.print_title_rows = "3:3"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    _print_setup(ws, landscape=True)
     if result.projects:
         chart = BarChart()
         chart.type = "bar"
@@ -281,10 +287,7 @@ def write_narrative_sheet(wb, result: CheckResult) -> str:
         c.alignment = Alignment(wrap_text=True, vertical="top")
         lines = sum(max(1, -(-len(part) // 52)) for part in text.split("\n"))
         ws.row_dimensions[i].height = 15 * lines + 4
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    _print_setup(ws, landscape=False)
     return ws.title
 
 
@@ -309,11 +312,7 @@ def write_findings_sheet(wb, result: CheckResult) -> str:
         ws.column_dimensions[col].width = w
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = f"A1:F{max(1, len(result.findings) + 1)}"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    _print_setup(ws, landscape=True)
     return ws.title
 
 
