@@ -280,13 +280,13 @@ def write_narrative_sheet(wb, result: CheckResult) -> str:
     ws = wb.create_sheet(_unique(wb, NARRATIVE), 1)
     ws["A1"] = "自评综述"
     ws["A1"].font = Font(name=FONT, bold=True, size=14)
-    ws.column_dimensions["A"].width = 110
+    ws.column_dimensions["A"].width = 66  # about 32 Chinese characters: fits A4 portrait at 100%
     for i, text in enumerate(narrative(result), 3):
         c = ws.cell(row=i, column=1, value=text)
         c.font = Font(name=FONT, size=11)
         c.alignment = Alignment(wrap_text=True, vertical="top")
-        lines = sum(max(1, -(-len(part) // 52)) for part in text.split("\n"))
-        ws.row_dimensions[i].height = 15 * lines + 4
+        lines = sum(max(1, -(-len(part) // 31)) for part in text.split("\n"))
+        ws.row_dimensions[i].height = 16 * lines + 6
     _print_setup(ws, landscape=False)
     return ws.title
 
