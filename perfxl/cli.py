@@ -55,7 +55,9 @@ def cli() -> None:
               help="结果工作簿的路径（默认：与输入同目录的 <文件名>.perfxl.xlsx）")
 @click.option("--no-write", is_flag=True, help="只输出检查报告，不写结果工作簿")
 @click.option("--in-place", is_flag=True, help="把结果写回输入文件（先保存 .bak 备份）")
-def check(file, fmt, profile_path, select_codes, ignore_codes, color, output, no_write, in_place) -> None:
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
+              help="报告语言（en: English messages）")
+def check(file, fmt, profile_path, select_codes, ignore_codes, color, output, no_write, in_place, lang) -> None:
     """检查工作簿 FILE：公式、合计、得分与等级，逐条报告问题所在单元格。
 
     默认另存结果工作簿 <文件名>.perfxl.xlsx（输入文件不变）：含自评结果、自评综述、检查结果三张表，
@@ -91,12 +93,12 @@ def check(file, fmt, profile_path, select_codes, ignore_codes, color, output, no
         written = _write(file, target, result, in_place, as_json)
     if as_json:
         from perfxl.report.json_report import build
-        click.echo(json.dumps(build(result, file), ensure_ascii=False, indent=2))
+        click.echo(json.dumps(build(result, file, lang), ensure_ascii=False, indent=2))
     else:
         from perfxl.report.text import render
         if color is None:
             color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-        click.echo(render(result, file, color), color=color)
+        click.echo(render(result, file, color, lang), color=color)
     if written:
         click.echo(f"结果已写入：{written}", err=as_json)
     sys.exit(EXIT_ERRORS if result.errors else EXIT_CLEAN)

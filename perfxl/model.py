@@ -67,6 +67,7 @@ class Finding:
     cell: str | None
     message: str
     hint: str = ""
+    values: dict = field(default_factory=dict, repr=False, compare=False)  # for other languages
 
     @property
     def ref(self) -> str:

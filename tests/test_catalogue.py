@@ -42,3 +42,11 @@ def test_select_and_ignore_by_code_and_family():
     assert "I104" not in select(codes, (), ("I104",))
     assert not any(c.startswith("S") for c in select(codes, (), ("S",)))
     assert "X106" not in select(codes) and "X106" in select(codes, ("X106",))
+
+
+def test_every_rule_has_an_english_text():
+    from perfxl.rules.english import EN, localize
+    assert set(EN) == set(RULES)
+    f = finding("I104", "项目3", "H17", entered=15.0, weight=10.0, detail="…")
+    assert localize(f, "en")[0] == "Score 15 exceeds the weight 10 (…)"
+    assert localize(f, "zh") == (f.message, f.hint)

@@ -20,7 +20,13 @@ def _text(v) -> str | None:
     return str(v).strip()
 
 
-def build(result: CheckResult, file: str) -> dict:
+def _finding(f, lang: str) -> dict:
+    from perfxl.rules.english import localize
+    message, hint = localize(f, lang)
+    return {"code": f.code, "severity": f.severity, "sheet": f.sheet, "cell": f.cell, "message": message, "hint": hint}
+
+
+def build(result: CheckResult, file: str, lang: str = "zh") -> dict:
     from perfxl.scoring.targets import display_text
 
     model = result.model
@@ -76,6 +82,5 @@ def build(result: CheckResult, file: str) -> dict:
             "budget_total": _n(result.budget_total),
             "executed_total": _n(result.executed_total),
         },
-        "findings": [{"code": f.code, "severity": f.severity, "sheet": f.sheet, "cell": f.cell,
-                      "message": f.message, "hint": f.hint} for f in result.findings],
+        "findings": [_finding(f, lang) for f in result.findings],
     }

@@ -7,6 +7,7 @@ import unicodedata
 import click
 
 from perfxl.rules.catalogue import SEVERITY_ZH, fmt
+from perfxl.rules.english import SEVERITY_EN, localize
 from perfxl.rules.results import CheckResult
 
 COLORS = {"error": "red", "warning": "yellow", "info": "cyan"}
@@ -29,7 +30,25 @@ def pct(v: float | None, decimals: int = 1) -> str:
     return "" if v is None else f"{v * 100:.{decimals}f}%"
 
 
-def render(result: CheckResult, file: str, color: bool) -> str:
+WORDS = {
+    "zh": {"title": "perfxl 绩效自评检查", "unit": "单位", "year": "年度", "file": "文件", "unknown": "（未知）",
+           "unnamed": "（未填写）", "clean": "没有发现问题。", "workbook": "工作簿", "table": "项目一览（金额单位：万元）",
+           "head": ["序号", "项目名称", "全年预算数", "全年执行数", "执行率", "填报总分", "核算得分", "等级"],
+           "line": "单位：共 {n} 个项目，{counts}；评优率 {rate}%；预算合计 {budget} 万元，执行合计 {executed} 万元",
+           "count": "{g} {c} 个", "sep": "，", "verdict": "结论：错误 {error} 个，警告 {warning} 个，提示 {info} 个"},
+    "en": {"title": "perfxl self-evaluation check", "unit": "Unit", "year": "Year", "file": "File", "unknown": "(unknown)",
+           "unnamed": "(not filled in)", "clean": "No problems found.", "workbook": "workbook",
+           "table": "Projects (amounts in 10,000 yuan)",
+           "head": ["No.", "Project", "Budget", "Executed", "Rate", "Entered", "Score", "Grade"],
+           "line": "Unit: {n} projects, {counts}; excellent rate {rate}%; budget {budget}, executed {executed} (10,000 yuan)",
+           "count": "{g} {c}", "sep": ", ", "verdict": "Result: {error} errors, {warning} warnings, {info} notes"},
+}
+
+
+def render(result: CheckResult, file: str, color: bool, lang: str = "zh") -> str:
+    w = WORDS["en" if lang == "en" else "zh"]
+    severity_words = SEVERITY_EN if lang == "en" else SEVERITY_ZH
+
     def style(text, **kw):
         return click.style(text, **kw) if color else text
 
@@ -38,27 +57,30 @@ def render(result: CheckResult, file: str, color: bool) -> str:
     unit_name = ""
     if model.unit and model.unit.get("单位名称"):
         unit_name = str(model.unit.get("单位名称").value.value or "").strip()
-    lines.append(style("perfxl 绩效自评检查", bold=True))
-    lines.append(f"单位：{unit_name or '（未填写）'}    年度：{model.year or '（未知）'}    文件：{file}")
+    lines.append(style(w["title"], bold=True))
+    colon = ": " if lang == "en" else "："
+    lines.append(f"{w['unit']}{colon}{unit_name or w['unnamed']}    {w['year']}{colon}{model.year or w['unknown']}"
+                 f"    {w['file']}{colon}{file}")
     lines.append("")
 
     groups: dict[str | None, list] = {}
     for f in result.findings:
         groups.setdefault(f.sheet, []).append(f)
     if not result.findings:
-        lines.append(style("没有发现问题。", fg="green"))
+        lines.append(style(w["clean"], fg="green"))
     for sheet, items in groups.items():
-        lines.append(style(f"【{sheet or '工作簿'}】", bold=True))
+        lines.append(style(f"【{sheet or w['workbook']}】", bold=True))
         for f in items:
             where = f"{f.sheet}!{f.cell}" if f.sheet and f.cell else (f.sheet or "—")
-            tag = style(f"{SEVERITY_ZH[f.severity]}", fg=COLORS[f.severity], bold=f.severity == "error")
-            lines.append(f"  {pad(where, 14)}  {f.code}  {tag}  {f.message}")
-            if f.hint:
-                lines.append(style(f"  {' ' * 14}        → {f.hint}", dim=True))
+            tag = style(f"{severity_words[f.severity]}", fg=COLORS[f.severity], bold=f.severity == "error")
+            message, hint = localize(f, lang)
+            lines.append(f"  {pad(where, 14)}  {f.code}  {tag}  {message}")
+            if hint:
+                lines.append(style(f"  {' ' * 14}        → {hint}", dim=True))
         lines.append("")
 
-    lines.append(style("项目一览（金额单位：万元）", bold=True))
-    head = ["序号", "项目名称", "全年预算数", "全年执行数", "执行率", "填报总分", "核算得分", "等级"]
+    lines.append(style(w["table"], bold=True))
+    head = w["head"]
     rows = []
     for i, p in enumerate(result.projects, 1):
         rows.append([str(i), p.name, money(p.funding.budget), money(p.funding.executed),
@@ -67,14 +89,20 @@ def render(result: CheckResult, file: str, color: bool) -> str:
     lines.extend(_table(head, rows, right={2, 3, 4, 5, 6}, color=color))
     lines.append("")
     g = result.grades
-    counts = "，".join(f"{k} {v} 个" for k, v in g.items())
+    counts = w["sep"].join(w["count"].format(g=k, c=v) for k, v in g.items())
     rate = result.excellent_rate
-    lines.append(f"单位：共 {len(result.projects)} 个项目，{counts}；评优率 {round(rate * 100) if rate is not None else 0}%；"
-                 f"预算合计 {money(result.budget_total)} 万元，执行合计 {money(result.executed_total)} 万元")
+    lines.append(w["line"].format(n=len(result.projects), counts=counts, rate=_whole(rate),
+                                  budget=money(result.budget_total), executed=money(result.executed_total)))
     n = {s: sum(1 for f in result.findings if f.severity == s) for s in ("error", "warning", "info")}
-    verdict = f"错误 {n['error']} 个，警告 {n['warning']} 个，提示 {n['info']} 个"
-    lines.append(style(f"结论：{verdict}", fg="red" if n["error"] else ("yellow" if n["warning"] else "green"), bold=True))
+    lines.append(style(w["verdict"].format(**n), fg="red" if n["error"] else ("yellow" if n["warning"] else "green"),
+                       bold=True))
     return "\n".join(lines)
+
+
+def _whole(rate: float | None) -> int:
+    """评优率 as a whole percentage, half up (14 of 15 -> 93)."""
+    from perfxl.scoring.precision import round_half_up
+    return int(round_half_up((rate or 0) * 100, 0))
 
 
 def _table(head: list[str], rows: list[list[str]], right: set[int], color: bool) -> list[str]:

@@ -392,7 +392,7 @@ class _Values(dict):
 def finding(code: str, sheet: str | None, cell: str | None, /, **values) -> Finding:
     rule = RULES[code]
     v = _Values({k: fmt(v) for k, v in values.items()})
-    return Finding(code, rule.severity, sheet, cell, rule.message.format_map(v), rule.hint.format_map(v))
+    return Finding(code, rule.severity, sheet, cell, rule.message.format_map(v), rule.hint.format_map(v), dict(v))
 
 
 def fmt(value) -> str:
