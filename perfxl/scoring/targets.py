@@ -82,8 +82,6 @@ def _sorted(words) -> list[str]:
 
 
 def _comparison_prefix(text: str, profile) -> tuple[str | None, str]:
-    for direction, spellings in profile.comparisons.items():
-        pass
     pairs = [(w, d) for d, ws in profile.comparisons.items() for w in ws]
     for w, d in sorted(pairs, key=lambda p: -len(p[0])):
         w2 = _nfkc(w)
@@ -403,10 +401,6 @@ def _read_actual_number(target: Reading, value, number_format: str, profile) -> 
         return 0.0, "ok"
     q = _parse_quantity(s, profile, allow_leading=tuple(profile.words["actual_leading"]))
     if q is None:
-        m = re.match(r"^(?:" + "|".join(map(re.escape, _sorted(profile.words["actual_leading"]))) + r")?(" + _NUM + r")",
-                     s)
-        if m and target.unit:
-            return None, "not_number"
         return None, "not_number"
     b, unit = q["number"], q["unit"]
     if unit is None:
