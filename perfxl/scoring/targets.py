@@ -424,7 +424,8 @@ def score_indicator(target: Reading, actual_value, *, actual_number_format: str 
     if b_text and b_text == _nfkc(target.text):
         level = "met" if target.kind in ("qualitative", "deadline") else None
         return IndicatorScore(weight, weight, "ok", level, target, "实际完成值与目标一致，应得满分")
-    if actual_value is None or _is_dash(b_text):
+    zero = target.kind == "quantitative" and b_text in profile.words["zero"]  # 无/零 under a number mean 0
+    if actual_value is None or (_is_dash(b_text) and not zero):
         if target.kind == "quantitative":
             return IndicatorScore(0.0, weight, "not_number", None, None, "实际完成值为空")
         return IndicatorScore(0.0, weight, "unverifiable", None, None, "实际完成值为空")
