@@ -227,7 +227,9 @@ def write_result_sheet(wb, result: CheckResult) -> str:
             ws.cell(row=r, column=9).fill = FILLS["amber"]
     last = first + len(result.projects) - 1
     t = last + 1
-    total_row = ["合计", "", f"=SUM(C{first}:C{last})", f"=SUM(D{first}:D{last})", f"=IF(C{t}>0,D{t}/C{t},0)", "", "", "", sum(len(v) for v in problems.values())]
+    project_problems = sum(len(problems.get(p.project.sheet, [])) for p in result.projects)
+    total_row = ["合计", "", f"=SUM(C{first}:C{last})", f"=SUM(D{first}:D{last})", f"=IF(C{t}>0,D{t}/C{t},0)",
+                 "", "", "", project_problems]
     for j, v in enumerate(total_row, 1):
         c = ws.cell(row=t, column=j, value=v if v != "" else None)
         c.border = BOX
@@ -268,9 +270,10 @@ def write_result_sheet(wb, result: CheckResult) -> str:
         chart.y_axis.scaling.min = 0
         chart.y_axis.scaling.max = 100
         chart.legend = None
+        chart.x_axis.scaling.orientation = "maxMin"  # projects top-down, in sheet order
         chart.add_data(Reference(ws, min_col=7, min_row=3, max_row=last), titles_from_data=True)
         chart.set_categories(Reference(ws, min_col=2, min_row=first, max_row=last))
-        chart.height = max(7.5, 0.6 * len(result.projects) + 2)
+        chart.height = max(7.5, 0.9 * len(result.projects) + 3)
         chart.width = 24
         ws.add_chart(chart, f"A{r + 2}")
     return ws.title
