@@ -8,6 +8,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from conftest import needs_soffice
 from layouts import LAYOUTS, Book, Proj, build
 from perfxl.rules.engine import run_checks
 from perfxl.rules.profile import load_profile
@@ -227,3 +228,35 @@ def test_file_without_any_cached_values(tmp_path):
     result = run_checks(model, PROFILE)
     assert _x(result) == []
     assert [f.code for f in result.findings if f.code == "R113"] == ["R113"]
+
+
+def test_init_workbook_and_sample_raise_no_x(tmp_path):
+    from pathlib import Path
+    from perfxl.workbook.template import write_template
+    path = tmp_path / "init.xlsx"
+    write_template(str(path), projects=3, unit="某单位", year=2025)
+    assert _x(_check(path)) == []
+    sample = Path(__file__).resolve().parents[1] / "samples" / "2025.xlsx"
+    assert _x(_check(sample)) == []
+
+
+@needs_soffice
+def test_evaluator_agrees_with_libreoffice(tmp_path):
+    """Every formula of a filled init workbook: our evaluator vs LibreOffice's forced recalculation."""
+    from test_roundtrip import _fill
+    from test_writer import _recalculate
+    from perfxl.workbook.reader import make_evaluator
+    from perfxl.workbook.template import write_template
+    path = tmp_path / "2025.xlsx"
+    write_template(str(path), projects=2, unit="某单位", year=2025)
+    _fill(path)
+    model = read_workbook(str(path))
+    ev = make_evaluator(model.grids.values(), model.defined_names)
+    theirs = load_workbook(_recalculate(str(path), tmp_path), data_only=True)
+    assert len(model.formula_cells) > 20
+    for cell in model.formula_cells:
+        ours, lo = ev.value(cell.sheet, cell.coord), theirs[cell.sheet][cell.coord].value
+        if isinstance(lo, (int, float)):
+            assert float(ours) == pytest.approx(lo, abs=1e-9), (cell.ref, cell.formula)
+        else:
+            assert (ours or "") == (lo or ""), (cell.ref, cell.formula)
