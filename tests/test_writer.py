@@ -268,3 +268,18 @@ def _recalculate(path: str, tmp_path) -> str:
     result = outdir / os.path.basename(path)
     assert result.exists(), "LibreOffice did not convert the file"
     return str(result)
+
+
+def test_sample_output_keeps_every_user_cell(run, tmp_path):
+    from pathlib import Path
+    sample = tmp_path / "2025.xlsx"
+    shutil.copy(Path(__file__).resolve().parents[1] / "samples" / "2025.xlsx", sample)
+    assert run("check", sample).exit_code == 1
+    out = tmp_path / "2025.perfxl.xlsx"
+    _compare_user_content(str(sample), str(out))
+    wb = load_workbook(out)
+    assert wb["汇总"]["C16"].comment.author == "perfxl" and "S106" in wb["汇总"]["C16"].comment.text
+    assert wb["单位情况"]["B19"].comment is not None
+    wv = load_workbook(out, data_only=True)[RESULT]
+    assert [wv[f"H{r}"].value for r in range(4, 19)].count("优") == 14
+    assert wv["C19"].value == pytest.approx(988.43) and wv["D19"].value == pytest.approx(590.2)
