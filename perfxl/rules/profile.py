@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
+from perfxl.workbook.labels import normalize
+
 
 class ProfileError(Exception):
     """A profile that cannot be used; the message is for the user, in Chinese."""
@@ -44,11 +46,11 @@ class Profile:
         return self.grades[-1][0] if self.grades and self.grades[-1][1] <= 0 else "差"
 
     def level1_of(self, text: str) -> str | None:
-        key = "".join(unicodedata.normalize("NFKC", str(text)).split())
-        return self.level1.get(key)
+        """``产出指标``, ``产出``, ``产出指标（50分）``, ``一、产出指标`` -> 产出指标."""
+        return self.level1.get(normalize(str(text)))
 
     def is_level2(self, text: str) -> bool:
-        key = "".join(unicodedata.normalize("NFKC", str(text)).split())
+        key = normalize(str(text))
         return any(key in names for names in self.level2.values())
 
 

@@ -1,0 +1,73 @@
+"""Forms as provinces publish them, transcribed by hand: spellings the contract's own
+variants do not show, read the way a finance officer would expect."""
+
+from __future__ import annotations
+
+from openpyxl import Workbook
+
+from perfxl.rules.engine import run_checks
+from perfxl.rules.profile import load_profile
+from perfxl.workbook.reader import read_workbook
+
+
+def _form(path, *, level_points=True, colon_labels=True):
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "附件3-1"
+    ws["A1"] = "附件3"
+    ws["A2"] = "项目支出绩效自评表"
+    ws["A3"] = "（ 2025 年度）"
+    ws.append([])
+    ws["A5"], ws["C5"] = "项目名称", "乡村道路养护项目"
+    ws["A6"], ws["C6"], ws["F6"], ws["G6"] = "主管部门", "某县交通运输局", "实施单位", "某县公路站"
+    ws.merge_cells("A5:B5")
+    ws.merge_cells("A6:B6")
+    ws["A7"] = "项目资金（万元）"
+    heads = ["", "年初预算数", "全年预算数（A）", "全年执行数（B）", "分值", "执行率（B/A）", "得分"]
+    for j, h in enumerate(heads, 2):
+        ws.cell(row=7, column=j, value=h or None)
+    rows = [("年度资金总额：" if colon_labels else "年度资金总额", 200, 200, 180, 10, "90.00%", 9),
+            ("其中：财政拨款", 200, 200, 180, "—", "—", "—"), ("上年结转资金", None, None, None, "—", "—", "—"),
+            ("其他资金", None, None, None, "—", "—", "—")]
+    for i, row in enumerate(rows):
+        for j, v in enumerate(row, 2):
+            ws.cell(row=8 + i, column=j, value=v)
+    ws["A12"], ws["B12"], ws["E12"] = "年度总体目标", "预期目标", "实际完成情况"
+    ws["B13"], ws["E13"] = "完成120公里乡村道路养护", "完成118公里道路养护，路况良好"
+    ws["A14"] = "绩效指标"
+    heads = ["一级指标", "二级指标", "三级指标", "年度指标值（A）", "实际完成值（B）", "分值", "得分", "偏差原因分析及改进措施"]
+    for j, h in enumerate(heads, 1):
+        ws.cell(row=15, column=j, value=h)
+    p50 = "产出指标（50分）" if level_points else "产出指标"
+    data = [
+        (p50, "数量指标", "养护里程", "≥120公里", "118公里", 20, 19.67, "部分路段因雨季顺延"),
+        (None, "质量指标", "路面优良率", "≥85%", "88%", 15, 15, None),
+        (None, "时效指标", "完成时限", "2025年11月底前", "2025年11月", 15, 15, None),
+        ("效益指标（30分）" if level_points else "效益指标", "社会效益指标", "群众出行条件", "明显改善", "明显改善", 30, 30, None),
+        ("满意度指标（10分）" if level_points else "满意度指标", "服务对象满意度指标", "沿线群众满意度", "≥90%", "93%", 10, 10, None),
+    ]
+    for i, row in enumerate(data):
+        for j, v in enumerate(row, 1):
+            ws.cell(row=16 + i, column=j, value=v)
+    ws.merge_cells("A16:A18")
+    ws["A21"], ws["F21"], ws["G21"] = "总  分", 100, 98.67
+    ws["A22"], ws["B22"] = "主要问题及原因：", "雨季影响部分路段施工进度"
+    ws["A23"], ws["B23"] = "下一步改进措施：", "合理安排工期"
+    wb.save(path)
+
+
+def test_county_form_reads_and_is_clean(tmp_path):
+    path = tmp_path / "county.xlsx"
+    _form(path)
+    model = read_workbook(str(path))
+    p = model.projects[0]
+    assert p.title == "乡村道路养护项目" and p.year == 2025
+    assert p.funding.total.cells["全年预算数"].coord == "D8"
+    assert p.total_score.coord == "G21"
+    result = run_checks(model, load_profile())
+    serious = [(f.code, f.cell, f.message) for f in result.findings
+               if f.severity != "info" and f.code not in ("R101", "R102")]  # a lone form: no unit/summary sheet
+    # 执行率 typed as text is the only thing a finance officer would be told to fix
+    assert serious == [("R112", "G8", "“执行率”的值“90.00%”是文本格式的数字")]
+    assert result.projects[0].score == 98.67
+    assert not [f for f in result.findings if f.code in ("I107", "T102")]  # 产出指标（50分） is 产出指标
