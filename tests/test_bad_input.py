@@ -72,3 +72,17 @@ def test_version(run):
     result = run("--version")
     assert result.exit_code == 0
     assert result.output.startswith("perfxl ")
+
+
+def test_console_that_cannot_print_chinese(tmp_path):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+    sample = Path(__file__).resolve().parents[1] / "samples" / "2025.xlsx"
+    env = {**os.environ, "PYTHONIOENCODING": "ascii", "LC_ALL": "C"}
+    proc = subprocess.run([sys.executable, "-m", "perfxl", "check", str(sample), "--no-write"],
+                          capture_output=True, env=env, timeout=120)
+    assert proc.returncode == 1
+    assert b"Traceback" not in proc.stderr
+    assert b"S106" in proc.stdout and b"?" in proc.stdout
