@@ -114,7 +114,7 @@ def _prepare_output(file: str, target: str, in_place: bool, as_json: bool):
     from perfxl.workbook.package import losses
 
     if os.path.abspath(target) == os.path.abspath(file) and not in_place:
-        _fail(f"输出路径与输入文件相同：如确要改写输入文件，请使用 --in-place。", as_json=as_json, file=file, code="bad_usage")
+        _fail("输出路径与输入文件相同：如确要改写输入文件，请使用 --in-place。", as_json=as_json, file=file, code="bad_usage")
     if os.path.exists(_lock_file(target)):
         _fail(f"“{target}”正被 Excel 或 WPS 打开（存在锁文件 ~$）：请先关闭该文件再运行。", as_json=as_json, file=file, code="file_locked")
     folder = os.path.dirname(os.path.abspath(target))

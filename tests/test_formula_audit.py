@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 import xlsxwriter
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 

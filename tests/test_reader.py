@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from openpyxl import load_workbook
 
-from layouts import LAYOUTS, Book, Ind, Proj, build
+from layouts import LAYOUTS, Book, Proj, build
 from perfxl.workbook.reader import read_workbook
 from perfxl.workbook.labels import normalize
 from perfxl.workbook.numbers import read_number

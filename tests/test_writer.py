@@ -7,7 +7,6 @@ import hashlib
 import os
 import shutil
 import subprocess
-import zipfile
 
 import pytest
 from openpyxl import load_workbook

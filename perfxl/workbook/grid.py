@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from openpyxl.utils import get_column_letter
 
 from perfxl.model import Cell
-from perfxl.workbook.labels import is_dash, nfkc, normalize
+from perfxl.workbook.labels import nfkc, normalize
 
 
 def coord(row: int, col: int) -> str:
@@ -77,9 +77,6 @@ class SheetGrid:
                 n = self._norm.get((row, col))
                 if n is not None:
                     yield row, col, self.cells[(row, col)].value, n
-
-    def is_empty(self, row: int, col: int) -> bool:
-        return is_dash(self.shown(row, col).value)
 
     def merge_end_col(self, row: int, col: int) -> int:
         m = self.merged.get((row, col))

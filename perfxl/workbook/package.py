@@ -3,6 +3,7 @@ and writing cached values for formulas into a saved package (openpyxl writes non
 
 from __future__ import annotations
 
+import importlib.util
 import math
 import re
 import zipfile
@@ -50,11 +51,7 @@ def losses(path: str, owned_sheets: set[str] = frozenset()) -> list[str]:
             found.append("新式（线程）批注（旧式批注会保留）")
         if any(n.startswith(("xl/activeX/", "xl/ctrlProps/")) for n in names):
             found.append("表单控件/ActiveX 控件")
-        try:
-            import PIL  # noqa: F401
-            has_pillow = True
-        except ImportError:
-            has_pillow = False
+        has_pillow = importlib.util.find_spec("PIL") is not None
         for sheet, part in parts.items():
             if sheet in owned_sheets or part not in names:
                 continue
@@ -111,8 +108,6 @@ def write_cached_values(path: str, values: dict[str, dict[str, object]]) -> int:
     by_part = {parts[s]: v for s, v in values.items() if s in parts}
 
     def patch(xml: str, cells: dict[str, object]) -> str:
-        nonlocal written
-
         def repl(m):
             nonlocal written
             ref = m.group(1) or m.group(4)

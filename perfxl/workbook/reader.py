@@ -10,7 +10,6 @@ import os
 import re
 import warnings
 import zipfile
-from datetime import date, datetime
 
 from perfxl.model import (Cell, Field, Funding, FundingRow, Indicator, Project, SummaryRow,
                           SummarySheet, UnitSheet, WorkbookModel)
@@ -44,8 +43,6 @@ def _check_file(path: str) -> None:
     lower = name.lower()
     if lower.endswith(".xls") or lower.endswith(".et"):
         raise ReadError("old_format", f"文件“{name}”是旧版 Excel/WPS 格式：请在 Excel 或 WPS 中“另存为” .xlsx 后再检查。")
-    if lower.endswith(".xlsm"):
-        pass
     if not zipfile.is_zipfile(path):
         with open(path, "rb") as fh:
             head = fh.read(8)
@@ -529,11 +526,3 @@ def _owned_sheets(wb) -> set[str]:
         except Exception:  # a hand-edited name that is not a reference list
             pass
     return owned
-
-
-def cell_text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, (datetime, date)):
-        return value.strftime("%Y-%m-%d")
-    return str(value).strip()

@@ -41,10 +41,6 @@ BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 FONT = "宋体"
 
 
-class WriteError(Exception):
-    """The output cannot be written; ``message`` is for the user."""
-
-
 # -- removing what an earlier run added ------------------------------------------------
 
 def owned_sheets(wb) -> list[str]:
