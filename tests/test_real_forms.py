@@ -71,3 +71,36 @@ def test_county_form_reads_and_is_clean(tmp_path):
     assert serious == [("R112", "G8", "“执行率”的值“90.00%”是文本格式的数字")]
     assert result.projects[0].score == 98.67
     assert not [f for f in result.findings if f.code in ("I107", "T102")]  # 产出指标（50分） is 产出指标
+
+
+def test_funding_weight_from_score_header_and_unit_in_two_column_pairs(tmp_path):
+    wb = Workbook()
+    u = wb.active
+    u.title = "部门情况"
+    rows = [("部门（单位）名称", "某县农业农村局", "自评年度", "2025年"),
+            ("核定在编人员", 20, "退休人员", 5), ("聘用人员", 3, "其他人员", 0), ("人员合计", 28, None, None),
+            ("财政拨款决算收入（万元）", 500, "财政拨款决算支出（万元）", 500),
+            ("基本支出（万元）", 300, "项目支出（万元）", 200),
+            ("人员经费（万元）", 250, "公用经费（万元）", 50)]
+    for r in rows:
+        u.append(r)
+    ws = wb.create_sheet("畜牧项目")
+    ws.append(["项目名称：畜禽粪污资源化利用项目"])
+    ws.append(["", "全年预算数", "全年执行数", "执行率", "得分（20分*执行率）"])
+    ws.append(["年度资金总额", 200, 200, 1, 20])
+    ws.append(["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分"])
+    ws.append(["产出指标", "数量指标", "公猪舍（≥**平方米）", 22.8, "23平方米", 40, 40])
+    ws.append(["效益指标", "生态效益指标", "粪污综合利用率", "≥80%", "85%", 30, 30])
+    ws.append(["满意度指标", "服务对象满意度指标", "养殖户满意度", "≥90%", "0.95", 10, 10])
+    ws.append(["合计", None, None, None, None, 100, 100])
+    path = tmp_path / "county2.xlsx"
+    wb.save(path)
+    model = read_workbook(str(path))
+    assert model.unit.get("退休人员").value.value == 5 and model.year == 2025
+    result = run_checks(model, load_profile())
+    p = result.projects[0]
+    assert p.funding.weight == 20 and p.funding.computed == 20
+    assert p.indicators[0].direction == "at_least" and p.indicators[0].high == 40
+    assert p.score == 100
+    serious = [(f.code, f.sheet, f.cell) for f in result.findings if f.severity != "info"]
+    assert serious == [("R102", None, None), ("T102", "畜牧项目", "F5")]  # 产出 40 instead of 50: a warning
