@@ -17,6 +17,7 @@ from openpyxl.comments import Comment
 from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.worksheet.hyperlink import Hyperlink
 
 from perfxl.report.narrative import narrative
 from perfxl.rules.catalogue import SEVERITY_ZH
@@ -305,7 +306,7 @@ def write_findings_sheet(wb, result: CheckResult) -> str:
             ws.cell(row=i, column=1).fill = fill
         if f.sheet and f.cell and f.sheet in wb.sheetnames:
             c = ws.cell(row=i, column=4)
-            c.hyperlink = f"#{_quote(f.sheet)}!{f.cell}"
+            c.hyperlink = Hyperlink(ref=c.coordinate, location=f"{_quote(f.sheet)}!{f.cell}", display=f.cell)
             c.font = Font(name=FONT, color="0563C1", underline="single")
     for col, w in {"A": 9, "B": 7, "C": 16, "D": 8, "E": 60, "F": 50}.items():
         ws.column_dimensions[col].width = w
