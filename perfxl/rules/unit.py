@@ -26,28 +26,15 @@ def check_unit(ctx: Context, unit: UnitSheet, projects: list[ProjectResult]) -> 
         if not ok:
             ctx.add("R115", year.value, value=str(year.value.value).strip())
 
-    counts = {}
-    for name in UNIT_COUNTS:
-        f = unit.get(name)
-        if f is None:
-            continue
-        num = ctx.number(f.value, name)
-        if num and num.value is not None:
-            if num.value < 0 or num.value != int(num.value):
-                ctx.add("U106", f.value, label=name, value=num.value)
-            counts[name] = num.value
+    counts = _numbers(ctx, unit, UNIT_COUNTS)
+    for name, value in counts.items():
+        if value < 0 or value != int(value):
+            ctx.add("U106", unit.get(name).value, label=name, value=value)
     parts = [counts[n] for n in UNIT_COUNTS[:-1] if n in counts]
     if "人员合计" in counts and parts and abs(sum(parts) - counts["人员合计"]) > 1e-9:
         ctx.add("U101", unit.get("人员合计").value, entered=counts["人员合计"], expected=sum(parts))
 
-    money = {}
-    for name in UNIT_MONEY:
-        f = unit.get(name)
-        if f is None:
-            continue
-        num = ctx.number(f.value, name)
-        if num and num.value is not None:
-            money[name] = to_wan(num.value, unit.money_unit)
+    money = {k: to_wan(v, unit.money_unit) for k, v in _numbers(ctx, unit, UNIT_MONEY).items()}
 
     def cell(name):
         return unit.get(name).value
@@ -71,3 +58,14 @@ def check_unit(ctx: Context, unit: UnitSheet, projects: list[ProjectResult]) -> 
     executed = [p.funding.executed for p in projects if p.funding.executed is not None]
     if "项目支出" in m and executed and abs(sum(executed) - m["项目支出"]) > TOL:
         ctx.add("U105", cell("项目支出"), entered=m["项目支出"], count=len(executed), expected=sum(executed))
+
+
+def _numbers(ctx: Context, unit: UnitSheet, names) -> dict[str, float]:
+    """The unit sheet's numbers among ``names`` that are present and readable."""
+    out = {}
+    for name in names:
+        f = unit.get(name)
+        num = ctx.number(f.value, name) if f is not None else None
+        if num is not None and num.value is not None:
+            out[name] = num.value
+    return out
