@@ -198,7 +198,8 @@ class WorkbookModel:
             f = self.unit.get("评价年度")
             if f is not None:
                 try:
-                    y = int(float(str(f.value.value).strip().rstrip("年")))
+                    v = f.value.value
+                    y = v.year if hasattr(v, "year") else int(float(str(v).strip().rstrip("度").rstrip("年")))
                     if 2000 <= y <= 2100:
                         return y
                 except (TypeError, ValueError):

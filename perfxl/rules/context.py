@@ -28,7 +28,7 @@ class Context:
     def add(self, code: str, cell: Cell | None, /, *, sheet: str | None = None, **values) -> None:
         sheet = cell.sheet if cell is not None else sheet
         coord = cell.coord if cell is not None and cell.coord else None
-        key = (code, sheet, coord)
+        key = (code, sheet, coord or tuple(sorted(map(str, values.items()))))
         if key in self._seen:
             return
         self._seen.add(key)

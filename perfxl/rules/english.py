@@ -49,7 +49,7 @@ EN: dict[str, tuple[str, str, str]] = {
     "S101": ("Summary row without project", "Summary row “{name}” has no project sheet", "Make the name match the project sheet's 项目名称"),
     "S102": ("Project missing from summary", "Project “{name}” (sheet “{sheet}”) is not in the summary", "Add a summary row for it"),
     "S103": ("Names match only loosely", "Summary name “{summary_name}” and project name “{project_name}” differ", "Use the same name in both places"),
-    "S104": ("Summary amount differs", "{column} is {entered}; project sheet “{sheet}” has {expected}", "Copy or reference the project sheet's value"),
+    "S104": ("Summary amount differs", "{column} is {entered}; project sheet “{project_sheet}” has {expected}", "Copy or reference the project sheet's value"),
     "S105": ("Summary rate differs", "Rate is {entered}; project “{name}” has {expected}", "Use =executed/budget or reference the project sheet"),
     "S106": ("Summary score differs", "Score is {entered}; project “{name}” scores {expected}", "Use {expected}"),
     "S107": ("Summary grade differs", "Grade “{entered}”, but project “{name}” scoring {score} is “{expected}”", "Use “{expected}”"),

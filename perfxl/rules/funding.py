@@ -36,7 +36,7 @@ def check_funding(ctx: Context, project: Project) -> FundingResult:
     weight = ctx.number(weight_cell, "分值") if weight_cell is not None else None
     if weight is not None and weight.value is not None:
         result.weight = weight.value
-    elif funding.weight_from_header is not None:
+    elif "分值" not in total and funding.weight_from_header is not None:
         result.weight = funding.weight_from_header
 
     if budget is not None and budget == 0:
@@ -57,7 +57,8 @@ def check_funding(ctx: Context, project: Project) -> FundingResult:
         entered = ctx.number(score_cell, "预算执行得分", required=True, what="预算执行得分")
         if entered and entered.value is not None:
             result.entered = entered.value
-            if not agrees(entered.value, result.computed, entered.decimals,
+            unreadable = rate is None and not (budget is not None and budget == 0)
+            if not unreadable and not agrees(entered.value, result.computed, entered.decimals,
                           tolerance=profile.score_tolerance, min_decimals=1):
                 ctx.add("F103", score_cell, entered=entered.value, weight=result.weight,
                         rate=pct(rate or 0), computed=result.computed)
@@ -90,7 +91,7 @@ def _check_rate(ctx: Context, cell: Cell, rate: float, budget, executed) -> None
     if num is None or num.value is None:
         return
     entered, decimals = num.value, num.decimals
-    if not num.typed_as_text and not cell.is_percent_format and entered > 2:
+    if not _has_percent_sign(cell) and not cell.is_percent_format and entered > 2:
         ctx.add("F107", cell, value=entered, percent=entered)
         entered, decimals = entered / 100, decimals + 2
     if not agrees(entered, rate, decimals, tolerance=ctx.profile.rate_tolerance):
@@ -99,3 +100,7 @@ def _check_rate(ctx: Context, cell: Cell, rate: float, budget, executed) -> None
 
 def _gap_explained(project: Project) -> bool:
     return any(f is not None and filled(f.value) for f in (project.problems, project.next_steps))
+
+
+def _has_percent_sign(cell: Cell) -> bool:
+    return isinstance(cell.value, str) and "%" in cell.value.replace("％", "%")

@@ -89,7 +89,7 @@ def _judge(ctx: Context, res: IndicatorResult, has_weights: bool) -> None:
         res.accepted = max(entered or 0.0, 0.0)
         return
     if weight is None:
-        if entered is not None and ind.score is not None and filled(ind.score):
+        if entered is not None and ind.score is not None and filled(ind.score) and not ctx.has_problem_at(ind.weight):
             ctx.add("R110", ind.weight, label="分值", what="该指标的分值")
         res.accepted = 0.0
         return

@@ -6,6 +6,7 @@ import re
 
 from perfxl.model import SummarySheet
 from perfxl.rules.context import Context, filled, pct, to_wan
+from perfxl.rules.funding import _has_percent_sign
 from perfxl.rules.results import ProjectResult
 from perfxl.scoring.precision import agrees
 from perfxl.workbook.labels import nfkc
@@ -74,13 +75,13 @@ def check_summary(ctx: Context, summary: SummarySheet, projects: list[ProjectRes
                 num = ctx.number(cells[col], col)
                 value = to_wan(num.value, summary.money_unit) if num else None
                 if value is not None and abs(value - expected) > 0.01 + 1e-9:
-                    ctx.add("S104", cells[col], column=col, entered=num.value, sheet=p.project.sheet,
+                    ctx.add("S104", cells[col], column=col, entered=num.value, project_sheet=p.project.sheet,
                             expected=expected * (10000 if summary.money_unit == "元" else 1))
         if "执行率" in cells and filled(cells["执行率"]) and p.funding.rate is not None:
             num = ctx.number(cells["执行率"], "执行率", rate=True)
             if num and num.value is not None:
                 v, d = num.value, num.decimals
-                if not num.typed_as_text and not cells["执行率"].is_percent_format and v > 2:
+                if not _has_percent_sign(cells["执行率"]) and not cells["执行率"].is_percent_format and v > 2:
                     v, d = v / 100, d + 2
                 if not agrees(v, p.funding.rate, d, tolerance=profile.rate_tolerance):
                     ctx.add("S105", cells["执行率"], entered=pct(v), name=p.name, expected=pct(p.funding.rate))
@@ -116,5 +117,9 @@ def _check_total_row(ctx: Context, summary: SummarySheet) -> None:
     if cell is not None and filled(cell) and sums.get("全年预算数"):
         num = ctx.number(cell, "执行率", rate=True)
         rate = sums.get("全年执行数", 0) / sums["全年预算数"]
-        if num and num.value is not None and not agrees(num.value, rate, num.decimals, tolerance=ctx.profile.rate_tolerance):
-            ctx.add("S108", cell, column="执行率", entered=pct(num.value), expected=pct(rate))
+        if num and num.value is not None:
+            v, d = num.value, num.decimals
+            if not _has_percent_sign(cell) and not cell.is_percent_format and v > 2:
+                v, d = v / 100, d + 2
+            if not agrees(v, rate, d, tolerance=ctx.profile.rate_tolerance):
+                ctx.add("S108", cell, column="执行率", entered=pct(v), expected=pct(rate))

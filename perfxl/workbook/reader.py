@@ -203,7 +203,8 @@ def _title_year(grid: SheetGrid) -> int | None:
         for col in grid.cols_in(row):
             v = grid.cell(row, col).value
             if isinstance(v, str):
-                m = re.search(r"((?:20|21)\d{2})\s*年度", nfkc(v)) or re.search(r"\(((?:20|21)\d{2})年?\)", nfkc(v))
+                m = (re.search(r"((?:20|21)\d{2})\s*年度", nfkc(v)) or re.search(r"\(((?:20|21)\d{2})年?\)", nfkc(v))
+                     or re.search(r"((?:20|21)\d{2})年(?!\d|\s*\d+月)", nfkc(v)))
                 if m:
                     return int(m.group(1))
     return None
@@ -215,7 +216,7 @@ def _money_unit(grid: SheetGrid, header_texts: list[str]) -> str:
             v = grid.cell(row, col).value
             if isinstance(v, str):
                 s = re.sub(r"\s+", "", nfkc(v))
-                m = re.search(r"单位:(万元|元)", s)
+                m = re.search(r"单位:(万元|元)(?![\u4e00-\u9fff])", s)
                 if m:
                     return m.group(1)
     for text in header_texts:
@@ -306,7 +307,8 @@ def _read_funding(grid: SheetGrid, before_row: int) -> Funding | None:
         for c in grid.cols_in(r) + [c for c in range(1, first_value_col) if (r, c) in grid.merged]:
             if c >= first_value_col:
                 continue
-            canon = L.FUNDING_ROWS.get(grid.norm(r, c))
+            label = grid.norm(r, c)
+            canon = L.FUNDING_ROWS.get(label) or L.FUNDING_ROWS.get(label.removeprefix("其中:"))
             if canon:
                 name = canon
                 break
@@ -336,6 +338,9 @@ _DIRECTION_WORDS = {"正向": "≥", "反向": "≤", "定性": ""}
 def _join_split_target(nature: Cell, value: Cell, unit: Cell, display) -> str:
     v = display(value.value, value.number_format)
     n = re.sub(r"\s+", "", nfkc(str(nature.value))) if not is_dash(nature.value) else ""
+    n = n.removesuffix("指标").removesuffix("型")  # 正向指标, 反向指标, 定量型
+    if n == "定量":
+        n = ""
     if n == "定性":
         return v
     n = _DIRECTION_WORDS.get(n, n)
@@ -373,7 +378,9 @@ def _read_indicators(grid: SheetGrid, project: Project, hrow: int, cols: dict[st
         if not c:
             return None
         shown = grid.shown(r, c)
-        return Cell(grid.name, coord(r, c), shown.value, shown.formula, shown.number_format, shown.computed)
+        m = grid.merged.get((r, c))
+        value = shown.value if not m or m[0] == r or key not in ("分值", "得分") else None  # a merged weight counts once
+        return Cell(grid.name, coord(r, c), value, shown.formula, shown.number_format, shown.computed)
 
     closing = {"主要问题及原因", "下一步改进措施"}
     prev_l1 = prev_l2 = None
