@@ -1,18 +1,33 @@
 """Scoring profiles as data (TEMPLATE §4): weights, bands, grade limits, tolerances, word lists.
 
 The default ``national-2020`` ships in the package; ``--profile FILE`` merges a TOML file
-over it, so a province only writes what differs.
+over it, so a province only writes what differs. Tables merge key by key; a number, a
+string or a list (a word list) given in the file replaces the default's whole.
+
+Every file is checked against the shape of the default before use, because a profile
+with a word list typed as a string or a weight typed as text would otherwise give wrong
+scores silently. Problems are reported in Chinese, naming the file.
 """
 
 from __future__ import annotations
 
 import tomllib
-import unicodedata
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
 from perfxl.workbook.labels import normalize
+
+DEFAULT_NAME = "national-2020"
+LEVELS = ("met", "partly", "not_met")
+DIRECTIONS = ("at_least", "more_than", "at_most", "less_than", "equal")
+
+# Tables whose keys are the user's to choose (new keys allowed), with the type of their values.
+_OPEN_TABLES = {
+    "split": "number", "cost_split": "number", "grades": "number",
+    "level1": "words", "level2": "words", "units.synonyms": "text", "numbers.multipliers": "number",
+}
+_FIXED_KEYS = {"comparisons": DIRECTIONS, "suffixes": DIRECTIONS}
 
 
 class ProfileError(Exception):
@@ -25,25 +40,33 @@ class Profile:
     funding_weight: float
     split: dict[str, float]
     cost_split: dict[str, float] | None
-    grades: list[tuple[str, float]]
+    grades: list[tuple[str, float]]          # (等级, 下限), highest first
     score_tolerance: float
     rate_tolerance: float
-    bands: dict[str, tuple[float, float]]
+    bands: dict[str, tuple[float, float]]    # met / partly / not_met -> share of 分值
     words: dict[str, list[str]]
-    comparisons: dict[str, list[str]]
-    suffixes: dict[str, list[str]]
+    comparisons: dict[str, list[str]]        # direction -> spellings before the number
+    suffixes: dict[str, list[str]]           # direction -> spellings after the number
     units: list[str]
     unit_synonyms: dict[str, str]
-    level1: dict[str, str]
+    level1: dict[str, str]                   # normalised spelling -> canonical 一级指标
     level2: dict[str, list[str]]
     duration_units: list[str]
+    cost_levels: list[str] = field(default_factory=list)
+    timeliness_levels: list[str] = field(default_factory=list)
+    percent_marks: list[str] = field(default_factory=lambda: ["%", "％", "百分比"])
+    per_mille_marks: list[str] = field(default_factory=lambda: ["‰"])
+    range_marks: list[str] = field(default_factory=lambda: ["-", "~", "～", "至"])
+    inclusive_marks: list[str] = field(default_factory=list)
+    multipliers: dict[str, float] = field(default_factory=lambda: {"万": 1e4, "亿": 1e8})
     raw: dict = field(default_factory=dict, repr=False)
 
     def grade(self, score: float) -> str:
+        """``优`` ≥ 90, ``良`` ≥ 80, ``中`` ≥ 60, else ``差`` (limits from the profile)."""
         for name, limit in self.grades:
             if score >= limit - 1e-9:
                 return name
-        return self.grades[-1][0] if self.grades and self.grades[-1][1] <= 0 else "差"
+        return "差"
 
     def level1_of(self, text: str) -> str | None:
         """``产出指标``, ``产出``, ``产出指标（50分）``, ``一、产出指标`` -> 产出指标."""
@@ -53,6 +76,16 @@ class Profile:
         key = normalize(str(text))
         return any(key in names for names in self.level2.values())
 
+    def is_cost_level(self, text: str) -> bool:
+        """A 成本指标 (一级 or 二级): a bare number under it is at most."""
+        return normalize(str(text or "")) in {normalize(n) for n in self.cost_levels}
+
+    def is_timeliness_level(self, text: str) -> bool:
+        return normalize(str(text or "")) in {normalize(n) for n in self.timeliness_levels}
+
+
+# -- merging and checking ---------------------------------------------------------------
+
 
 def _merge(base: dict, over: dict) -> dict:
     out = dict(base)
@@ -61,71 +94,143 @@ def _merge(base: dict, over: dict) -> dict:
     return out
 
 
-def _number(d: dict, key: str, where: str) -> float:
-    v = d.get(key)
-    if isinstance(v, bool) or not isinstance(v, (int, float)):
-        raise ProfileError(f"{where}“{key}”应为数字，实际为“{v}”")
-    return float(v)
+def _is_number(v) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+
+def _kind_of(v) -> str:
+    if isinstance(v, dict):
+        return "table"
+    if _is_number(v):
+        return "number"
+    if isinstance(v, str):
+        return "text"
+    if isinstance(v, list) and all(_is_number(x) for x in v) and v:
+        return "numbers"
+    if isinstance(v, list) and all(isinstance(x, str) for x in v):
+        return "words"
+    return "other"
+
+
+_KIND_ZH = {"table": "表（[节]）", "number": "数字", "text": "文字", "numbers": "数字列表",
+            "words": "文字列表（如 [\"甲\", \"乙\"]）", "other": "其他"}
+
+
+def _check_shape(default: dict, data: dict, where: str, path: str = "") -> None:
+    """Every key of ``data`` must exist in ``default`` with the same kind of value."""
+    for key, value in data.items():
+        dotted = f"{path}.{key}" if path else key
+        open_kind = _OPEN_TABLES.get(path)
+        if open_kind is not None:
+            expected = open_kind
+        elif key in default:
+            expected = _kind_of(default[key])
+        elif path in _FIXED_KEYS and key in _FIXED_KEYS[path]:
+            expected = "words"
+        elif path == "" and key in _OPEN_TABLES:
+            expected = "table"
+        else:
+            raise ProfileError(f"{where}不认识“{dotted}”：请对照默认方案 national-2020.toml 的写法。")
+        got = _kind_of(value)
+        if expected == "words" and value == []:
+            got = "words"
+        if got != expected and not (expected == "numbers" and got == "numbers"):
+            what = "应为数字" if expected == "number" else f"应为{_KIND_ZH[expected]}"
+            raise ProfileError(f"{where}“{dotted}”{what}，实际为“{value}”。")
+        if got == "table":
+            _check_shape(default.get(key, {}) if isinstance(default.get(key), dict) else {},
+                         value, where, dotted)
+
+
+def _check_values(data: dict, where: str) -> None:
+    """The checks that need more than the shape: signs, order of grade limits, bands."""
+    scoring = data["scoring"]
+    for key in ("funding_weight", "score_tolerance", "rate_tolerance"):
+        if scoring[key] < 0:
+            raise ProfileError(f"{where}“scoring.{key}”不能为负数。")
+    if scoring["funding_weight"] > 100:
+        raise ProfileError(f"{where}预算执行率分值“scoring.funding_weight”不能超过 100。")
+    for table in ("split", "cost_split"):
+        for k, v in (data.get(table) or {}).items():
+            if v < 0:
+                raise ProfileError(f"{where}分值结构“{table}”中“{k}”为负数。")
+    grades = list(data["grades"].items())
+    if not grades:
+        raise ProfileError(f"{where}“grades”至少要有一条等级线。")
+    for (name, limit) in grades:
+        if not 0 <= limit <= 100:
+            raise ProfileError(f"{where}等级线“{name}”应在 0 到 100 之间，实际为 {limit}。")
+    for (n1, v1), (n2, v2) in zip(grades, grades[1:]):
+        if v2 >= v1:
+            raise ProfileError(f"{where}等级线应自上而下递减：“{n1}”为 {v1}，“{n2}”却为 {v2}。")
+    bands = data["bands"]
+    for level in LEVELS:
+        band = bands.get(level)
+        if not (isinstance(band, list) and len(band) == 2 and 0 <= band[0] <= band[1] <= 1):
+            raise ProfileError(f"{where}达成等级“{level}”的得分区间应为 0 到 1 之间的 [下限, 上限]，"
+                               f"实际为“{band}”。")
+    for k, v in data["numbers"]["multipliers"].items():
+        if v <= 0:
+            raise ProfileError(f"{where}倍数“{k}”应为正数。")
 
 
 def _build(data: dict, where: str) -> Profile:
-    try:
-        scoring = data["scoring"]
-        split = {k: float(v) for k, v in data["split"].items()}
-        cost = data.get("cost_split") or None
-        grades_raw = data["grades"]
-        grades = sorted(((k, float(v)) for k, v in grades_raw.items()), key=lambda kv: -kv[1])
-        bands = {k: (float(v[0]), float(v[1])) for k, v in data["bands"].items()}
-    except (KeyError, TypeError, ValueError, IndexError) as exc:
-        raise ProfileError(f"{where}缺少或写错了项目：{exc}") from None
-    for k, v in split.items():
-        if v < 0:
-            raise ProfileError(f"{where}分值结构中“{k}”为负数")
-    if not grades or any(v < 0 or v > 100 for _, v in grades):
-        raise ProfileError(f"{where}等级线应在 0 到 100 之间")
-    for level in ("met", "partly", "not_met"):
-        if level not in bands or not (0 <= bands[level][0] <= bands[level][1] <= 1):
-            raise ProfileError(f"{where}达成等级“{level}”的得分区间应为 0 到 1 之间的 [下限, 上限]")
+    _check_values(data, where)
+    scoring, units, numbers, words = data["scoring"], data["units"], data["numbers"], data["words"]
     level1 = {}
     for canonical, alts in data["level1"].items():
         for name in [canonical, *alts]:
-            level1["".join(unicodedata.normalize("NFKC", name).split())] = canonical
+            level1[normalize(name)] = canonical
+    cost = data.get("cost_split") or None
     return Profile(
         name=str(data.get("name", "custom")),
-        funding_weight=_number(scoring, "funding_weight", where),
-        split=split,
+        funding_weight=float(scoring["funding_weight"]),
+        split={k: float(v) for k, v in data["split"].items()},
         cost_split={k: float(v) for k, v in cost.items()} if cost else None,
-        grades=grades,
-        score_tolerance=_number(scoring, "score_tolerance", where),
-        rate_tolerance=_number(scoring, "rate_tolerance", where),
-        bands=bands,
-        words={k: list(v) for k, v in data["words"].items()},
+        grades=[(k, float(v)) for k, v in data["grades"].items()],
+        score_tolerance=float(scoring["score_tolerance"]),
+        rate_tolerance=float(scoring["rate_tolerance"]),
+        bands={k: (float(v[0]), float(v[1])) for k, v in data["bands"].items()},
+        words={k: list(v) for k, v in words.items()},
         comparisons={k: list(v) for k, v in data["comparisons"].items()},
         suffixes={k: list(v) for k, v in data["suffixes"].items()},
-        units=list(data["units"]["known"]),
-        unit_synonyms=dict(data["units"]["synonyms"]),
+        units=list(units["known"]),
+        unit_synonyms=dict(units["synonyms"]),
         level1=level1,
         level2={k: list(v) for k, v in data["level2"].items()},
-        duration_units=list(data["units"]["durations"]),
+        duration_units=list(units["durations"]),
+        cost_levels=list(data["levels"]["cost"]),
+        timeliness_levels=list(data["levels"]["timeliness"]),
+        percent_marks=list(numbers["percent"]),
+        per_mille_marks=list(numbers["per_mille"]),
+        range_marks=list(numbers["range"]),
+        inclusive_marks=list(numbers["inclusive"]),
+        multipliers={k: float(v) for k, v in numbers["multipliers"].items()},
         raw=data,
     )
 
 
 def _default() -> dict:
-    text = resources.files("perfxl.rules").joinpath("profiles/national-2020.toml").read_text(encoding="utf-8")
+    text = resources.files("perfxl.rules").joinpath(f"profiles/{DEFAULT_NAME}.toml").read_text(encoding="utf-8")
     return tomllib.loads(text)
 
 
 def load_profile(path: str | None = None) -> Profile:
+    """The default profile, or a TOML file merged over it. Raises :class:`ProfileError`."""
     base = _default()
     if path is None:
-        return _build(base, "评分方案 national-2020：")
-    where = f"评分方案“{path}”："
+        return _build(base, f"评分方案 {DEFAULT_NAME}：")
+    where = f"评分方案文件“{path}”："
     p = Path(path)
     if not p.is_file():
         raise ProfileError(f"找不到评分方案文件“{path}”：请检查路径。")
     try:
         over = tomllib.loads(p.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+    except UnicodeDecodeError:
+        raise ProfileError(f"{where}不是 UTF-8 编码的文本：请用 UTF-8 保存。") from None
+    except tomllib.TOMLDecodeError as exc:
         raise ProfileError(f"{where}不是有效的 TOML（{exc}）：请对照默认方案 national-2020.toml 修改。") from None
+    except OSError as exc:
+        raise ProfileError(f"{where}无法读取（{exc.strerror or exc}）。") from None
+    _check_shape(base, over, where)
     return _build(_merge(base, over), where)

@@ -3,7 +3,8 @@ score range the rules of §4 allow for a row.
 
 A is read in order — none, deadline, quantitative, qualitative — and B with A's rules
 (identity first). All spellings and words come from the profile, so a province can add
-its own.
+its own. Texts are compared after NFKC with all whitespace removed, so full-width digits,
+``％``, ``＝`` and ``㎡`` need no words of their own.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 
 from perfxl.workbook.labels import DASHES
 
@@ -20,14 +23,12 @@ from perfxl.workbook.labels import DASHES
 
 
 def display_text(value, number_format: str = "General") -> str:
-    """What Excel shows: a 0.98 formatted as a percentage is ``98%``."""
+    """What Excel shows: a 0.98 formatted as a percentage is ``98%``, a date ``2025年12月31日``."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "是" if value else "否"
-    if isinstance(value, datetime):
-        return f"{value.year}年{value.month}月{value.day}日"
-    if isinstance(value, date):
+    if isinstance(value, (datetime, date)):
         return f"{value.year}年{value.month}月{value.day}日"
     if isinstance(value, (int, float)):
         if "%" in (number_format or ""):
@@ -41,115 +42,130 @@ def _num_text(v: float) -> str:
     return "0" if text in ("-0", "") else text
 
 
-# -- readings ----------------------------------------------------------------------------
+# -- results ---------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class Reading:
-    kind: str
-    text: str
+    """One value read: kind, and for a number its direction, base-unit number and unit."""
+    kind: str                    # 'none' | 'deadline' | 'quantitative' | 'qualitative'
+    text: str                    # as displayed
     direction: str | None = None
-    number: float | None = None
-    unit: str | None = None
+    number: float | None = None  # base unit; percentages as percent numbers (95.0 for 95%)
+    unit: str | None = None      # '%', '‰', '平方米', '元', '元/人·月', None
     deadline: date | None = None
-    upper: float | None = None
-    percent: bool = False
+    upper: float | None = None   # upper end of a range, informative
+    percent: bool = False        # unit is '%'
 
 
 @dataclass(frozen=True)
 class IndicatorScore:
     low: float
     high: float
-    status: str
-    level: str | None
+    status: str                  # 'ok' | 'no_target' | 'unverifiable' | 'unit_mismatch' | 'not_number'
+    level: str | None            # 'met' | 'partly' | 'not_met' for qualitative and deadline rows
     actual: Reading | None
     detail: str
 
 
-def _nfkc(text: str) -> str:
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+# -- text helpers ------------------------------------------------------------------------
 
 
-_NUM = r"[-+]?\d+(?:,\d{3})*(?:\.\d+)?"
+def _norm(text: str) -> str:
+    """NFKC, all whitespace removed: the form every comparison uses."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(text)))
 
 
-def _number(text: str) -> float:
-    return float(text.replace(",", ""))
+_DASHES = {_norm(d) for d in DASHES}
 
 
-def _sorted(words) -> list[str]:
-    return sorted(words, key=len, reverse=True)
+def _is_dash(text: str) -> bool:
+    return _norm(text) in _DASHES
 
 
-def _comparison_prefix(text: str, profile) -> tuple[str | None, str]:
-    pairs = [(w, d) for d, ws in profile.comparisons.items() for w in ws]
-    for w, d in sorted(pairs, key=lambda p: -len(p[0])):
-        w2 = _nfkc(w)
-        if text.startswith(w2):
-            return d, text[len(w2):]
+def _longest_first(words) -> list[str]:
+    """Normalised words, longest first, so ``及以上`` is tried before ``以上``."""
+    return _longest_first_cached(tuple(words))
+
+
+@lru_cache(maxsize=512)
+def _longest_first_cached(words: tuple[str, ...]) -> list[str]:
+    return sorted({_norm(w) for w in words if _norm(w)}, key=len, reverse=True)
+
+
+@lru_cache(maxsize=64)
+def _prefix_table(items: tuple[tuple[str, str], ...]) -> list[tuple[str, str]]:
+    return sorted(((_norm(w), d) for w, d in items if _norm(w)), key=lambda p: -len(p[0]))
+
+
+def _pairs(table: dict[str, list[str]]) -> tuple[tuple[str, str], ...]:
+    return tuple((w, d) for d, ws in table.items() for w in ws)
+
+
+def _strip_prefix(text: str, table: dict[str, list[str]]) -> tuple[str | None, str]:
+    for w, d in _prefix_table(_pairs(table)):
+        if text.startswith(w):
+            return d, text[len(w):]
     return None, text
 
 
-def _comparison_suffix(text: str, profile) -> tuple[str | None, str]:
-    pairs = [(w, d) for d, ws in profile.suffixes.items() for w in ws]
-    for w, d in sorted(pairs, key=lambda p: -len(p[0])):
+def _strip_suffix(text: str, table: dict[str, list[str]]) -> tuple[str | None, str]:
+    for w, d in _prefix_table(_pairs(table)):
         if text.endswith(w):
             return d, text[: -len(w)]
     return None, text
 
 
-def _unit_parts(profile) -> list[str]:
-    return _sorted({_nfkc(u) for u in profile.units} | {_nfkc(k) for k in profile.unit_synonyms})
+def _clean(x: float) -> float:
+    """Drop float noise from unit conversions (0.07 * 100 = 7.000000000000001)."""
+    return float(round(Decimal(repr(x)), 9))
 
 
-def _canonical_unit(unit: str, profile) -> tuple[str, float]:
-    """(base unit, factor): ``万元`` -> (元, 10000); ``万人次`` -> (人次, 10000); compounds keep
-    their parts joined by ``/``."""
-    if unit in ("%", "‰"):
-        return unit, 1.0
-    parts = re.split(r"([/·*])", unit)
-    out, factor = [], 1.0
-    for i, part in enumerate(parts):
-        if part in ("/", "·", "*"):
-            out.append("/" if part == "/" else "·")
-            continue
-        f = 1.0
-        base = part
-        if i == 0:
-            if base in ("万元",):
-                base, f = "元", 1e4
-            elif base in ("亿元",):
-                base, f = "元", 1e8
-            elif base.startswith("万") and len(base) > 1 and base[1:] in _unit_parts(profile):
-                base, f = base[1:], 1e4
-            elif base.startswith("亿") and len(base) > 1 and base[1:] in _unit_parts(profile):
-                base, f = base[1:], 1e8
-        base = profile.unit_synonyms.get(base, base)
-        out.append(base)
-        factor *= f
-    return "".join(out), factor
+# -- numbers and units ---------------------------------------------------------------------
+
+_NUM = re.compile(r"[-+]?\d+(?:,\d{3})*(?:\.\d+)?|[-+]?\.\d+")
+_SEPARATORS = "/·*"
+
+
+@dataclass
+class _Quantity:
+    direction: str | None
+    number: float
+    unit: str | None
+    upper: float | None
+
+
+def _to_number(text: str) -> float:
+    return float(text.replace(",", ""))
+
+
+def _unit_words(profile) -> list[str]:
+    return _longest_first([*profile.units, *profile.unit_synonyms])
+
+
+def _one_unit(text: str, profile) -> str | None:
+    """The longest known unit at the start of ``text``, with an optional 万/亿 prefix."""
+    known = _unit_words(profile)
+    for u in known:
+        if text.startswith(u):
+            return u
+    for m in _longest_first(profile.multipliers):
+        if text.startswith(m):
+            body = text[len(m):]
+            for u in known:
+                if body.startswith(u):
+                    return m + u
+    return None
 
 
 def _match_unit(rest: str, profile) -> tuple[str | None, str]:
-    """Longest unit (with optional 万/亿 prefix, compounds) at the start of ``rest``."""
-    known = _unit_parts(profile)
-
-    def one(s: str) -> str | None:
-        for prefix in ("", "万", "亿"):
-            if prefix and not s.startswith(prefix):
-                continue
-            body = s[len(prefix):]
-            for u in known:
-                if body.startswith(u):
-                    return prefix + u
-        return None
-
-    first = one(rest)
+    """A unit at the start of ``rest``, compounds joined by ``/``, ``·``, ``*`` included."""
+    first = _one_unit(rest, profile)
     if first is None:
         return None, rest
     unit, i = first, len(first)
-    while i < len(rest) and rest[i] in "/·*":
-        nxt = one(rest[i + 1:])
+    while i < len(rest) and rest[i] in _SEPARATORS:
+        nxt = _one_unit(rest[i + 1:], profile)
         if nxt is None:
             break
         unit += rest[i] + nxt
@@ -157,343 +173,527 @@ def _match_unit(rest: str, profile) -> tuple[str | None, str]:
     return unit, rest[i:]
 
 
-_RATE_NAME = re.compile(r"^[^\d<>=≥≤≧≦]*?[率度数量](?=[<>=≥≤≧≦≤]|不|大|小|高|低|达|至|超|控|等|\d)")
+def canonical_unit(unit: str | None, profile) -> tuple[str | None, float]:
+    """(base unit, factor): ``万元`` -> (元, 10000); ``万人次`` -> (人次, 10000); ``㎡`` -> 平方米.
+
+    In a compound the first joint reads as "per" (``/``) and later joints as ``·``, so
+    ``元/人*月``, ``元/人/月`` and ``元/人·月`` are the same unit.
+    """
+    if unit is None:
+        return None, 1.0
+    if unit in ("%", "‰"):
+        return unit, 1.0
+    parts = re.split(r"[/·*]", unit)
+    factor = 1.0
+    base_parts = []
+    for i, part in enumerate(parts):
+        if part not in _unit_words(profile):
+            for m in _longest_first(profile.multipliers):
+                if part.startswith(m) and part[len(m):] in _unit_words(profile):
+                    if i == 0:
+                        factor *= profile.multipliers[m]
+                    else:
+                        factor /= profile.multipliers[m]
+                    part = part[len(m):]
+                    break
+        if part in ("万元", "亿元"):
+            f = profile.multipliers.get(part[0], 1.0)
+            factor = factor * f if i == 0 else factor / f
+            part = "元"
+        base_parts.append(profile.unit_synonyms.get(part, part))
+    base = base_parts[0]
+    if len(base_parts) > 1:
+        base += "/" + "·".join(base_parts[1:])
+    return base, factor
 
 
-def _parse_quantity(text: str, profile, *, allow_leading: tuple[str, ...] = ()) -> dict | None:
-    """Comparison? number (range)? unit? suffix? completion? — or None."""
-    s = text
-    m = _RATE_NAME.match(s)
-    if m:
-        s = s[m.end():]
-    for w in _sorted(allow_leading):
-        if s.startswith(w) and len(s) > len(w) and (s[len(w)].isdigit() or s[len(w)] in "-+<>=≥≤≧≦不大小高低超控等至达"):
-            s = s[len(w):]
+def _strip_rate_name(s: str, profile) -> str:
+    """``满意度≥90%`` -> ``≥90%``: a leading name ending in 率/度/数/量 before the comparison
+    or number is ignored."""
+    for i, ch in enumerate(s):
+        if ch.isdigit():
             break
-    direction, s = _comparison_prefix(s, profile)
-    m = re.match(_NUM, s)
+        if ch in "率度数量" and i + 1 < len(s):
+            rest = s[i + 1:]
+            if _starts_number_or_comparison(rest, profile):
+                return rest
+    return s
+
+
+def _starts_number_or_comparison(s: str, profile) -> bool:
+    if _NUM.match(s):
+        return True
+    direction, rest = _strip_prefix(s, profile.comparisons)
+    return direction is not None and bool(_NUM.match(rest))
+
+
+def _strip_leading_words(s: str, profile) -> str:
+    """B only: ``约``, ``累计``, ``实际完成`` … before the number are ignored."""
+    words = _longest_first(profile.words.get("actual_leading", []))
+    rest = s
+    while True:
+        word = next((w for w in words if rest.startswith(w) and len(rest) > len(w)), None)
+        if word is None:
+            break
+        rest = rest[len(word):]
+    return rest if _starts_number_or_comparison(rest, profile) else s
+
+
+def parse_quantity(text: str, profile, *, actual: bool = False) -> _Quantity | None:
+    """Comparison? number (range)? unit? suffix? completion word? — nothing else; or None."""
+    s = _norm(text)
+    for mark in _longest_first(profile.inclusive_marks):
+        s = s.removesuffix(mark)
+    s = _strip_rate_name(s, profile)
+    if actual:
+        s = _strip_leading_words(s, profile)
+    direction, s = _strip_prefix(s, profile.comparisons)
+    m = _NUM.match(s)
     if not m:
         return None
-    number = _number(m.group(0))
+    number = _to_number(m.group(0))
     s = s[m.end():]
-    upper = None
-    r = re.match(r"^(?:%|％)?(?:-|～|~|至|到|—)(" + _NUM.lstrip("[-+]?") + ")", s)
-    if r:
-        upper = _number(r.group(1))
-        s = s[r.end():]
-        if direction is None:
-            direction = "at_least"
-    percent = False
-    unit = None
-    multiplier = 1.0
-    if s.startswith("百分比"):
-        unit, s, percent = "%", s[3:], True
-    elif s.startswith("%") or s.startswith("％"):
-        unit, s, percent = "%", s[1:], True
-    elif s.startswith("‰"):
-        unit, s = "‰", s[1:]
-    else:
-        u, rest = _match_unit(s, profile)
-        if u is not None:
-            unit, s = u, rest
-        elif s[:1] in ("万", "亿"):
-            multiplier = 1e4 if s[0] == "万" else 1e8
-            s = s[1:]
-    suffix, s = _comparison_suffix(s, profile)
+    upper, s, percent_before_range = _range_end(s, profile)
+    if upper is not None and direction is None:
+        direction = "at_least"
+    unit, s, multiplier = _unit_of(s, profile)
+    if percent_before_range and unit is None:
+        unit = "%"
+    suffix, s = _strip_suffix(s, profile.suffixes)
     if suffix and direction is None:
         direction = suffix
-    if s and percent:
-        for w in _sorted(profile.words["completion"]):
-            if s == w:
-                s = ""
-                break
+    if s and unit == "%" and s in _longest_first(profile.words.get("completion", [])):
+        s = ""
     if s:
         return None
-    base, factor = (unit, 1.0) if unit is None else _canonical_unit(unit, profile)
-    return {"direction": direction, "number": number * multiplier * factor, "unit": base,
-            "upper": upper * multiplier * factor if upper is not None else None, "percent": percent}
+    base, factor = canonical_unit(unit, profile)
+    factor *= multiplier
+    return _Quantity(direction, _clean(number * factor), base,
+                     _clean(upper * factor) if upper is not None else None)
 
 
-# -- deadlines -----------------------------------------------------------------------------
+def _range_end(s: str, profile) -> tuple[float | None, str, bool]:
+    """``-100%`` after ``90%``: the upper end of a range ``a-b``, ``a～b``, ``a至b``."""
+    percent = False
+    rest = s
+    for p in _longest_first(profile.percent_marks):
+        if rest.startswith(p):
+            rest, percent = rest[len(p):], True
+            break
+    for sep in _longest_first(profile.range_marks):
+        if rest.startswith(sep):
+            m = re.match(r"\d+(?:,\d{3})*(?:\.\d+)?", rest[len(sep):])
+            if m:
+                return _to_number(m.group(0)), rest[len(sep) + m.end():], percent
+    return None, s, False
 
-_CN_Q = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+
+def _unit_of(s: str, profile) -> tuple[str | None, str, float]:
+    """(unit, rest, multiplier). ``万`` with no unit after it is a multiplier."""
+    for p in _longest_first(profile.percent_marks):
+        if s.startswith(p):
+            return "%", s[len(p):], 1.0
+    for p in _longest_first(profile.per_mille_marks):
+        if s.startswith(p):
+            return "‰", s[len(p):], 1.0
+    unit, rest = _match_unit(s, profile)
+    if unit is not None:
+        return unit, rest, 1.0
+    for m in _longest_first(profile.multipliers):
+        if s.startswith(m):
+            return None, s[len(m):], profile.multipliers[m]
+    return None, s, 1.0
+
+
+# -- deadlines -------------------------------------------------------------------------------
+
+_QUARTER = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+_TAIL = r"(?:底|末|内)?(?:之前|以前|前)?"
+_LEAD = r"(?:截至|截止|截止到|截至到|于|在)?"
+# (pattern, kind); a pattern is tried whole for A and anywhere in B.
+_DATE_PATTERNS = [
+    (r"(\d{4})年(\d{1,2})月(\d{1,2})日", "ymd"),
+    (r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})", "ymd"),
+    (r"(?:(\d{4})年(?:度)?)?(?:第)?([一二三四1-4])季度", "q"),
+    (r"(\d{4})年(\d{1,2})月(?:份)?", "ym"),
+    (r"(\d{4})[-/.](\d{1,2})(?![\d])", "ym"),
+    (r"(\d{1,2})月(\d{1,2})日", "md"),
+    (r"(\d{1,2})月(?:份)?", "m"),
+    (r"(\d{4})年(?:度)?", "y"),
+    (r"(?:本年度内|本年度|年度内|本年内|本年底|年底|年末|年内|当年)", "eoy"),
+]
 
 
 def _month_end(y: int, m: int) -> date:
     return date(y, m, calendar.monthrange(y, m)[1])
 
 
-def _parse_date(text: str, year: int | None, *, strict: bool = True) -> date | None:
-    """A date or period end. ``strict``: nothing but the date (and 底/末/前) may be there."""
-    s = text
-    tail = r"(?:底|末)?(?:之前|以前|前)?" + ("" if strict else r".*")
-    pats = [
-        (r"^(\d{4})年(\d{1,2})月(\d{1,2})日" + tail + "$", "ymd"),
-        (r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})" + tail + "$", "ymd"),
-        (r"^(\d{4})年(\d{1,2})月(?:份)?" + tail + "$", "ym"),
-        (r"^(\d{4})[-/.](\d{1,2})" + tail + "$", "ym"),
-        (r"^(\d{1,2})月(\d{1,2})日" + tail + "$", "md"),
-        (r"^(\d{1,2})月(?:份)?" + tail + "$", "m"),
-        (r"^(\d{4})年(?:度)?(?:底|末|内)?(?:之前|以前|前)?" + ("" if strict else r".*") + "$", "y"),
-        (r"^(?:(\d{4})年)?(?:第)?([一二三四1-4])季度(?:末|底)?(?:之前|以前|前)?" + ("" if strict else r".*") + "$", "q"),
-        (r"^(?:年底|年末|年内|年度内|本年度内|当年|年底前|年末前)(?:之前|以前|前|完成)?" + ("" if strict else r".*") + "$", "eoy"),
-    ]
-    for pat, kind in pats:
-        m = re.match(pat, s)
-        if not m:
-            continue
-        try:
-            if kind == "ymd":
-                return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-            if kind == "ym":
-                return _month_end(int(m.group(1)), int(m.group(2)))
-            if kind == "md":
-                return date(year or 2000, int(m.group(1)), int(m.group(2))) if year else date(1900, int(m.group(1)), int(m.group(2)))
-            if kind == "m":
-                return _month_end(year or 1900, int(m.group(1)))
-            if kind == "y":
-                y = int(m.group(1))
-                return date(y, 12, 31) if 1900 < y < 2200 else None
-            if kind == "q":
-                y = int(m.group(1)) if m.group(1) else (year or 1900)
-                return _month_end(y, 3 * _CN_Q[m.group(2)])
-            if kind == "eoy":
-                return date(year or 1900, 12, 31)
-        except ValueError:
-            return None
-    return None
+def _date_of(m: re.Match, kind: str, year: int | None) -> tuple[bool, date | None]:
+    """(is a date, the date or None when its year is unknown)."""
+    g = m.groups()
+    try:
+        if kind in ("ymd", "ym", "y") and not 1900 < int(g[0]) < 2200:
+            return False, None
+        if kind == "ymd":
+            return True, date(int(g[0]), int(g[1]), int(g[2]))
+        if kind == "ym":
+            return True, _month_end(int(g[0]), int(g[1]))
+        if kind == "y":
+            return True, date(int(g[0]), 12, 31)
+        if kind == "q":
+            y = int(g[0]) if g[0] else year
+            return True, (_month_end(y, 3 * _QUARTER[g[1]]) if y else None)
+        if kind == "md":
+            if not (1 <= int(g[0]) <= 12):
+                return False, None
+            return True, (date(year, int(g[0]), int(g[1])) if year else None)
+        if kind == "m":
+            if not (1 <= int(g[0]) <= 12):
+                return False, None
+            return True, (_month_end(year, int(g[0])) if year else None)
+        return True, (date(year, 12, 31) if year else None)  # eoy
+    except ValueError:
+        return False, None
 
 
-# -- reading A ----------------------------------------------------------------------------------
+def parse_deadline(text: str, year: int | None) -> tuple[bool, date | None]:
+    """A whole text that is a date or a period end: (True, its last day) — the day is None
+    when no year is written and the evaluation year is unknown."""
+    s = _norm(text)
+    for pat, kind in _DATE_PATTERNS:
+        m = re.fullmatch(_LEAD + pat + _TAIL, s)
+        if m:
+            ok, d = _date_of(m, kind, year)
+            if ok:
+                return True, d
+    return False, None
 
 
-def _is_dash(text: str) -> bool:
-    return text in {_nfkc(d) for d in DASHES}
+def find_date(text: str, year: int | None) -> tuple[bool, date | None]:
+    """The first date anywhere in a B such as ``已于2025年11月20日完成``."""
+    s = _norm(text)
+    found = []
+    for pat, kind in _DATE_PATTERNS[:-1]:  # 年内/年底 in a B is not a date it was done
+        for m in re.finditer(r"(?<!\d)" + pat, s):
+            ok, d = _date_of(m, kind, year)
+            if ok:
+                found.append((m.start(), -len(m.group(0)), d))
+                break
+    if not found:
+        return False, None
+    return True, min(found, key=lambda f: (f[0], f[1]))[2]
+
+
+# -- reading A --------------------------------------------------------------------------------
 
 
 def read_target(value, *, number_format: str = "General", year: int | None = None, level1: str = "",
                 level2: str = "", name: str = "", profile) -> Reading:
+    """Read a 年度指标值 in the order of TEMPLATE §3: none, deadline, quantitative, qualitative."""
     shown = display_text(value, number_format)
-    s = _nfkc(shown)
-    if value is None or _is_dash(s):
+    if value is None or _is_dash(shown):
         return Reading("none", shown)
     if isinstance(value, (datetime, date)):
-        d = value.date() if isinstance(value, datetime) else value
-        return Reading("deadline", shown, deadline=d)
+        return Reading("deadline", shown, deadline=value.date() if isinstance(value, datetime) else value)
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        q = {"direction": None, "number": float(value) * (100 if "%" in number_format else 1),
-             "unit": "%" if "%" in number_format else None, "upper": None, "percent": "%" in number_format}
+        pct = "%" in (number_format or "")
+        q = _Quantity(None, _clean(float(value) * (100 if pct else 1)), "%" if pct else None, None)
     else:
-        d = _parse_date(s, year)
-        if d is not None:
+        is_date, d = parse_deadline(shown, year)
+        if is_date:
             return Reading("deadline", shown, deadline=d)
-        q = _parse_quantity(s, profile)
+        q = parse_quantity(shown, profile)
     if q is None:
         return Reading("qualitative", shown)
-    direction, unit = q["direction"], q["unit"]
-    number = q["number"]
-    if direction is None:
-        placeholder = _placeholder(name, profile)
-        if placeholder is not None:
-            direction = placeholder[0]
-            if unit is None and placeholder[1]:
-                base, factor = _canonical_unit(placeholder[1], profile) if placeholder[1] not in ("%",) else ("%", 1.0)
-                unit, number = base, number * factor
-                q["percent"] = base == "%"
+    if q.direction is None:
+        q = _bare_number(q, name, level1, level2, profile)
+    return Reading("quantitative", shown, q.direction, q.number, q.unit, None, q.upper, q.unit == "%")
+
+
+def _bare_number(q: _Quantity, name: str, level1: str, level2: str, profile) -> _Quantity:
+    """The direction a bare number is scored by, and a unit from a placeholder in the name."""
+    placeholder = _placeholder(name, profile)
+    if placeholder is not None:
+        direction, unit = placeholder
+        number = q.number
+        if q.unit is None and unit is not None:
+            unit, factor = canonical_unit(unit, profile)
+            number = _clean(number * factor)
         else:
-            direction = _default_direction(number, unit, level1, level2, profile)
-    return Reading("quantitative", shown, direction, number, unit, None, q["upper"], q["percent"])
+            unit = q.unit
+        return _Quantity(direction, number, unit, q.upper)
+    return _Quantity(_default_direction(q.number, q.unit, level1, level2, profile), q.number, q.unit, q.upper)
 
 
 def _placeholder(name: str, profile) -> tuple[str, str | None] | None:
-    """``公猪舍（≥**平方米）``: the name gives the direction and unit of a bare number."""
-    s = _nfkc(name or "")
-    m = re.search(r"\(([^()]*?)(?:\*+|×+|x+|X+|_+|…+|\.{2,}|※+)([^()]*)\)", s)
+    """``公猪舍（≥**平方米）``: a comparison and a placeholder in the 三级指标 name."""
+    s = _norm(name or "")
+    m = re.search(r"\(([^()]*?)(?:\*+|×+|[xX]+|_+|…+|\.{2,}|※+|○+|□+|X+)([^()]*)\)", s)
     if not m:
         return None
-    direction, _ = _comparison_prefix(m.group(1), profile)
-    if direction is None:
-        direction, _ = _comparison_suffix(m.group(2), profile)
+    direction, _ = _strip_prefix(m.group(1), profile.comparisons)
+    tail = m.group(2)
+    suffix, tail = _strip_suffix(tail, profile.suffixes)
+    direction = direction or suffix
     if direction is None:
         return None
-    u = m.group(2)
-    if u in ("%", "百分比"):
-        return direction, "%"
-    unit, rest = _match_unit(u, profile)
+    unit, _, _ = _unit_of(tail, profile) if tail else (None, "", 1.0)
     return direction, unit
 
 
 def _default_direction(number: float, unit: str | None, level1: str, level2: str, profile) -> str:
+    """Bare numbers: 0 is at most, costs are at most, durations under 时效指标 are at most."""
     if number == 0:
         return "at_most"
-    l1, l2 = _nfkc(level1), _nfkc(level2)
-    if "成本" in l1 or "成本" in l2:
+    if profile.is_cost_level(level1) or profile.is_cost_level(level2):
         return "at_most"
-    if "时效" in l2 and unit and unit in {profile.unit_synonyms.get(u, u) for u in profile.duration_units}:
+    durations = {canonical_unit(u, profile)[0] for u in profile.duration_units}
+    if profile.is_timeliness_level(level2) and unit in durations:
         return "at_most"
     return "at_least"
 
 
-# -- reading B and scoring ------------------------------------------------------------------------
+# -- qualitative levels ----------------------------------------------------------------------
+
+_LEVEL_RANK = {"met": 0, "partly": 1, "not_met": 2}
+_LEVEL_ZH = {"met": "达成", "partly": "部分达成", "not_met": "未达成"}
+_CLAUSE = re.compile(r"[,，;；。、!！?？]")
+_COUNT = re.compile(r"(\d+(?:\.\d+)?)(?:起|次|件|例|宗|个|项|人次)")
 
 
-def _level(text: str, profile) -> str | None:
-    """The qualitative level of B; not met wins over partly, partly over met."""
-    s = _nfkc(text)
-    if s == "是":
-        return "met"
-    if s == "否":
-        return "not_met"
+def qualitative_level(text: str, profile) -> str | None:
+    """The level of B: where phrases overlap not met wins over partly, partly over met."""
+    s = _norm(text)
     w = profile.words
-    harm = [h for h in w["harm"] if h in s]
-    if harm:
-        absent = any(a + "" in s and s.find(a) < s.find(harm[0]) for a in w["harm_absent"] if a in s)
-        if absent and not re.search(r"发生\d+", s):
-            return "met"
-        if re.search(r"\d+(?:起|次|件|例)", s) and not re.search(r"(?:^|[^\d])0(?:起|次|件|例)", s):
-            return "not_met"
-    if any(x in s for x in w["not_met"]):
-        return "not_met"
-    if any(x in s for x in w["partly"]):
-        return "partly"
-    for met in _sorted(w["met"]):
-        for m in re.finditer(re.escape(met), s):
-            before = s[: m.start()]
-            if any(before.endswith(n) for n in w["negations"]):
-                return "not_met"
-            if before.endswith("部分"):
-                return "partly"
-    if any(x in s for x in w["met"]):
+    if s in {_norm(x) for x in w.get("yes", [])}:
         return "met"
+    if s in {_norm(x) for x in w.get("no", [])}:
+        return "not_met"
+    found = set()
+    for clause in _CLAUSE.split(s):
+        harm = _harm_level(clause, profile)
+        if harm:
+            found.add(harm)
+    for word in _longest_first(w.get("not_met", [])):
+        if word in s:
+            found.add("not_met")
+    for word in _longest_first(w.get("partly", [])):
+        if word in s:
+            found.add("partly")
+    negations = _longest_first(w.get("negations", []))
+    partly_prefix = _longest_first(w.get("partly_prefix", ["部分"]))
+    for word in _longest_first(w.get("met", [])):
+        for m in re.finditer(re.escape(word), s):
+            before = s[: m.start()]
+            if any(before.endswith(n) for n in negations):
+                found.add("not_met")
+            elif any(before.endswith(p) for p in partly_prefix):
+                found.add("partly")
+            else:
+                found.add("met")
+    if not found:
+        return None
+    return max(found, key=_LEVEL_RANK.get)
+
+
+def _harm_level(clause: str, profile) -> str | None:
+    """``无安全事故`` met, ``发生1起事故`` not met, ``安全事故0起`` met; else None."""
+    w = profile.words
+    hits = [clause.find(h) for h in _longest_first(w.get("harm", [])) if h in clause]
+    if not hits:
+        return None
+    counts = [float(c) for c in _COUNT.findall(clause)]
+    if any(c > 0 for c in counts):
+        return "not_met"
+    if counts:
+        return "met"
+    before = clause[: min(hits)]
+    if any(a in before for a in _longest_first(w.get("harm_absent", []))):
+        return "met"
+    negations = _longest_first(w.get("negations", []))
+    for word in _longest_first(w.get("harm_happened", [])):
+        for m in re.finditer(re.escape(word), clause):
+            if not any(clause[: m.start()].endswith(n) for n in negations):
+                return "not_met"
     return None
 
 
 def _band(level: str, weight: float, profile) -> tuple[float, float]:
     lo, hi = profile.bands[level]
-    return round(weight * lo, 6), round(weight * hi, 6)
+    return _times(weight, lo), _times(weight, hi)
 
 
-_LEVEL_ZH = {"met": "达成", "partly": "部分达成", "not_met": "未达成"}
+def _times(weight: float, share: float) -> float:
+    return _round6(Decimal(repr(float(weight))) * Decimal(repr(float(share))))
 
 
-def _qualitative(actual_text: str, weight: float, profile, prefix: str) -> IndicatorScore:
-    level = _level(actual_text, profile)
+def _round6(x: Decimal) -> float:
+    return float(x.quantize(Decimal("0.000001"), rounding=ROUND_HALF_UP))
+
+
+def _qualitative(shown: str, weight: float, profile) -> IndicatorScore:
+    level = qualitative_level(shown, profile)
+    reading = Reading("qualitative", shown)
     if level is None:
-        return IndicatorScore(0.0, weight, "unverifiable", None, Reading("qualitative", actual_text),
-                              f"{prefix}“{actual_text}”看不出达成程度")
+        return IndicatorScore(0.0, float(weight), "unverifiable", None, reading,
+                              f"实际完成值“{shown}”看不出达成程度")
     lo, hi = _band(level, weight, profile)
-    return IndicatorScore(lo, hi, "ok", level, Reading("qualitative", actual_text),
-                          f"{prefix}“{actual_text}”为{_LEVEL_ZH[level]}，得分应在{_num_text(lo)}至{_num_text(hi)}之间")
+    return IndicatorScore(lo, hi, "ok", level, reading,
+                          f"实际完成值“{shown}”为{_LEVEL_ZH[level]}，得分应在{_num_text(lo)}至{_num_text(hi)}之间")
 
 
-def _read_actual_number(target: Reading, value, number_format: str, profile) -> tuple[float | None, str]:
-    """B as a number in A's unit; status ok | unit_mismatch | not_number."""
-    if isinstance(value, bool):
-        return None, "not_number"
-    if isinstance(value, (int, float)):
-        b = float(value)
-        if target.unit == "%":
-            if "%" in (number_format or "") or (b <= 1 and (target.number or 0) >= 2):
-                b *= 100
-        return b, "ok"
-    s = _nfkc(display_text(value, number_format))
-    if s in profile.words["zero"] or s in ("无", "零"):
-        return 0.0, "ok"
-    q = _parse_quantity(s, profile, allow_leading=tuple(profile.words["actual_leading"]))
-    if q is None:
-        return None, "not_number"
-    b, unit = q["number"], q["unit"]
-    if unit is None:
-        if target.unit == "%" and b <= 1 and (target.number or 0) >= 2 and not q["percent"]:
-            b *= 100
-        return b, "ok"
-    if unit == target.unit:
-        return b, "ok"
-    if target.unit is None:
-        return b, "ok"
-    return None, "unit_mismatch"
+# -- reading B and scoring ----------------------------------------------------------------------
 
 
 def score_indicator(target: Reading, actual_value, *, actual_number_format: str = "General", weight: float,
                     profile, year: int | None = None) -> IndicatorScore:
+    """The closed range [low, high] within [0, 分值] that §4 allows for this row."""
     weight = float(weight)
     shown = display_text(actual_value, actual_number_format)
-    b_text = _nfkc(shown)
     if target.kind == "none":
-        return IndicatorScore(0.0, weight, "no_target", None, None, "没有年度指标值")
-    if b_text and b_text == _nfkc(target.text):
-        level = "met" if target.kind in ("qualitative", "deadline") else None
-        return IndicatorScore(weight, weight, "ok", level, target, "实际完成值与目标一致，应得满分")
-    zero = target.kind == "quantitative" and b_text in profile.words["zero"]  # 无/零 under a number mean 0
-    if actual_value is None or (_is_dash(b_text) and not zero):
-        if target.kind == "quantitative":
-            return IndicatorScore(0.0, weight, "not_number", None, None, "实际完成值为空")
-        return IndicatorScore(0.0, weight, "unverifiable", None, None, "实际完成值为空")
+        return IndicatorScore(0.0, weight, "no_target", None, None, "没有年度指标值，得分只核对不超过分值")
+    if shown and _norm(shown) == _norm(target.text):
+        return _identical(target, actual_value, actual_number_format, shown, weight, profile)
+    zero = target.kind == "quantitative" and _norm(shown) in {_norm(z) for z in profile.words.get("zero", [])}
+    if actual_value is None or (_is_dash(shown) and not zero):
+        status = "not_number" if target.kind == "quantitative" else "unverifiable"
+        return IndicatorScore(0.0, weight, status, None, None, "实际完成值为空")
     if target.kind == "deadline":
-        return _deadline(target, actual_value, b_text, weight, profile, year, shown)
+        return _deadline(target, actual_value, shown, weight, profile, year)
     if target.kind == "qualitative":
-        return _qualitative(shown, weight, profile, "实际完成值")
-    b, status = _read_actual_number(target, actual_value, actual_number_format, profile)
-    unit = target.unit or ""
-    unit_shown = "%" if unit == "%" else unit
-    if status == "unit_mismatch":
-        return IndicatorScore(0.0, weight, "unit_mismatch", None, None, f"单位与目标“{target.text}”不同")
-    if b is None:
-        return IndicatorScore(0.0, weight, "not_number", None, None, f"“{shown}”不是数字")
+        return _qualitative(shown, weight, profile)
+    return _quantitative(target, actual_value, actual_number_format, shown, weight, profile)
+
+
+def _identical(target: Reading, value, number_format: str, shown: str, weight: float, profile) -> IndicatorScore:
+    """A B that repeats A is met, whatever the kind (``显著提升`` under ``显著提升``)."""
+    actual = Reading(target.kind, shown)
+    if target.kind == "quantitative":
+        number, _ = read_actual_number(target, value, number_format, profile)
+        actual = Reading("quantitative", shown, target.direction, number, target.unit, None, None,
+                         target.unit == "%")
+    elif target.kind == "deadline":
+        actual = Reading("deadline", shown, deadline=target.deadline)
+    level = None if target.kind == "quantitative" else "met"
+    return IndicatorScore(weight, weight, "ok", level, actual, "实际完成值与目标一致，应得满分")
+
+
+def read_actual_number(target: Reading, value, number_format: str, profile) -> tuple[float | None, str]:
+    """B as a number in A's base unit, and a status: ok | unit_mismatch | not_number."""
+    if isinstance(value, bool):
+        return None, "not_number"
     a = target.number or 0.0
-    d = target.direction or "at_least"
-    if d in ("at_least", "more_than"):
-        if a == 0:
-            ok = b > 0 if d == "more_than" else b >= 0
-            s = weight if ok else 0.0
-        elif b < 0:
-            s = 0.0
-        else:
-            s = weight * min(b / a, 1.0)
-    elif d in ("at_most", "less_than"):
-        if b <= a or b == 0:
-            s = weight
-        elif b <= 0 or a <= 0:
-            s = 0.0
-        else:
-            s = weight * a / b
-    else:
-        if b == a:
-            s = weight
-        elif a == 0 or b == 0:
-            s = 0.0
-        else:
-            s = weight * min(abs(a), abs(b)) / max(abs(a), abs(b))
-    s = round(s, 6)
-    reading = Reading("quantitative", shown, d, b, target.unit, None, None, unit == "%")
-    detail = f"实际完成值{_num_text(b)}{unit_shown}，按规则应得{_num_text(round(s, 2))}"
+    if isinstance(value, (int, float)):
+        b = float(value)
+        if target.unit == "%" and ("%" in (number_format or "") or (b <= 1 and a >= 2)):
+            b *= 100
+        return _clean(b), "ok"
+    s = _norm(display_text(value, number_format))
+    if s in {_norm(z) for z in profile.words.get("zero", [])}:
+        return 0.0, "ok"
+    q = parse_quantity(s, profile, actual=True)
+    if q is None:
+        return None, "not_number"
+    if q.unit is None:  # absent means A's unit
+        b = q.number
+        if target.unit == "%" and b <= 1 and a >= 2:
+            b *= 100
+        return _clean(b), "ok"
+    if target.unit is None or q.unit == target.unit:
+        return q.number, "ok"
+    return None, "unit_mismatch"
+
+
+def _quantitative(target: Reading, value, number_format: str, shown: str, weight: float, profile) -> IndicatorScore:
+    b, status = read_actual_number(target, value, number_format, profile)
+    if status == "unit_mismatch":
+        return IndicatorScore(0.0, weight, "unit_mismatch", None, Reading("quantitative", shown),
+                              f"实际完成值“{shown}”的单位与年度指标值“{target.text}”不同，无法比较")
+    if b is None:
+        return IndicatorScore(0.0, weight, "not_number", None, Reading("qualitative", shown),
+                              f"年度指标值为定量指标，实际完成值“{shown}”不是数字")
+    direction = target.direction or "at_least"
+    s = quantitative_score(direction, target.number or 0.0, b, weight)
+    reading = Reading("quantitative", shown, direction, b, target.unit, None, None, target.unit == "%")
+    detail = f"实际完成值{_quantity_text(b, target.unit)}，按规则应得{_num_text(round(s, 2))}"
     return IndicatorScore(s, s, "ok", None, reading, detail)
 
 
-def _deadline(target: Reading, value, b_text: str, weight: float, profile, year, shown) -> IndicatorScore:
-    w = profile.words
-    if isinstance(value, (datetime, date)):
-        d = value.date() if isinstance(value, datetime) else value
-    else:
-        d = _parse_date(b_text, target.deadline.year if target.deadline else year, strict=False)
-    if d is not None and target.deadline is not None:
-        a = target.deadline
-        if a.year == 1900:  # no year in A and no evaluation year: compare month and day
-            a = a.replace(year=d.year)
-        if any(x in b_text for x in w["deadline_not_met"]) or any(x in b_text for x in w["not_met"]):
-            met = False
+def _quantity_text(number: float, unit: str | None) -> str:
+    """Money back in 万元 when large, as the forms write it."""
+    if unit == "元" and abs(number) >= 10000:
+        return f"{_num_text(number / 10000)}万元"
+    return f"{_num_text(number)}{unit or ''}"
+
+
+def quantitative_score(direction: str, a: float, b: float, weight: float) -> float:
+    """§4 for numbers, in decimal arithmetic, rounded half up to 6 decimals.
+
+    Negative targets (``≥-5%``) compare magnitudes: meeting the target gives full marks,
+    missing it gives 分值 × the smaller magnitude over the larger.
+    """
+    A, B, W = (Decimal(repr(float(x))) for x in (a, b, weight))
+    full, nothing = W, Decimal(0)
+    if direction in ("at_least", "more_than"):
+        if A == 0:
+            ok = B > 0 if direction == "more_than" else B >= 0
+            result = full if ok else nothing
+        elif A > 0:
+            result = nothing if B < 0 else W * min(B / A, Decimal(1))
+        else:  # A < 0
+            result = full if B >= A else W * A / B
+    elif direction in ("at_most", "less_than"):
+        if B <= A or B == 0:
+            result = full
+        elif A > 0:
+            result = W * A / B
+        elif A < 0 and B < 0:
+            result = W * B / A
         else:
-            met = d <= a
-        if met:
-            return IndicatorScore(weight, weight, "ok", "met", Reading("deadline", shown, deadline=d),
-                                  f"实际完成时间{d:%Y年%m月%d日}不晚于目标，应得满分")
-        lo, hi = _band("not_met", weight, profile)
-        return IndicatorScore(lo, hi, "ok", "not_met", Reading("deadline", shown, deadline=d),
-                              f"实际完成时间晚于目标，得分应在{_num_text(lo)}至{_num_text(hi)}之间")
-    if any(x in b_text for x in w["deadline_not_met"]):
-        lo, hi = _band("not_met", weight, profile)
-        return IndicatorScore(lo, hi, "ok", "not_met", Reading("deadline", shown),
-                              f"实际完成值“{shown}”为未按时完成，得分应在{_num_text(lo)}至{_num_text(hi)}之间")
-    if any(x in b_text for x in w["deadline_met"]):
-        return IndicatorScore(weight, weight, "ok", "met", Reading("deadline", shown), "按时完成，应得满分")
-    return _qualitative(shown, weight, profile, "实际完成值")
+            result = nothing
+    else:  # equal
+        if B == A:
+            result = full
+        elif A == 0 or B == 0 or (A > 0) != (B > 0):
+            result = nothing
+        else:
+            result = W * min(abs(A), abs(B)) / max(abs(A), abs(B))
+    return _round6(min(max(result, nothing), full))
+
+
+def _deadline(target: Reading, value, shown: str, weight: float, profile, year) -> IndicatorScore:
+    """Dates not later than A are met; 按时完成 met, 延期 not; anything else as qualitative."""
+    w = profile.words
+    s = _norm(shown)
+    a = target.deadline
+    if any(_norm(x) in s for x in w.get("deadline_not_met", [])):
+        return _deadline_level(target, "not_met", None, shown, weight, profile,
+                               f"实际完成值“{shown}”为未按时完成")
+    if isinstance(value, (datetime, date)):
+        is_date, d = True, (value.date() if isinstance(value, datetime) else value)
+    else:
+        is_date, d = find_date(s, a.year if a else year)
+    if is_date:
+        if a is None or d is None:
+            return IndicatorScore(0.0, weight, "unverifiable", None, Reading("deadline", shown, deadline=d),
+                                  "年度指标值或实际完成值没有写明年份，又无评价年度，无法核对完成时间")
+        not_met_words = any(_norm(x) in s for x in w.get("not_met", []))
+        if d <= a and not not_met_words:
+            return _deadline_level(target, "met", d, shown, weight, profile,
+                                   f"实际完成时间{d.year}年{d.month}月{d.day}日不晚于目标")
+        return _deadline_level(target, "not_met", d, shown, weight, profile,
+                               f"实际完成时间{d.year}年{d.month}月{d.day}日晚于目标" if d > a
+                               else f"实际完成值“{shown}”为未完成")
+    if any(_norm(x) in s for x in w.get("deadline_met", [])) and qualitative_level(s, profile) == "met":
+        return _deadline_level(target, "met", None, shown, weight, profile, f"实际完成值“{shown}”为按时完成")
+    return _qualitative(shown, weight, profile)
+
+
+def _deadline_level(target: Reading, level: str, d: date | None, shown: str, weight: float, profile,
+                    why: str) -> IndicatorScore:
+    reading = Reading("deadline", shown, deadline=d)
+    if level == "met":
+        return IndicatorScore(weight, weight, "ok", "met", reading, f"{why}，应得满分")
+    lo, hi = _band("not_met", weight, profile)
+    return IndicatorScore(lo, hi, "ok", "not_met", reading,
+                          f"{why}，得分应在{_num_text(lo)}至{_num_text(hi)}之间")
