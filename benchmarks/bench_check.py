@@ -34,7 +34,7 @@ def main(n: int = 150) -> None:
     from openpyxl import load_workbook
 
     from perfxl.rules.engine import run_checks
-    from perfxl.rules.profile import load_profile
+    from perfxl.scoring.profile import load_profile
     from perfxl.workbook.reader import read_workbook
 
     book = Book([Proj(sheet=f"项目{i}", name=f"第{i}号维修项目", budget=100 + i, executed=90 + i) for i in range(1, n + 1)])

@@ -15,7 +15,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from perfxl.workbook.formula import _parse, WorkbookEvaluator  # noqa: E402
+from perfxl.excel.formula import _parse, WorkbookEvaluator  # noqa: E402
 
 
 def build(n_sheets: int) -> dict:

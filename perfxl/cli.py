@@ -64,9 +64,9 @@ def check(file, fmt, profile_path, select_codes, ignore_codes, color, output, no
     并在有问题的单元格上加可移除的标记和批注。"""
     from perfxl.rules.catalogue import RULES, select
     from perfxl.rules.engine import run_checks
-    from perfxl.rules.profile import ProfileError, load_profile
+    from perfxl.scoring.profile import ProfileError, load_profile
     from perfxl.workbook.reader import ReadError, read_workbook
-    from perfxl.workbook.writer import output_path
+    from perfxl.views.writer import output_path
 
     as_json = fmt == "json"
     try:
@@ -92,10 +92,10 @@ def check(file, fmt, profile_path, select_codes, ignore_codes, color, output, no
     if target is not None:
         written = _write(file, target, result, in_place, as_json)
     if as_json:
-        from perfxl.report.json_report import build
+        from perfxl.views.json_report import build
         click.echo(json.dumps(build(result, file, lang), ensure_ascii=False, indent=2))
     else:
-        from perfxl.report.text import render
+        from perfxl.views.text import render
         if color is None:
             color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
         click.echo(render(result, file, color, lang), color=color)
@@ -111,7 +111,7 @@ def _lock_file(path: str) -> str:
 
 def _prepare_output(file: str, target: str, in_place: bool, as_json: bool):
     """Refuse what must not be written; return (target, parts that would be lost)."""
-    from perfxl.workbook.package import losses
+    from perfxl.excel.package import losses
 
     if os.path.abspath(target) == os.path.abspath(file) and not in_place:
         _fail("输出路径与输入文件相同：如确要改写输入文件，请使用 --in-place。", as_json=as_json, file=file, code="bad_usage")
@@ -133,7 +133,7 @@ def _prepare_output(file: str, target: str, in_place: bool, as_json: bool):
 def _write(file: str, target: str, result, in_place: bool, as_json: bool) -> str | None:
     import shutil
 
-    from perfxl.workbook.writer import write_result
+    from perfxl.views.writer import write_result
 
     try:
         if in_place:

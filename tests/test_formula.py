@@ -6,7 +6,7 @@ from datetime import datetime
 import openpyxl
 import pytest
 
-from perfxl.workbook.formula import (CircularReference, ExcelError, Unsupported,
+from perfxl.excel.formula import (CircularReference, ExcelError, Unsupported,
                                      WorkbookEvaluator, parse, references)
 
 S = "Sheet1"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from perfxl.rules.profile import Profile, ProfileError, load_profile
+from perfxl.scoring.profile import Profile, ProfileError, load_profile
 
 
 def _write(tmp_path, text: str, name: str = "p.toml") -> str:

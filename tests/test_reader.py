@@ -7,8 +7,8 @@ from openpyxl import load_workbook
 
 from layouts import LAYOUTS, Book, Proj, build
 from perfxl.workbook.reader import read_workbook
-from perfxl.workbook.labels import normalize
-from perfxl.workbook.numbers import read_number
+from perfxl.excel.labels import normalize
+from perfxl.excel.numbers import read_number
 
 
 def _read(tmp_path, layout, book=None, **options):

@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 
 from layouts import LAYOUTS, Book, build
 from perfxl.rules.engine import run_checks
-from perfxl.rules.profile import load_profile
+from perfxl.scoring.profile import load_profile
 from perfxl.workbook.reader import read_workbook
 
 ODD = [None, "", "—", "十分", "约50", True, datetime(2025, 12, 31), "#DIV/0!", -3, 1e12, "46.8万元", "=1/0",

@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 from layouts import LAYOUTS, Book, Ind, Proj, build
 from perfxl.rules.catalogue import RULES
 from perfxl.rules.engine import run_checks
-from perfxl.rules.profile import load_profile
+from perfxl.scoring.profile import load_profile
 from perfxl.workbook.reader import read_workbook
 
 PROFILE = load_profile()

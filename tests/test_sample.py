@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from perfxl.report.narrative import narrative
+from perfxl.views.narrative import narrative
 from perfxl.rules.engine import run_checks
-from perfxl.rules.profile import load_profile
+from perfxl.scoring.profile import load_profile
 from perfxl.workbook.reader import read_workbook
 
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"

@@ -10,9 +10,9 @@ from pathlib import Path
 
 from layouts import Book, Ind, Proj, build
 from perfxl.rules.engine import run_checks
-from perfxl.rules.profile import ProfileError, load_profile
+from perfxl.scoring.profile import ProfileError, load_profile
 from perfxl.scoring.precision import agrees
-from perfxl.workbook.numbers import decimals_of
+from perfxl.excel.numbers import decimals_of
 from perfxl.workbook.reader import read_workbook
 
 

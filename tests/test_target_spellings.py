@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 import pytest
 
-from perfxl.rules.profile import load_profile
+from perfxl.scoring.profile import load_profile
 from perfxl.scoring.targets import display_text, read_target, score_indicator
 
 P = load_profile()

@@ -11,7 +11,7 @@ from datetime import date, datetime
 
 import pytest
 
-from perfxl.rules.profile import load_profile
+from perfxl.scoring.profile import load_profile
 from perfxl.scoring.targets import (
     IndicatorScore, Reading, display_text, quantitative_score, read_target, score_indicator,
 )

@@ -18,7 +18,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from conftest import needs_soffice
 from layouts import Book, Proj, build
-from perfxl.workbook.writer import FINDINGS, MARKER_LINE, MARKS_SHEET, NARRATIVE, OWNED_NAME, RESULT
+from perfxl.views.writer import FINDINGS, MARKER_LINE, MARKS_SHEET, NARRATIVE, OWNED_NAME, RESULT
 
 OWNED = {RESULT, NARRATIVE, FINDINGS, MARKS_SHEET}
 

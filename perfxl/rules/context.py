@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 
 from perfxl.model import Cell, Finding, Number
 from perfxl.rules.catalogue import finding
-from perfxl.workbook.labels import is_dash
-from perfxl.workbook.numbers import read_number
+from perfxl.excel.labels import is_dash
+from perfxl.excel.numbers import read_number
 
 
 def to_wan(value: float | None, unit: str) -> float | None:

@@ -13,9 +13,9 @@ from openpyxl.utils import get_column_letter, range_boundaries
 
 from perfxl.model import Cell, WorkbookModel
 from perfxl.rules.context import Context
-from perfxl.workbook.grid import SheetGrid, coord
-from perfxl.workbook.labels import is_dash
-from perfxl.workbook.refs import functions, has_external, r1c1, references
+from perfxl.excel.grid import SheetGrid, coord
+from perfxl.excel.labels import is_dash
+from perfxl.excel.refs import functions, has_external, r1c1, references
 
 ERRORS = {"#DIV/0!", "#REF!", "#VALUE!", "#N/A", "#NAME?", "#NUM!", "#NULL!", "#GETTING_DATA"}
 VOLATILE = {"NOW", "TODAY", "INDIRECT", "OFFSET", "RAND", "RANDBETWEEN"}
@@ -75,7 +75,7 @@ _NOTHING = object()
 
 
 def _evaluate(evaluator, cell: Cell):
-    from perfxl.workbook.formula import CircularReference, Unsupported
+    from perfxl.excel.formula import CircularReference, Unsupported
     try:
         return evaluator.value(cell.sheet, cell.coord), False
     except CircularReference:

@@ -7,7 +7,7 @@ from perfxl.rules.context import Context, filled
 from perfxl.rules.results import IndicatorResult
 from perfxl.scoring.precision import agrees
 from perfxl.scoring.targets import read_target, score_indicator
-from perfxl.workbook.labels import normalize
+from perfxl.excel.labels import normalize
 
 
 def check_indicators(ctx: Context, project: Project, year: int | None) -> list[IndicatorResult]:

@@ -9,7 +9,7 @@ from perfxl.rules.context import Context, filled, pct, to_wan
 from perfxl.rules.funding import _has_percent_sign
 from perfxl.rules.results import ProjectResult
 from perfxl.scoring.precision import agrees
-from perfxl.workbook.labels import nfkc
+from perfxl.excel.labels import nfkc
 
 _YEAR = re.compile(r"^(?:19|20|21)\d{2}年?度?")
 _SUFFIX = re.compile(r"(?:项目|费用|经费|工程|款)$")

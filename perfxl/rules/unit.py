@@ -5,7 +5,7 @@ from __future__ import annotations
 from perfxl.model import UnitSheet
 from perfxl.rules.context import Context, to_wan
 from perfxl.rules.results import ProjectResult
-from perfxl.workbook.labels import UNIT_COUNTS, UNIT_MONEY, is_dash
+from perfxl.excel.labels import UNIT_COUNTS, UNIT_MONEY, is_dash
 
 TOL = 0.01 + 1e-9
 

@@ -17,7 +17,7 @@ from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 
-from perfxl.workbook.labels import DASHES
+from perfxl.excel.labels import DASHES
 
 # -- display ---------------------------------------------------------------------------
 

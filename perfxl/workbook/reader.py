@@ -14,9 +14,9 @@ import zipfile
 from perfxl.model import (Cell, Field, Funding, FundingRow, Indicator, Project, SummaryRow,
                           SummarySheet, UnitSheet, WorkbookModel)
 from perfxl.rules.catalogue import finding
-from perfxl.workbook import labels as L
-from perfxl.workbook.grid import SheetGrid, coord, split_inline
-from perfxl.workbook.labels import is_dash, nfkc, normalize
+from perfxl.excel import labels as L
+from perfxl.excel.grid import SheetGrid, coord, split_inline
+from perfxl.excel.labels import is_dash, nfkc, normalize
 
 TEMPLATE_MARKER = "_perfxl_template"
 
@@ -121,7 +121,7 @@ def _build_grids(wb_f, wb_v) -> list[SheetGrid]:
 
 def make_evaluator(grids, names: dict[str, str]):
     """One evaluator over every cell of the workbook: formulas as text, values as typed."""
-    from perfxl.workbook.formula import WorkbookEvaluator
+    from perfxl.excel.formula import WorkbookEvaluator
 
     values: dict[tuple[str, str], object] = {}
     for g in grids:
@@ -136,7 +136,7 @@ def _compute_missing(model: WorkbookModel, grids: list[SheetGrid], wb_f) -> None
                if cell.formula and cell.value is None]
     if not missing:
         return
-    from perfxl.workbook.formula import CircularReference, Unsupported
+    from perfxl.excel.formula import CircularReference, Unsupported
 
     evaluator = make_evaluator(grids, _names(wb_f))
     computed = 0

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
-from perfxl.workbook.labels import normalize
+from perfxl.excel.labels import normalize
 
 DEFAULT_NAME = "national-2020"
 LEVELS = ("met", "partly", "not_met")
@@ -211,7 +211,7 @@ def _build(data: dict, where: str) -> Profile:
 
 
 def _default() -> dict:
-    text = resources.files("perfxl.rules").joinpath(f"profiles/{DEFAULT_NAME}.toml").read_text(encoding="utf-8")
+    text = resources.files("perfxl.scoring").joinpath(f"profiles/{DEFAULT_NAME}.toml").read_text(encoding="utf-8")
     return tomllib.loads(text)
 
 

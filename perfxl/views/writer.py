@@ -19,12 +19,12 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.hyperlink import Hyperlink
 
-from perfxl.report.narrative import narrative
+from perfxl.views.narrative import narrative
 from perfxl.rules.catalogue import SEVERITY_ZH
 from perfxl.rules.results import CheckResult
 from perfxl.scoring.precision import agrees
-from perfxl.workbook.numbers import decimals_of
-from perfxl.workbook.package import losses, write_cached_values
+from perfxl.excel.numbers import decimals_of
+from perfxl.excel.package import losses, write_cached_values
 
 OWNED_NAME = "_perfxl"
 MARKS_SHEET = "_perfxl_marks"
@@ -364,7 +364,7 @@ def write_result(input_path: str, output: str, result: CheckResult) -> list[str]
 def cached_values(path: str, result: CheckResult) -> dict[str, dict[str, object]]:
     """A value for every formula of the saved workbook: computed by the evaluator, else the
     cached value the input had."""
-    from perfxl.workbook.formula import CircularReference, Unsupported, WorkbookEvaluator
+    from perfxl.excel.formula import CircularReference, Unsupported, WorkbookEvaluator
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")

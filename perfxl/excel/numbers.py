@@ -6,8 +6,8 @@ import re
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
-from perfxl.model import Cell, Number
-from perfxl.workbook.labels import is_dash, nfkc
+from perfxl.excel.cell import Cell, Number
+from perfxl.excel.labels import is_dash, nfkc
 
 _TEXT_NUMBER = re.compile(r"^([+-]?\d+(?:\.\d+)?)(%|万元|元|分|人)?$")
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 from perfxl.rules.context import to_wan
 from perfxl.rules.results import CheckResult, ProjectResult
 from perfxl.scoring.precision import round_half_up
-from perfxl.workbook.labels import is_dash
-from perfxl.workbook.numbers import read_number
+from perfxl.excel.labels import is_dash
+from perfxl.excel.numbers import read_number
 
 
 def num(value: float) -> str:

@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 
 from openpyxl.utils import get_column_letter
 
-from perfxl.model import Cell
-from perfxl.workbook.labels import nfkc, normalize
+from perfxl.excel.cell import Cell
+from perfxl.excel.labels import nfkc, normalize
 
 
 def coord(row: int, col: int) -> str:

@@ -1,0 +1,1 @@
+"""Excel primitives with no perfxl knowledge of scoring: cells, grids, numbers, labels, formulas, package."""

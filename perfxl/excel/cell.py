@@ -1,0 +1,55 @@
+"""A cell as perfxl sees it, and a cell read as a number: the atoms every layer above uses."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass
+class Cell:
+    """One cell's content as perfxl sees it.
+
+    ``value`` is what the cell shows: the typed value, or for a formula its cached
+    value (or the value perfxl computed when the file held none, ``computed=True``).
+    ``coord`` is where the value is or, for a missing value, where it should be.
+    """
+
+    sheet: str
+    coord: str
+    value: Any = None
+    formula: str | None = None
+    number_format: str = "General"
+    computed: bool = False
+    locked: bool = True  # cell protection; read for formula cells
+
+    @property
+    def ref(self) -> str:
+        return f"{self.sheet}!{self.coord}"
+
+    @property
+    def is_text(self) -> bool:
+        return isinstance(self.value, str)
+
+    @property
+    def row(self) -> int:
+        return int("".join(ch for ch in self.coord if ch.isdigit()))
+
+    @property
+    def is_percent_format(self) -> bool:
+        return "%" in (self.number_format or "")
+
+
+@dataclass
+class Number:
+    """A cell read as a number: ``value`` None when empty or unreadable."""
+
+    cell: Cell
+    value: float | None = None
+    typed_as_text: bool = False  # the number was read from a text cell
+    invalid: bool = False  # something is there, but it is not a number
+    decimals: int = 0  # decimals of the stored number, for the precision rule
+
+    @property
+    def empty(self) -> bool:
+        return self.value is None and not self.invalid

@@ -1,0 +1,1 @@
+"""Views: each renders one CheckResult (text, JSON, result workbook, narrative); none reads cells."""
