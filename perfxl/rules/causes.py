@@ -20,8 +20,7 @@ from perfxl.excel.refs import references
 from perfxl.model import RULES, Finding, WorkbookModel, finding
 
 # Findings that say a value is wrong (they can be consequences of a wrong input).
-VALUE = {"F101", "F102", "F103", "F105", "T101", "T104", "T105", "S104", "S105", "S106", "S107", "S108",
-         "S109", "U101", "U102", "U103", "U104", "U105", "I101", "I102", "I104", "X109"}
+VALUE = {"F101", "F102", "F103", "F105", "T101", "T104", "T105", "S104", "S105", "S106", "S107", "S108", "S109", "U101", "U102", "U103", "U104", "U105", "I101", "I102", "I104", "X109"}
 # Findings about how a cell is written or explained, not about a wrong value: never a cause.
 NOT_CAUSE = {"X102", "X103", "X104", "X105", "X106", "X107", "X113", "X114", "F104", "F108", "I105", "I106",
              "I107", "I108", "I110", "S102", "S103", "R104", "R113", "R117"}
@@ -118,11 +117,17 @@ def attribute(findings: list[Finding], model: WorkbookModel) -> list[Finding]:
                 by_id[id(cause)] = cause
                 continue
         kept.append(f)
+    escalated = {}
     for i, refs in consequences.items():
         cause = by_id[i]
         refs = list(dict.fromkeys(refs))
-        cause.add_note("；随之变化的公式：{consequences}", " (formulas that follow from it: {consequences})",
+        if cause.code == "R112":  # a text number a formula skips changes a total: an error, not a format warning
+            worse = finding("R120", cause.sheet, cause.cell, **cause.values)
+            escalated[id(cause)] = worse
+            cause = worse
+        cause.add_note("；随之出错的公式：{consequences}", " (formulas that go wrong with it: {consequences})",
                        consequences="、".join(refs))
+    kept = [escalated.get(id(f), f) for f in kept]
     for f in kept:
         formula = deps.formula(f.sheet, f.cell) if f.sheet and f.cell else None
         if formula and f.code in VALUE and f.hint_as is None:

@@ -351,10 +351,20 @@ def _audit_template_cells(ctx: Context, model: WorkbookModel) -> None:
     """In a workbook made by ``perfxl init``, the 执行率, funding 得分 and 总分 cells hold formulas."""
     if not model.made_by_perfxl:
         return
-    for p in model.projects:
-        for c, formula in template_formulas(p):
-            if c is not None and not c.formula and isinstance(c.value, (int, float)):
-                ctx.add("X108", c, formula=formula, value=c.value)
+    cells = [pair for p in model.projects for pair in template_formulas(p)]
+    s = model.summary
+    if s is not None and s.total_row is not None and s.rows:
+        first, last, t = s.rows[0].row, s.rows[-1].row, s.total_row.row
+        b, e = s.columns.get("全年预算数"), s.columns.get("全年执行数")
+        for key in ("全年预算数", "全年执行数"):
+            letter = s.columns.get(key)
+            if letter:
+                cells.append((s.total_row.cells.get(key), f"=SUM({letter}{first}:{letter}{last})"))
+        if b and e:
+            cells.append((s.total_row.cells.get("执行率"), f"=IF({b}{t}>0,{e}{t}/{b}{t},0)"))
+    for c, formula in cells:
+        if c is not None and not c.formula and isinstance(c.value, (int, float)):
+            ctx.add("X108", c, formula=formula, value=c.value)
 
 
 def template_formulas(p) -> list[tuple[Cell | None, str]]:
