@@ -16,7 +16,7 @@ formula's references, followed across sheets), never from a list of pairs of rul
 from __future__ import annotations
 
 from perfxl.excel.grid import coord
-from perfxl.excel.refs import references
+from perfxl.excel.refs import references, tokens
 from perfxl.model import RULES, Finding, WorkbookModel, finding
 
 # Findings that say a value is wrong (they can be consequences of a wrong input).
@@ -131,7 +131,8 @@ def attribute(findings: list[Finding], model: WorkbookModel) -> list[Finding]:
     for f in kept:
         formula = deps.formula(f.sheet, f.cell) if f.sheet and f.cell else None
         if formula and f.code in VALUE and f.hint_as is None:
-            reads = sorted({k[1] if k[0] == f.sheet else f"{k[0]}!{k[1]}" for k in deps.direct((f.sheet, f.cell))})
+            reads = list(dict.fromkeys(v.replace("$", "") for v, kind, sub in tokens(formula)
+                                       if kind == "OPERAND" and sub == "RANGE"))
             f.set_hint("该单元格是公式 {formula}，不要在此输入数字：请改正它引用的单元格（{reads}），或恢复正确的公式",
                        "This cell holds the formula {formula}; do not type a number over it: correct the cells "
                        "it reads ({reads}), or restore the right formula",

@@ -152,10 +152,10 @@ def check_summary(ctx: Context, summary: SummarySheet, projects: list[ProjectRes
         for col, expected in (("全年预算数", p.funding.budget), ("全年执行数", p.funding.executed)):
             if col in cells and filled(cells[col]) and expected is not None:
                 num = ctx.number(cells[col], col)
-                value = to_wan(num.value, summary.money_unit) if num else None
-                if value is not None and abs(value - expected) > 0.01 + 1e-9:
+                shown = expected * (10000 if summary.money_unit == "元" else 1)  # in the sheet's own unit
+                if num and num.value is not None and not agrees(num.value, shown, num.decimals, tolerance=0.01):
                     ctx.add("S104", cells[col], column=col, entered=num.value, project_sheet=p.project.sheet,
-                            expected=expected * (10000 if summary.money_unit == "元" else 1))
+                            expected=shown)
         if "执行率" in cells and filled(cells["执行率"]) and p.funding.rate is not None:
             num = ctx.number(cells["执行率"], "执行率", rate=True)
             if num and num.value is not None:

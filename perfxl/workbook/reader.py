@@ -129,6 +129,14 @@ def _compute_missing(model: WorkbookModel, grids: list[SheetGrid], wb_f) -> None
                if cell.formula and cell.value is None]
     if not missing:
         return
+    empty = _empty_cached_strings(model.path, {g.name for g, _, _ in missing})
+    if empty:  # ``<v></v>``: a formula whose cached value is "" (XlsxWriter, Excel) has a cached value
+        for g, pos, cell in missing:
+            if (g.name, cell.coord) in empty:
+                cell.value = ""
+        missing = [m for m in missing if (m[0].name, m[2].coord) not in empty]
+        if not missing:
+            return
     from perfxl.excel.formula import CircularReference, Unsupported
 
     evaluator = make_evaluator(grids, _names(wb_f))
@@ -147,6 +155,31 @@ def _compute_missing(model: WorkbookModel, grids: list[SheetGrid], wb_f) -> None
     model.computed_formulas = computed
     if computed:
         model.findings.append(finding("R113", None, None, count=computed))
+
+
+def _empty_cached_strings(path: str, sheets: set[str]) -> set[tuple[str, str]]:
+    """Formula cells whose cached value is an empty string (``<c><f>…</f><v></v></c>``): openpyxl
+    reads them as no value at all. Only the sheets that have such cells are looked at."""
+    from perfxl.excel.package import NS, sheet_parts
+    out: set[tuple[str, str]] = set()
+    try:
+        import defusedxml.ElementTree as ET
+        with zipfile.ZipFile(path) as z:
+            parts = sheet_parts(z)
+            for sheet in sheets:
+                part = parts.get(sheet)
+                if not part or part not in z.namelist():
+                    continue
+                with z.open(part) as fh:
+                    for _event, el in ET.iterparse(fh):
+                        if el.tag == f"{{{NS['m']}}}c":
+                            f, v = el.find("m:f", NS), el.find("m:v", NS)
+                            if f is not None and v is not None and not (v.text or ""):
+                                out.add((sheet, el.get("r")))
+                            el.clear()
+    except Exception:  # an odd package: compute those formulas instead
+        return out
+    return out
 
 
 # -- finding labels -----------------------------------------------------------
@@ -269,9 +302,7 @@ def read_summary(grid: SheetGrid) -> SummarySheet:
             summary.total_row = SummaryRow(r, cells)
             break
         if all(is_dash(c.value) for c in cells.values()):
-            if any(not is_dash(grid.cell(r2, cols["项目名称"]).value) for r2 in range(r + 1, min(r + 3, grid.max_row + 1))):
-                continue  # a stray blank row inside the table
-            break
+            break  # the table ends at its first empty row: a note below it is not a project
         if is_dash(cells["项目名称"].value):
             continue
         summary.rows.append(SummaryRow(r, cells))
@@ -284,8 +315,10 @@ def _letter(col: int) -> str:
 
 
 def _read_funding(grid: SheetGrid, before_row: int) -> Funding | None:
-    rows = [r for r in grid.rows() if r < before_row] or grid.rows()
-    hit = _find_header_row(grid, L.FUNDING_COLUMNS, [{"全年预算数"}, {"全年执行数"}], rows)
+    need = [{"全年预算数"}, {"全年执行数"}]
+    hit = _find_header_row(grid, L.FUNDING_COLUMNS, need, [r for r in grid.rows() if r < before_row])
+    if not hit:  # a funding block placed below the indicator table
+        hit = _find_header_row(grid, L.FUNDING_COLUMNS, need, [r for r in grid.rows() if r > before_row])
     if not hit:
         return None
     hrow, cols = hit
