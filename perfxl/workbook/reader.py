@@ -157,28 +157,25 @@ def _compute_missing(model: WorkbookModel, grids: list[SheetGrid], wb_f) -> None
         model.findings.append(finding("R113", None, None, count=computed))
 
 
+_EMPTY_CACHED = re.compile(r'<c\b[^>]*?\br="([A-Z]+[0-9]+)"[^>]*>\s*(?:<f\b[^>]*/>|<f\b[^>]*>[^<]*</f>)\s*<v></v>')
+
+
 def _empty_cached_strings(path: str, sheets: set[str]) -> set[tuple[str, str]]:
-    """Formula cells whose cached value is an empty string (``<c><f>…</f><v></v></c>``): openpyxl
-    reads them as no value at all. Only the sheets that have such cells are looked at."""
-    from perfxl.excel.package import NS, sheet_parts
+    """Formula cells whose cached value is an empty string: Excel and XlsxWriter store a formula
+    returning "" as ``<f>…</f><v></v>``, while a program that stores no value at all (openpyxl)
+    writes ``<v />``. openpyxl reads both as no value; only the sheets concerned are looked at."""
+    from perfxl.excel.package import sheet_parts
     out: set[tuple[str, str]] = set()
     try:
-        import defusedxml.ElementTree as ET
         with zipfile.ZipFile(path) as z:
             parts = sheet_parts(z)
             for sheet in sheets:
                 part = parts.get(sheet)
-                if not part or part not in z.namelist():
-                    continue
-                with z.open(part) as fh:
-                    for _event, el in ET.iterparse(fh):
-                        if el.tag == f"{{{NS['m']}}}c":
-                            f, v = el.find("m:f", NS), el.find("m:v", NS)
-                            if f is not None and v is not None and not (v.text or ""):
-                                out.add((sheet, el.get("r")))
-                            el.clear()
+                if part and part in z.namelist():
+                    text = z.read(part).decode("utf-8", errors="replace")
+                    out |= {(sheet, ref) for ref in _EMPTY_CACHED.findall(text)}
     except Exception:  # an odd package: compute those formulas instead
-        return out
+        return set()
     return out
 
 
