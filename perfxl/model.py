@@ -50,6 +50,12 @@ class Rule:
 
 RULES: dict[str, Rule] = {}  # the registry: filled by the modules that declare rules
 
+# Values that are perfxl's own words (labels, columns, what a cell should hold, why a score is what
+# it is), translated for --lang en by the function perfxl.rules.english installs; the user's own
+# text (names, targets, actual values) is never in these keys.
+EN_KEYS = {"label", "column", "what", "block", "kind", "level", "which", "detail", "part", "reason"}
+EN_WORDS = None
+
 
 def declare(*rules: Rule) -> dict[str, Rule]:
     """Register rules; a code is declared once (codes are a public interface)."""
@@ -95,8 +101,10 @@ class Finding:
         rule = RULES.get(self.code)
         if lang != "en" or rule is None or not rule.en[1]:
             return self.message, self.hint
-        message = render(rule.en[1], self.values) + "".join(render(en, self.values) for _zh, en in self.notes)
-        hint = render(self.hint_as[1] if self.hint_as else rule.en[2], self.values)
+        values = {k: (EN_WORDS(v) if k in EN_KEYS and isinstance(v, str) and EN_WORDS else v)
+                  for k, v in self.values.items()}
+        message = render(rule.en[1], values) + "".join(render(en, values) for _zh, en in self.notes)
+        hint = render(self.hint_as[1] if self.hint_as else rule.en[2], values)
         return message, hint
 
     def add_note(self, zh: str, en: str, **values) -> None:

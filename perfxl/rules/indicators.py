@@ -49,7 +49,7 @@ DECLARED = declare(
          "目标≥10个，实际“3批”", "实际“12个”",
          en=("Actual value unverifiable",
              "Actual value “{actual}” cannot be verified ({detail})",
-             "Use the target's unit or say 已完成/部分完成/未完成")),
+             "Use the target's unit, or say whether it was completed, partly completed or not completed")),
     Rule("I106", "warning", "扣分未说明原因",
          "指标未得满分属于偏差，应填写偏差原因分析及改进措施。",
          "得分{entered}低于分值{weight}，但偏差原因为空",

@@ -19,7 +19,7 @@ DECLARED = declare(
          "汇总表有“食堂改造”，无对应项目表", "名称与项目表一致",
          en=("Summary row without project",
              "Summary row “{name}” has no project sheet",
-             "Make the name match the project sheet's 项目名称")),
+             "Make the name match the project sheet's project name")),
     Rule("S102", "warning", "项目表未列入汇总表",
          "每个项目都应出现在汇总表（评价结论表）中。",
          "项目“{name}”（工作表“{sheet}”）未列入汇总表",
