@@ -73,9 +73,14 @@ class _Values(dict):
         return "{" + key + "}"
 
 
-def render(template: str, values: dict) -> str:
+def render(template: str, values: dict, lang: str = "zh") -> str:
+    """Fill a message template; numbers as people write them, lists joined as the language does."""
     from perfxl.excel.show import value as shown
-    return template.format_map(_Values({k: shown(v) for k, v in values.items()}))
+    sep = ", " if lang == "en" else "、"
+
+    def one(v):
+        return sep.join(shown(x) for x in v) if isinstance(v, (list, tuple)) else shown(v)
+    return template.format_map(_Values({k: one(v) for k, v in values.items()}))
 
 
 @dataclass
@@ -103,8 +108,8 @@ class Finding:
             return self.message, self.hint
         values = {k: (EN_WORDS(v) if k in EN_KEYS and isinstance(v, str) and EN_WORDS else v)
                   for k, v in self.values.items()}
-        message = render(rule.en[1], values) + "".join(render(en, values) for _zh, en in self.notes)
-        hint = render(self.hint_as[1] if self.hint_as else rule.en[2], values)
+        message = render(rule.en[1], values, "en") + "".join(render(en, values, "en") for _zh, en in self.notes)
+        hint = render(self.hint_as[1] if self.hint_as else rule.en[2], values, "en")
         return message, hint
 
     def add_note(self, zh: str, en: str, **values) -> None:

@@ -141,3 +141,48 @@ def test_r120_text_number_skipped_by_a_sum_is_an_error(tmp_path):
     (tmp_path / "b").mkdir()
     result = _check(_init(tmp_path / "b", unread))
     assert _serious(result) == [("项目2", "E7", "R112")]
+
+
+def test_default_language_of_usage_help_and_click_errors_is_chinese(run):
+    r = run("check")
+    assert r.exit_code == 2 and "用法" in r.output and "缺少参数" in r.output and "Usage:" not in r.output
+    r = run("check", "--help")
+    assert "选项" in r.output and "Options:" not in r.output and "显示本帮助并退出" in r.output
+    r = run("check", "a.xlsx", "--format", "xml")
+    assert r.exit_code == 2 and "值无效" in r.output and "Error:" not in r.output
+
+
+def test_rules_lists_a_family_as_select_accepts_it(run):
+    r = run("rules", "I")
+    codes = re.findall(r"^\s+([A-Z]\d{3})\s", r.output, re.M)
+    assert codes and all(c.startswith("I") for c in codes) and "I104" in codes
+    assert "X106" in run("rules", "X").output and "--select X106" in run("rules", "X").output
+    assert run("rules", "Q").exit_code == 2
+
+
+def test_english_report_has_no_chinese_but_the_users_text(run, tmp_path):
+    """--lang en: perfxl's words in English; only names, labels typed by the user and sheet names stay."""
+    path = _init(tmp_path, lambda wb: (wb["项目1"].__setitem__("G14", 18), wb["项目2"].__setitem__("G6", 0.9),
+                                       wb["单位情况"].__setitem__("B3", None)))
+    r = run("check", path, "--lang", "en", "-o", tmp_path / "out.xlsx")
+    user = {"项目1", "项目2", "汇总", "单位情况", "某某区机关事务管理局", "办公楼维修项目", "食堂改造工程",
+            "维修面积", "验收合格率", "完工时间", "办公条件", "干部职工满意度", "优", "良", "中", "差"}
+    text = r.output
+    for word in sorted(user, key=len, reverse=True):
+        text = text.replace(word, "")
+    assert not re.search(r"[\u4e00-\u9fff【】：，。、；（）]", text), text
+    assert "Result written to" in r.output and "1 notes" not in r.output
+
+
+def test_report_columns_stay_aligned_with_wide_and_digit_sheet_names(tmp_path):
+    from perfxl.views.text import render, width
+    def edit(wb):
+        wb["项目1"].title = "04法院派出法庭项目"
+        wb["项目2"]["G6"] = 0.9
+        wb["项目1"] if False else None
+    path = _init(tmp_path, edit)
+    out = render(_check(path), str(path), color=False)
+    rows = [line for line in out.splitlines() if re.match(r"^  \S+!\S+\s+[A-Z]\d{3}\s", line)]
+    assert len(rows) >= 2
+    starts = {width(line[:line.index(re.search(r"[A-Z]\d{3}", line).group(0))]) for line in rows}
+    assert len(starts) == 1, rows

@@ -126,7 +126,7 @@ def attribute(findings: list[Finding], model: WorkbookModel) -> list[Finding]:
             escalated[id(cause)] = worse
             cause = worse
         cause.add_note("；随之出错的公式：{consequences}", " (formulas that go wrong with it: {consequences})",
-                       consequences="、".join(refs))
+                       consequences=tuple(refs))
     kept = [escalated.get(id(f), f) for f in kept]
     for f in kept:
         formula = deps.formula(f.sheet, f.cell) if f.sheet and f.cell else None
@@ -136,7 +136,7 @@ def attribute(findings: list[Finding], model: WorkbookModel) -> list[Finding]:
             f.set_hint("该单元格是公式 {formula}，不要在此输入数字：请改正它引用的单元格（{reads}），或恢复正确的公式",
                        "This cell holds the formula {formula}; do not type a number over it: correct the cells "
                        "it reads ({reads}), or restore the right formula",
-                       formula=formula, reads="、".join(reads[:6]) + ("…" if len(reads) > 6 else ""))
+                       formula=formula, reads=tuple(reads[:6]) + (("…",) if len(reads) > 6 else ()))
     return kept
 
 

@@ -232,7 +232,7 @@ def _explain_sum(ctx: Context, cell, rows: list[int], letter: str) -> None:
     f = found[0]
     if outside:
         f.add_note("；第{outside}行不在公式 {sum_formula} 的求和区域内", "; row(s) {outside} lie outside the range of "
-                   "{sum_formula}", outside="、".join(map(str, outside)), sum_formula=cell.formula)
+                   "{sum_formula}", outside=tuple(outside), sum_formula=cell.formula)
         f.set_hint("把求和区域扩展到全部项目行：{formula}", "Extend the range to every project row: {formula}")
     else:
         f.set_hint("公式 {sum_formula} 只把数字相加：检查区域内以文本存储的数字（Excel 的 SUM 会跳过它们）和错误值",

@@ -18,6 +18,8 @@ def _raw(v):
     """A finding's raw value for JSON: numbers and text as they are, dates as ISO text."""
     if v is None or isinstance(v, (bool, int, float, str)):
         return v
+    if isinstance(v, (list, tuple)):
+        return [_raw(x) for x in v]
     if isinstance(v, (datetime, date)):
         return v.isoformat()
     return str(v)
