@@ -377,6 +377,11 @@ RULES: dict[str, Rule] = {r.code: r for r in [
        "本行项目为“{name}”（工作表“{expected}”），公式 {formula} 却引用了工作表“{actual}”",
        "把公式改为引用工作表“{expected}”中对应的单元格",
        "第3行“食堂改造”，得分公式 ='项目2'!G25", "='项目3'!G25"),
+    _r("X115", "warning", "公式嵌套过深",
+       "Excel 的公式最多嵌套 64 层；更深的公式在 Excel 中无法输入或计算，perfxl 也无法核对它的值。",
+       "公式 {formula} 嵌套过深（超过 {limit} 层，或引用链过长），无法核对其结果",
+       "拆成几个单元格分步计算，或改用 SUM 等函数代替层层嵌套",
+       "=IF(A1,IF(A2,IF(A3,…（嵌套 100 层）", "=SUM(G13:G24)"),
 ]}
 
 SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
@@ -400,6 +405,10 @@ def fmt(value) -> str:
     if isinstance(value, bool):
         return str(value)
     if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            return "#NUM!"  # beyond what Excel holds (a division by a tiny number)
+        if abs(value) >= 1e15:
+            return f"{value:.15g}"
         if abs(value - round(value)) < 1e-9:
             return str(int(round(value)))
         text = f"{value:.2f}".rstrip("0").rstrip(".")

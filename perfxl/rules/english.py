@@ -74,6 +74,7 @@ EN: dict[str, tuple[str, str, str]] = {
     "X112": ("Name points to #REF!", "Name “{name}” points to {target}", "Delete or fix the name"),
     "X113": ("Volatile function in a total", "Formula {formula} uses {functions}", "Use direct references"),
     "X114": ("Summary formula points at another project", "The row's project is “{name}” (sheet “{expected}”), but {formula} refers to sheet “{actual}”", "Refer to sheet “{expected}”"),
+    "X115": ("Formula nested too deeply", "Formula {formula} nests too deeply (more than {limit} levels, or too long a chain of references); its result cannot be checked", "Split it into steps in several cells, or use SUM instead of nesting"),
 }
 
 SEVERITY_EN = {"error": "error", "warning": "warning", "info": "info"}

@@ -50,6 +50,9 @@ def _audit_formula(ctx: Context, grid: SheetGrid, row: int, col: int, cell: Cell
         ctx.add("X110", cell, formula=f)
         return
     computed, circular = _evaluate(evaluator, cell)
+    if computed is _TOO_DEEP:
+        ctx.add("X115", cell, formula=f if len(f) <= 60 else f[:60] + "…", limit=64)
+        return
     if circular:
         ctx.add("X111", cell, formula=f)
         return
@@ -72,14 +75,17 @@ def _audit_formula(ctx: Context, grid: SheetGrid, row: int, col: int, cell: Cell
 
 
 _NOTHING = object()
+_TOO_DEEP = object()
 
 
 def _evaluate(evaluator, cell: Cell):
-    from perfxl.excel.formula import CircularReference, Unsupported
+    from perfxl.excel.formula import CircularReference, FormulaTooDeep, Unsupported
     try:
         return evaluator.value(cell.sheet, cell.coord), False
     except CircularReference:
         return _NOTHING, True
+    except FormulaTooDeep:
+        return _TOO_DEEP, False
     except (Unsupported, RecursionError, ValueError, TypeError, ZeroDivisionError):
         return _NOTHING, False
 

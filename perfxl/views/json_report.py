@@ -11,6 +11,8 @@ def _n(v):
     if isinstance(v, bool):
         return v
     r = round(float(v), 6)
+    if r != r or r in (float("inf"), float("-inf")):
+        return None  # JSON has no infinity
     return int(r) if r == int(r) and abs(r) < 1e15 else r
 
 

@@ -24,7 +24,8 @@ def share(part: float, whole: float) -> str:
 
 
 def whole_pct(rate: float) -> str:
-    return f"{int(round_half_up(rate * 100, 0))}%"
+    r = round_half_up(rate * 100, 0)
+    return f"{int(r)}%" if r == r and abs(r) < 1e15 else f"{r:g}%"
 
 
 def _text(cell) -> str:

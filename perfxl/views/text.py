@@ -102,7 +102,8 @@ def render(result: CheckResult, file: str, color: bool, lang: str = "zh") -> str
 def _whole(rate: float | None) -> int:
     """评优率 as a whole percentage, half up (14 of 15 -> 93)."""
     from perfxl.scoring.precision import round_half_up
-    return int(round_half_up((rate or 0) * 100, 0))
+    r = round_half_up((rate or 0) * 100, 0)
+    return int(r) if r == r and abs(r) < 1e15 else 0
 
 
 def _table(head: list[str], rows: list[list[str]], right: set[int], color: bool) -> list[str]:

@@ -13,6 +13,7 @@ import warnings
 
 from openpyxl import load_workbook
 from openpyxl.chart import BarChart, Reference
+from openpyxl.cell.cell import MergedCell
 from openpyxl.comments import Comment
 from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -103,11 +104,27 @@ def _remove_note(cell) -> None:
 
 # -- marks on the user's sheets -----------------------------------------------------------
 
+def _anchor(ws, ref: str) -> str:
+    """Where a mark on ``ref`` goes: a cell inside a merged range carries no comment of its
+    own (openpyxl's MergedCell is read-only), so the range's top-left cell takes it. With
+    overlapping merges (a damaged file) the first top-left cell that can hold one."""
+    try:
+        if not isinstance(ws[ref], MergedCell):
+            return ref
+        for rng in ws.merged_cells.ranges:
+            if ref in rng and not isinstance(ws[rng.start_cell.coordinate], MergedCell):
+                return rng.start_cell.coordinate
+    except (ValueError, KeyError, IndexError):  # not a single cell's address
+        pass
+    return ref
+
+
 def add_marks(wb, result: CheckResult, owned: set[str]) -> list[tuple[str, str, str]]:
     by_cell: dict[tuple[str, str], list] = {}
     for f in result.findings:
         if f.sheet and f.cell and f.sheet in wb.sheetnames and f.sheet not in owned and f.severity != "info":
-            by_cell.setdefault((f.sheet, f.cell), []).append(f)
+            ref = _anchor(wb[f.sheet], f.cell)
+            by_cell.setdefault((f.sheet, ref), []).append(f)
     records = []
     for (sheet, ref), items in by_cell.items():
         ws = wb[sheet]
@@ -118,6 +135,8 @@ def add_marks(wb, result: CheckResult, owned: set[str]) -> list[tuple[str, str, 
         text = "\n".join(f"[{f.code} {SEVERITY_ZH[f.severity]}] {f.message}" + (f"\n→ {f.hint}" if f.hint else "")
                          for f in items)
         cell = ws[ref]
+        if isinstance(cell, MergedCell):  # inside overlapping merges: the highlight must do
+            continue
         if cell.comment is not None:
             old = cell.comment
             new = Comment(f"{old.text}\n{MARKER_LINE}\n{text}", old.author)

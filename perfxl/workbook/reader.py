@@ -17,6 +17,7 @@ from perfxl.rules.catalogue import finding
 from perfxl.excel import labels as L
 from perfxl.excel.grid import SheetGrid, coord, split_inline
 from perfxl.excel.labels import is_dash, nfkc, normalize
+from perfxl.excel.numbers import excel_value, number_format_of
 
 TEMPLATE_MARKER = "_perfxl_template"
 
@@ -107,8 +108,8 @@ def _build_grids(wb_f, wb_v) -> list[SheetGrid]:
                     continue
                 f = _formula_text(v)
                 pos = (c.row, c.column)
-                cell = Cell(ws_f.title, c.coordinate, cached.get(pos) if f else v,
-                            formula=f, number_format=c.number_format or "General")
+                cell = Cell(ws_f.title, c.coordinate, excel_value(cached.get(pos) if f else v),
+                            formula=f, number_format=number_format_of(c))
                 if f:
                     cell.locked = bool(c.protection.locked) if c.has_style else True
                 grid.add(c.row, c.column, cell)
