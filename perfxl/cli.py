@@ -13,6 +13,7 @@ import click
 from perfxl import __version__
 
 EXIT_CLEAN, EXIT_ERRORS, EXIT_UNREADABLE = 0, 1, 2
+_current_file: str | None = None  # the file being checked, named by the last-resort messages
 
 
 def _fail(message: str, *, as_json: bool = False, file: str | None = None, code: str = "error") -> None:
@@ -57,32 +58,82 @@ def cli() -> None:
 @click.option("--in-place", is_flag=True, help="把结果写回输入文件（先保存 .bak 备份）")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
               help="报告语言（en: English messages）")
-def check(file, fmt, profile_path, select_codes, ignore_codes, color, output, no_write, in_place, lang) -> None:
+@click.option("--convert", is_flag=True,
+              help="先用 LibreOffice 把 .xls/.et/.xlsb/.ods 转换为 .xlsx（保留公式）再做完整检查")
+def check(file, fmt, profile_path, select_codes, ignore_codes, color, output, no_write, in_place, lang, convert) -> None:
     """检查工作簿 FILE：公式、合计、得分与等级，逐条报告问题所在单元格。
 
     默认另存结果工作簿 <文件名>.perfxl.xlsx（输入文件不变）：含自评结果、自评综述、检查结果三张表，
-    并在有问题的单元格上加可移除的标记和批注。"""
-    from perfxl.rules.catalogue import RULES, select
-    from perfxl.rules.engine import run_checks
-    from perfxl.scoring.profile import ProfileError, load_profile
-    from perfxl.workbook.reader import ReadError, read_workbook
-    from perfxl.views.writer import output_path
+    并在有问题的单元格上加可移除的标记和批注。
 
+    .xls/.et 文件按值检查（跳过公式检查）；加 --convert 时先用 LibreOffice 转换为 .xlsx，做完整检查。"""
+    from perfxl.scoring.profile import ProfileError, load_profile
+
+    global _current_file
+    _current_file = file
     as_json = fmt == "json"
     try:
         profile = load_profile(profile_path)
     except ProfileError as exc:
         _fail(str(exc), as_json=as_json, file=file, code="bad_profile")
+    source = file  # what is read: the file itself, or its conversion to .xlsx
+    workdir = None
+    if convert:
+        workdir, source = _convert(file, as_json)
     try:
-        model = read_workbook(file)
+        return _check(file, source, as_json, profile, select_codes, ignore_codes, color, output, no_write,
+                      in_place, lang)
+    finally:
+        if workdir is not None:
+            workdir.cleanup()
+
+
+def _convert(file: str, as_json: bool):
+    """(temporary folder, converted .xlsx) for ``--convert``; the folder goes when the check ends,
+    however it ends."""
+    from perfxl.workbook.reader import ReadError, _check_file
+    from perfxl.workbook.refusals import refusal
+    from perfxl.workbook.xls import LegacyError, convert_to_xlsx, temp_workdir
+
+    try:
+        kind = _check_file(file)
     except ReadError as exc:
         _fail(exc.message, as_json=as_json, file=file, code=exc.code)
+    if kind == "xlsx":
+        _fail(refusal("convert_xlsx", file), as_json=as_json, file=file, code="bad_usage")
+    if kind == "encrypted":
+        _fail(refusal("encrypted", file), as_json=as_json, file=file, code="encrypted")
+    workdir = temp_workdir()
+    try:
+        return workdir, convert_to_xlsx(file, workdir.name)
+    except BaseException as exc:
+        workdir.cleanup()
+        if isinstance(exc, LegacyError):
+            _fail(refusal(exc.code, file), as_json=as_json, file=file, code=exc.code)
+        raise
+
+
+def _check(file, source, as_json, profile, select_codes, ignore_codes, color, output, no_write, in_place, lang):
+    from perfxl.rules.catalogue import RULES, select
+    from perfxl.rules.engine import run_checks
+    from perfxl.workbook.reader import ReadError, read_workbook
+    from perfxl.views.writer import output_path
+
+    try:
+        model = read_workbook(source)
+    except ReadError as exc:
+        _fail(exc.message, as_json=as_json, file=file, code=exc.code)
+    if in_place and (source != file or model.source_format != "xlsx"):
+        _fail(f"“{os.path.basename(file)}”不是 .xlsx 文件，结果只能另存为 .xlsx：请去掉 --in-place。",
+              as_json=as_json, file=file, code="bad_usage")
     if in_place and (output or no_write):
         _fail("--in-place 不能与 -o 或 --no-write 同时使用。", as_json=as_json, file=file, code="bad_usage")
     target = None if no_write else (file if in_place else (output or output_path(file)))
     lost = []
     if target is not None:
-        target, lost = _prepare_output(file, target, in_place, as_json)
+        target, lost = _prepare_output(source, target, in_place, as_json, file)
+        if model.source_format == "xls":
+            lost = ["公式（只保留计算结果）、字体、颜色、边框和列宽"]
     result = run_checks(model, profile, select_codes=_codes(select_codes), ignore_codes=_codes(ignore_codes))
     for part in lost:
         from perfxl.rules.catalogue import finding
@@ -90,7 +141,7 @@ def check(file, fmt, profile_path, select_codes, ignore_codes, color, output, no
             result.findings.append(finding("R119", None, None, part=part))
     written = None
     if target is not None:
-        written = _write(file, target, result, in_place, as_json)
+        written = _write(source, target, result, in_place, as_json)
     if as_json:
         from perfxl.views.json_report import build
         click.echo(json.dumps(build(result, file, lang), ensure_ascii=False, indent=2))
@@ -109,11 +160,13 @@ def _lock_file(path: str) -> str:
     return os.path.join(folder, "~$" + name)
 
 
-def _prepare_output(file: str, target: str, in_place: bool, as_json: bool):
-    """Refuse what must not be written; return (target, parts that would be lost)."""
+def _prepare_output(file: str, target: str, in_place: bool, as_json: bool, named: str | None = None):
+    """Refuse what must not be written; return (target, parts that would be lost). ``file`` is
+    what was read (a conversion under --convert), ``named`` the user's file."""
     from perfxl.excel.package import losses
 
-    if os.path.abspath(target) == os.path.abspath(file) and not in_place:
+    named = named or file
+    if os.path.abspath(target) == os.path.abspath(named) and not in_place:
         _fail("输出路径与输入文件相同：如确要改写输入文件，请使用 --in-place。", as_json=as_json, file=file, code="bad_usage")
     if os.path.exists(_lock_file(target)):
         _fail(f"“{target}”正被 Excel 或 WPS 打开（存在锁文件 ~$）：请先关闭该文件再运行。", as_json=as_json, file=file, code="file_locked")
@@ -134,13 +187,14 @@ def _write(file: str, target: str, result, in_place: bool, as_json: bool) -> str
     import shutil
 
     from perfxl.views.writer import write_result
+    from perfxl.workbook.refusals import os_reason, refusal
 
     try:
         if in_place:
             shutil.copy2(file, file + ".bak")
         write_result(file, target, result)
     except OSError as exc:
-        _fail(f"无法写入“{target}”（{exc.strerror or exc}）：请检查文件夹是否可写、文件是否被打开。",
+        _fail(refusal("write_failed", file, target=target, reason=os_reason(exc)),
               as_json=as_json, file=file, code="write_failed")
     return target
 
@@ -170,10 +224,13 @@ def init(file, projects, unit, year, force) -> None:
     try:
         write_template(tmp, projects=projects, unit=unit, year=year)
         os.replace(tmp, path)
-    except OSError as exc:
+    except BaseException as exc:  # an interrupted run leaves no temp file either
         if os.path.exists(tmp):
             os.remove(tmp)
-        _fail(f"无法写入“{path}”（{exc.strerror or exc}）：请检查文件是否被 Excel/WPS 打开，或文件夹是否可写。")
+        if not isinstance(exc, OSError):
+            raise
+        from perfxl.workbook.refusals import os_reason
+        _fail(f"无法写入“{path}”（{os_reason(exc)}）：请检查文件是否被 Excel/WPS 打开，或文件夹是否可写。")
     click.echo(f"已生成 {path}：{projects} 个项目表，评价年度 {year}。填写后运行 perfxl check {path}")
 
 
@@ -212,16 +269,35 @@ def main() -> None:
             stream.reconfigure(errors="replace")
         except (AttributeError, ValueError):
             pass
+    _terminate_as_interrupt()
     try:
         cli(standalone_mode=True)
     except SystemExit:
         raise
-    except KeyboardInterrupt:
-        click.echo("perfxl：已中断。", err=True)
+    except KeyboardInterrupt:  # Ctrl-C or SIGTERM: the writers have removed their temp files
+        from perfxl.workbook.refusals import refusal
+        click.echo("perfxl：" + refusal("interrupted", _current_file or "工作簿"), err=True)
         sys.exit(EXIT_UNREADABLE)
-    except Exception as exc:  # a bug of ours: say so plainly, never a traceback
+    except Exception:  # a bug of ours: say so plainly, never a traceback
         if os.environ.get("PERFXL_DEBUG"):
             raise
-        click.echo(f"perfxl：内部错误（{type(exc).__name__}: {exc}）。请把文件和这行信息发给维护者；"
-                   "设置环境变量 PERFXL_DEBUG=1 可看到详细信息。", err=True)
+        from perfxl.workbook.refusals import refusal
+        click.echo("perfxl：" + refusal("internal", _current_file or "工作簿"), err=True)
         sys.exit(EXIT_UNREADABLE)
+
+
+def _terminate_as_interrupt() -> None:
+    """SIGTERM (a closed terminal, a killed job) unwinds like Ctrl-C, so every ``finally``
+    and ``except BaseException`` that removes a temp file runs."""
+    import signal
+
+    def handler(signum, frame):
+        raise KeyboardInterrupt
+
+    for name in ("SIGTERM", "SIGHUP"):
+        sig = getattr(signal, name, None)
+        if sig is not None:
+            try:
+                signal.signal(sig, handler)
+            except (ValueError, OSError):  # not the main thread
+                pass

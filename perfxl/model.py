@@ -144,6 +144,7 @@ class WorkbookModel:
     grids: dict = field(default_factory=dict)  # sheet name -> SheetGrid, for the formula audit
     validations: dict[str, list[tuple[str, str, str]]] = field(default_factory=dict)  # sheet -> (sqref, type, formula1)
     defined_names: dict[str, str] = field(default_factory=dict)
+    source_format: str = "xlsx"  # "xls" when read from a legacy binary file (.xls/.et): no formulas to audit
 
     @property
     def year(self) -> int | None:
@@ -155,7 +156,7 @@ class WorkbookModel:
                     y = v.year if hasattr(v, "year") else int(float(str(v).strip().rstrip("度").rstrip("年")))
                     if 2000 <= y <= 2100:
                         return y
-                except (TypeError, ValueError):
+                except (TypeError, ValueError, OverflowError):
                     pass
         for p in self.projects:
             if p.year:

@@ -23,6 +23,7 @@ EN: dict[str, tuple[str, str, str]] = {
     "R117": ("No weight column", "The indicator table has no 分值 column; scores are not checked against weights", "Add a 分值 column if possible"),
     "R118": ("Required block missing", "{block} was not found on this sheet", "Add {block} as on the standard form"),
     "R119": ("Content the output cannot keep", "The output workbook will not contain: {part}", "The input is untouched; use --no-write to keep only the report"),
+    "R120": ("Legacy format: no formula audit", "“{name}” is a legacy .xls/.et file; only cell values were read and the formula audit was skipped; the result workbook keeps values, not formulas", "Save it as .xlsx in Excel/WPS, or run perfxl check {name} --convert (needs LibreOffice), for the full check"),
     "F101": ("Funding parts do not add up", "年度资金总额 {column} is {total}, the parts add up to {parts}", "Correct the parts or the total"),
     "F102": ("Execution rate wrong", "Execution rate typed {entered}; {executed}÷{budget} gives {computed}", "Use =executed/budget"),
     "F103": ("Funding score wrong", "Funding score typed {entered}; {weight}×{rate} gives {computed}", "Use =weight*MIN(rate,1)"),

@@ -347,17 +347,24 @@ def _record(wb, records: list[tuple[str, str, str]]) -> None:
 
 def output_path(input_path: str) -> str:
     base, ext = os.path.splitext(input_path)
-    return f"{base}.perfxl{ext or '.xlsx'}"
+    if ext.lower() not in (".xlsx", ".xlsm"):  # .xls, .et and the rest are written as .xlsx
+        ext = ".xlsx"
+    return f"{base}.perfxl{ext}"
 
 
 def write_result(input_path: str, output: str, result: CheckResult) -> list[str]:
     """Write the output workbook atomically; return what openpyxl could not keep."""
     keep_vba = input_path.lower().endswith(".xlsm")
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        wb = load_workbook(input_path, keep_vba=keep_vba, keep_links=True)
-    previously_owned = set(owned_sheets(wb)) | ({MARKS_SHEET} if MARKS_SHEET in wb.sheetnames else set())
-    lost = losses(input_path, previously_owned)
+    if result.model.source_format == "xls":  # a new workbook from the values read
+        from perfxl.workbook.xls import as_openpyxl
+        wb = as_openpyxl(result.model.grids, result.model.sheet_names)
+        lost = []
+    else:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            wb = load_workbook(input_path, keep_vba=keep_vba, keep_links=True)
+        previously_owned = set(owned_sheets(wb)) | ({MARKS_SHEET} if MARKS_SHEET in wb.sheetnames else set())
+        lost = losses(input_path, previously_owned)
     remove_owned(wb)
     owned = [write_result_sheet(wb, result), write_narrative_sheet(wb, result), write_findings_sheet(wb, result)]
     records = add_marks(wb, result, set(owned))
@@ -367,14 +374,15 @@ def write_result(input_path: str, output: str, result: CheckResult) -> list[str]
     for ws in wb.worksheets:
         ws.sheet_view.tabSelected = ws.title == owned[0]
     folder = os.path.dirname(os.path.abspath(output))
-    fd, tmp = tempfile.mkstemp(prefix=".perfxl-", suffix=".xlsx", dir=folder)
-    os.close(fd)
+    tmp = None
     try:
+        fd, tmp = tempfile.mkstemp(prefix=".perfxl-", suffix=".xlsx", dir=folder)
+        os.close(fd)
         wb.save(tmp)
         write_cached_values(tmp, cached_values(tmp, result))
         os.replace(tmp, output)
-    except BaseException:
-        if os.path.exists(tmp):
+    except BaseException:  # an error, Ctrl-C or SIGTERM: no temp file survives
+        if tmp and os.path.exists(tmp):
             os.remove(tmp)
         raise
     return lost

@@ -18,6 +18,7 @@ from perfxl.excel import labels as L
 from perfxl.excel.grid import SheetGrid, coord, split_inline
 from perfxl.excel.labels import is_dash, nfkc, normalize
 from perfxl.excel.numbers import excel_value, number_format_of
+from perfxl.workbook.refusals import refusal
 
 TEMPLATE_MARKER = "_perfxl_template"
 
@@ -33,7 +34,8 @@ class ReadError(Exception):
 
 # -- loading ------------------------------------------------------------------
 
-def _check_file(path: str) -> None:
+def _check_file(path: str) -> str:
+    """The file's kind ("xlsx", "xls", "encrypted", "xlsb", "ods"); raises ReadError."""
     name = os.path.basename(path) or path
     if not os.path.exists(path):
         raise ReadError("file_not_found", f"找不到文件“{path}”：请检查文件名和所在文件夹。")
@@ -41,9 +43,14 @@ def _check_file(path: str) -> None:
         raise ReadError("is_directory", f"“{path}”是文件夹，不是工作簿：请给出 .xlsx 文件的路径。")
     if os.path.getsize(path) == 0:
         raise ReadError("empty_file", f"文件“{name}”是空文件（0 字节）：请重新保存或导出工作簿。")
+    from perfxl.workbook.xls import sniff
+
+    kind = sniff(path)
+    if kind in ("xls", "encrypted", "xlsb", "ods"):
+        return kind
     lower = name.lower()
     if lower.endswith(".xls") or lower.endswith(".et"):
-        raise ReadError("old_format", f"文件“{name}”是旧版 Excel/WPS 格式：请在 Excel 或 WPS 中“另存为” .xlsx 后再检查。")
+        raise ReadError("old_format", refusal("old_format_unreadable", name))
     if not zipfile.is_zipfile(path):
         with open(path, "rb") as fh:
             head = fh.read(8)
@@ -64,6 +71,7 @@ def _check_file(path: str) -> None:
         if "word/document.xml" in names:
             raise ReadError("not_xlsx", f"文件“{name}”是 Word 文档，不是 Excel 工作簿：请给出 .xlsx 文件。")
         raise ReadError("not_xlsx", f"文件“{name}”不是 Excel 工作簿（.xlsx）：请在 Excel 或 WPS 中另存为 .xlsx 后再检查。")
+    return "xlsx"
 
 
 def _load(path: str):
@@ -77,8 +85,8 @@ def _load(path: str):
             wb_v = load_workbook(path, data_only=True)
     except ReadError:
         raise
-    except Exception as exc:  # openpyxl raises many kinds on broken packages
-        raise ReadError("broken_file", f"文件“{name}”无法作为工作簿读取（{type(exc).__name__}）：请在 Excel 或 WPS 中打开并重新保存为 .xlsx。") from None
+    except Exception:  # openpyxl raises many kinds on broken packages
+        raise ReadError("broken_file", refusal("broken_package", name)) from None
     return wb_f, wb_v
 
 
@@ -145,7 +153,7 @@ def _compute_missing(model: WorkbookModel, grids: list[SheetGrid], wb_f) -> None
         try:
             result = evaluator.value(g.name, cell.coord)
         except (Unsupported, CircularReference) as exc:
-            model.findings.append(finding("R114", g.name, cell.coord, formula=cell.formula, reason=str(exc) or type(exc).__name__))
+            model.findings.append(finding("R114", g.name, cell.coord, formula=cell.formula, reason=str(exc) or "无法计算"))
             continue
         cell.value = result
         cell.computed = True
@@ -472,7 +480,9 @@ def read_project(grid: SheetGrid) -> Project:
 # -- the whole workbook ---------------------------------------------------------
 
 def read_workbook(path: str) -> WorkbookModel:
-    _check_file(path)
+    kind = _check_file(path)
+    if kind != "xlsx":
+        return _read_other(path, kind)
     wb_f, wb_v = _load(path)
     model = WorkbookModel(path=path, sheet_names=list(wb_f.sheetnames))
     model.made_by_perfxl = TEMPLATE_MARKER in wb_f.defined_names
@@ -482,8 +492,33 @@ def read_workbook(path: str) -> WorkbookModel:
     model.validations = _validations(wb_f)
     model.defined_names = _names(wb_f)
     _compute_missing(model, grids, wb_f)
+    return _read_sheets(model, grids, _owned_sheets(wb_f))
+
+
+def _read_other(path: str, kind: str) -> WorkbookModel:
+    """.xls/.et through the legacy adapter (values, merges, number formats; no formulas);
+    encrypted, .xlsb and .ods files are refused with what to do."""
+    from perfxl.workbook.xls import LegacyError, load_legacy
+
+    name = os.path.basename(path)
+    if kind != "xls":
+        raise ReadError(kind, refusal(kind, name))
+    try:
+        grids, sheet_names, names = load_legacy(path)
+    except LegacyError as exc:
+        raise ReadError(exc.code, refusal(exc.code, name)) from None
+    model = WorkbookModel(path=path, sheet_names=sheet_names, source_format="xls")
+    model.made_by_perfxl = TEMPLATE_MARKER in names
+    model.grids = {g.name: g for g in grids}
+    model.defined_names = names
+    owned = {"_perfxl_marks"} & set(sheet_names)
+    return _read_sheets(model, grids, owned)
+
+
+def _read_sheets(model: WorkbookModel, grids: list[SheetGrid], owned: set[str]) -> WorkbookModel:
+    """Classify each sheet and read it into the model."""
+    path = model.path
     firsts: dict[str, str] = {}
-    owned = _owned_sheets(wb_f)
     for grid in grids:
         if grid.name in owned:
             continue  # perfxl's own result sheets (TEMPLATE §7) are not the user's data
