@@ -378,7 +378,20 @@ def write_result(input_path: str, output: str, result: CheckResult) -> list[str]
     try:
         fd, tmp = tempfile.mkstemp(prefix=".perfxl-", suffix=".xlsx", dir=folder)
         os.close(fd)
-        wb.save(tmp)
+        try:
+            wb.save(tmp)
+        except OverflowError:  # a number no float holds (400 digits in <v>): save it as Excel would show it
+            _excel_sized(wb)
+            failed, tmp = tmp, None  # the failed save may still hold its file open: start afresh
+            fd, tmp = tempfile.mkstemp(prefix=".perfxl-", suffix=".xlsx", dir=folder)
+            os.close(fd)
+            import gc
+            gc.collect()  # closes the failed save's zip handle
+            try:
+                os.remove(failed)
+            except OSError:
+                pass
+            wb.save(tmp)
         write_cached_values(tmp, cached_values(tmp, result))
         os.replace(tmp, output)
     except BaseException:  # an error, Ctrl-C or SIGTERM: no temp file survives
@@ -386,6 +399,16 @@ def write_result(input_path: str, output: str, result: CheckResult) -> list[str]
             os.remove(tmp)
         raise
     return lost
+
+
+def _excel_sized(wb) -> None:
+    from perfxl.excel.numbers import excel_value
+
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for c in row:
+                if type(c.value) in (int, float) and excel_value(c.value) != c.value:
+                    c.value = excel_value(c.value)
 
 
 def cached_values(path: str, result: CheckResult) -> dict[str, dict[str, object]]:
