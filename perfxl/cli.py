@@ -274,7 +274,7 @@ def main() -> None:
         cli(standalone_mode=True)
     except SystemExit:
         raise
-    except KeyboardInterrupt:  # Ctrl-C or SIGTERM: the writers have removed their temp files
+    except (KeyboardInterrupt, Interrupted):  # Ctrl-C or SIGTERM: the writers removed their temp files
         from perfxl.workbook.refusals import refusal
         click.echo("perfxl：" + refusal("interrupted", _current_file or "工作簿"), err=True)
         sys.exit(EXIT_UNREADABLE)
@@ -286,15 +286,20 @@ def main() -> None:
         sys.exit(EXIT_UNREADABLE)
 
 
+class Interrupted(BaseException):
+    """Ctrl-C, SIGTERM or SIGHUP. Not a KeyboardInterrupt, which click turns into "Aborted!"
+    and exit 1; a BaseException, so no ``except Exception`` swallows it on the way out."""
+
+
 def _terminate_as_interrupt() -> None:
-    """SIGTERM (a closed terminal, a killed job) unwinds like Ctrl-C, so every ``finally``
-    and ``except BaseException`` that removes a temp file runs."""
+    """A signal unwinds the stack, so every ``finally`` and ``except BaseException`` that
+    removes a temp file runs, and main() says what happened."""
     import signal
 
     def handler(signum, frame):
-        raise KeyboardInterrupt
+        raise Interrupted(signum)
 
-    for name in ("SIGTERM", "SIGHUP"):
+    for name in ("SIGINT", "SIGTERM", "SIGHUP"):
         sig = getattr(signal, name, None)
         if sig is not None:
             try:

@@ -62,9 +62,10 @@ def assert_findings_have_valid_cells(findings) -> None:
 
 # -- BIFF twins --------------------------------------------------------------------------
 
-def xls_twin(xlsx_path, xls_path) -> None:
+def xls_twin(xlsx_path, xls_path, formulas: dict | None = None) -> None:
     """Write the values, merged ranges and number formats of an .xlsx as an .xls (xlwt),
-    as a provincial system would hand it out."""
+    as a provincial system would hand it out; ``formulas`` maps (sheet, "A1") to formula
+    text written instead of the value (xlwt stores no result for it)."""
     import xlwt
 
     wb = load_workbook(xlsx_path)
@@ -90,6 +91,9 @@ def xls_twin(xlsx_path, xls_path) -> None:
                     r = tops[pos]
                     sheet.write_merge(r.min_row - 1, r.max_row - 1, r.min_col - 1, r.max_col - 1, c.value,
                                       style(c.number_format))
+                elif (ws.title, c.coordinate) in (formulas or {}):
+                    sheet.write(c.row - 1, c.column - 1, xlwt.Formula(formulas[(ws.title, c.coordinate)]),
+                                style(c.number_format))
                 elif pos not in covered and c.value is not None:
                     sheet.write(c.row - 1, c.column - 1, c.value, style(c.number_format))
     book.save(str(xls_path))
