@@ -10,6 +10,7 @@ import os
 import re
 import warnings
 import zipfile
+import zlib
 
 from perfxl.model import (Cell, Field, Funding, FundingRow, Indicator, Project, SummaryRow,
                           SummarySheet, UnitSheet, WorkbookModel)
@@ -63,7 +64,7 @@ def _check_file(path: str) -> str:
         with zipfile.ZipFile(path) as z:
             names = set(z.namelist())
             bad = z.testzip()
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError):
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, zlib.error, NotImplementedError, RuntimeError):
         raise ReadError("broken_file", f"文件“{name}”已损坏或不完整：请重新保存或重新下载该文件。") from None
     if bad is not None:
         raise ReadError("broken_file", f"文件“{name}”已损坏（{bad} 无法读取）：请重新保存或重新下载该文件。")
