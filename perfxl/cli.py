@@ -82,7 +82,7 @@ def check(file, fmt, profile_path, select_codes, ignore_codes, color, output, no
     target = None if no_write else (file if in_place else (output or output_path(file)))
     lost = []
     if target is not None:
-        target, lost = _prepare_output(file, target, in_place, as_json)
+        target, lost = _prepare_output(file, target, in_place, as_json, model.scans)
     result = run_checks(model, profile, select_codes=_codes(select_codes), ignore_codes=_codes(ignore_codes))
     for part in lost:
         from perfxl.rules.catalogue import finding
@@ -109,7 +109,7 @@ def _lock_file(path: str) -> str:
     return os.path.join(folder, "~$" + name)
 
 
-def _prepare_output(file: str, target: str, in_place: bool, as_json: bool):
+def _prepare_output(file: str, target: str, in_place: bool, as_json: bool, scans=None):
     """Refuse what must not be written; return (target, parts that would be lost)."""
     from perfxl.excel.package import losses
 
@@ -121,7 +121,7 @@ def _prepare_output(file: str, target: str, in_place: bool, as_json: bool):
     if not os.path.isdir(folder):
         _fail(f"文件夹“{folder}”不存在：请先创建，或用 -o 指定其他位置。", as_json=as_json, file=file, code="bad_output")
     try:
-        lost = losses(file)
+        lost = losses(file, scans=scans)  # the reader's scans: no worksheet part is read again
     except Exception:  # the reader already accepted the file; a package oddity only limits this report
         lost = []
     if in_place and lost:
