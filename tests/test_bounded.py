@@ -62,7 +62,7 @@ def test_far_cell_costs_one_cell_in_reader_and_writer(run, tmp_path, ref):
     assert wb["项目1"][ref].value == "远处的一个值"
 
 
-def test_zip_bomb_is_refused_before_parsing(run, tmp_path):
+def test_e119_zip_bomb_is_refused_before_parsing(run, tmp_path):
     path = _book(tmp_path)
     pad = b"<!-- " + b" " * (60 * 2**20) + b" -->"  # 60 MB of nothing, about 60 KB compressed
     _rewrite(path, "xl/worksheets/sheet3.xml", lambda data: data.replace(b"<sheetData>", pad + b"<sheetData>", 1))
@@ -76,7 +76,7 @@ def test_zip_bomb_is_refused_before_parsing(run, tmp_path):
     assert not os.path.exists(path.replace(".xlsx", ".perfxl.xlsx"))
 
 
-def test_limits_on_size_parts_and_cells(run, tmp_path, monkeypatch):
+def test_e119_limits_on_size_parts_and_cells(run, tmp_path, monkeypatch):
     path = _book(tmp_path)
     for name, value, words in (("MAX_XML", 10_000, "表格内容解压后"), ("MAX_TOTAL", 10_000, "解压后共"),
                                ("MAX_PARTS", 5, "个部件"), ("MAX_CELLS", 50, "单元格超过")):
@@ -87,7 +87,7 @@ def test_limits_on_size_parts_and_cells(run, tmp_path, monkeypatch):
         assert "in.xlsx" in r.output and words in r.output and "拆分" in r.output
 
 
-def test_huge_merge_is_refused(run, tmp_path):
+def test_e119_huge_merge_is_refused(run, tmp_path):
     path = _book(tmp_path)
     huge = b'<mergeCell ref="A200:XFD1048576"/>'
 
@@ -101,7 +101,7 @@ def test_huge_merge_is_refused(run, tmp_path):
     assert "合并单元格" in r.output and "in.xlsx" in r.output
 
 
-def test_entities_are_never_expanded(run, tmp_path):
+def test_e120_entities_are_never_expanded(run, tmp_path):
     path = _book(tmp_path)
     laughs = (b'<?xml version="1.0" encoding="UTF-8"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
               b'<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>')

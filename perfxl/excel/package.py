@@ -103,10 +103,11 @@ MAX_CELLS = 1_500_000  # <c> elements, summed over the workbook (a 1,500-project
 class PackageError(Exception):
     """The package is refused before parsing. ``reason`` is Chinese, without the file name."""
 
-    def __init__(self, code: str, reason: str):
+    def __init__(self, code: str, reason: str, reason_en: str = ""):
         super().__init__(reason)
         self.code = code
         self.reason = reason
+        self.reason_en = reason_en or reason
 
 
 def _mb(n: int) -> str:
@@ -117,17 +118,23 @@ def check_limits(z: zipfile.ZipFile) -> None:
     """Refuse a package whose directory promises more than a workbook of this kind needs."""
     infos = z.infolist()
     if len(infos) > MAX_PARTS:
-        raise PackageError("too_many_parts", f"压缩包内有 {len(infos):,} 个部件（上限 {MAX_PARTS:,}）")
+        raise PackageError("too_many_parts", f"压缩包内有 {len(infos):,} 个部件（上限 {MAX_PARTS:,}）",
+                           f"{len(infos):,} parts in the package (limit {MAX_PARTS:,})")
     total = sum(i.file_size for i in infos)
     if total > MAX_TOTAL:
-        raise PackageError("too_large", f"解压后共 {_mb(total)}（上限 {_mb(MAX_TOTAL)}）")
+        raise PackageError("too_large", f"解压后共 {_mb(total)}（上限 {_mb(MAX_TOTAL)}）",
+                           f"{_mb(total)} uncompressed (limit {_mb(MAX_TOTAL)})")
     xml = sum(i.file_size for i in infos if i.filename.lower().endswith((".xml", ".rels", ".vml")))
     if xml > MAX_XML:
-        raise PackageError("too_large", f"表格内容解压后共 {_mb(xml)}（上限 {_mb(MAX_XML)}）")
+        raise PackageError("too_large", f"表格内容解压后共 {_mb(xml)}（上限 {_mb(MAX_XML)}）",
+                           f"{_mb(xml)} of XML uncompressed (limit {_mb(MAX_XML)})")
     for i in infos:
         if i.file_size > RATIO_FLOOR and i.file_size > MAX_RATIO * max(i.compress_size, 1):
-            raise PackageError("zip_bomb", f"部件 {i.filename} 的压缩比异常（{i.file_size // max(i.compress_size, 1):,} 倍，"
-                                           f"解压后 {_mb(i.file_size)}），可能是恶意构造的文件")
+            ratio = i.file_size // max(i.compress_size, 1)
+            raise PackageError("zip_bomb", f"部件 {i.filename} 的压缩比异常（{ratio:,} 倍，解压后 {_mb(i.file_size)}），"
+                                           "可能是恶意构造的文件",
+                               f"part {i.filename} is compressed {ratio:,} to 1 ({_mb(i.file_size)} uncompressed), "
+                               "a sign of a zip bomb")
 
 
 # -- streaming XML, DTDs refused ---------------------------------------------------
@@ -225,7 +232,8 @@ def scan_sheet(stream, budget: int = MAX_CELLS) -> SheetScan:
         if n == "c":
             seen += 1
             if seen > budget:
-                raise PackageError("too_large", f"单元格超过 {MAX_CELLS:,} 个")
+                raise PackageError("too_large", f"单元格超过 {MAX_CELLS:,} 个",
+                                   f"more than {MAX_CELLS:,} cells")
             ref = attrs.get("r")
             p_ = _split_ref(ref) if ref else None
             if p_ is None:
@@ -299,7 +307,8 @@ def scan_package(path: str) -> dict[str, SheetScan]:
             budget -= scan.seen
             merged += sum(merge_area(r) for r in scan.merges)
             if merged > MAX_MERGED_CELLS:
-                raise PackageError("too_large", f"合并单元格共覆盖 {merged:,} 个单元格（上限 {MAX_MERGED_CELLS:,}）")
+                raise PackageError("too_large", f"合并单元格共覆盖 {merged:,} 个单元格（上限 {MAX_MERGED_CELLS:,}）",
+                                   f"merged ranges cover {merged:,} cells (limit {MAX_MERGED_CELLS:,})")
             out[sheet] = scan
     return out
 
