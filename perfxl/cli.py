@@ -219,6 +219,9 @@ def main() -> None:
             stream.reconfigure(errors="replace")
         except (AttributeError, ValueError):
             pass
+    import gc
+    gc.disable()  # one short run that frees everything at exit: the cyclic collector only costs
+    # time here, rescanning openpyxl's hundreds of thousands of objects (benchmarks/NOTES.md)
     try:
         cli(standalone_mode=True)
     except SystemExit:

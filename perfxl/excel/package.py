@@ -177,6 +177,10 @@ class SheetScan:
     has_ext: bool = False
     seen: int = 0  # <c> elements, empty ones included
 
+    def release(self) -> None:
+        """Drop the per-cell lists once they have been used."""
+        self.cells, self.formulas, self.cached = [], set(), {}
+
 
 _REF = re.compile(r"([A-Za-z]{1,3})([0-9]{1,7})")  # a cell reference, not XML
 _COLS: dict[str, int] = {}

@@ -514,6 +514,8 @@ def read_workbook(path: str) -> WorkbookModel:
     model.workbook, model.scans = wb_f, scans
     model.made_by_perfxl = TEMPLATE_MARKER in wb_f.defined_names
     grids = _build_grids(wb_f, scans)
+    for scan in scans.values():
+        scan.release()  # the grids hold the cells now; the writer needs only the extensions
     model.formula_cells = [c for g in grids for c in g.cells.values() if c.formula]
     model.grids = {g.name: g for g in grids}
     model.validations = _validations(wb_f)
