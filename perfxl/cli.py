@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import sys
@@ -13,14 +14,22 @@ import click
 from perfxl import __version__
 
 EXIT_CLEAN, EXIT_ERRORS, EXIT_UNREADABLE = 0, 1, 2
-_current_file: str | None = None  # the file being checked, named by the last-resort messages
+_current = {"file": None, "lang": "zh"}  # the file being checked, named by the last-resort lines
 
 
-def _fail(message: str, *, as_json: bool = False, file: str | None = None, code: str = "error") -> None:
+def _fail(rule: str, /, *, as_json: bool = False, file: str | None = None, lang: str = "zh", **values) -> None:
+    """Stop with one line (or one JSON report) for a rule of family E; exit 2."""
+    from perfxl.workbook.fatal import ReadError
+    _stop(ReadError(rule, **values), as_json=as_json, file=file, lang=lang)
+
+
+def _stop(exc, *, as_json: bool = False, file: str | None = None, lang: str = "zh") -> None:
+    line = exc.line(lang)
     if as_json:
-        click.echo(json.dumps({"file": file, "error": {"code": code, "message": message}}, ensure_ascii=False))
+        from perfxl.views.json_report import fatal_report
+        click.echo(json.dumps(fatal_report(exc, file, lang), ensure_ascii=False, indent=2))
     else:
-        click.echo(f"perfxl：{message}", err=True)
+        click.echo(("perfxl: " if lang == "en" else "perfxl：") + line, err=True)
     sys.exit(EXIT_UNREADABLE)
 
 
@@ -60,7 +69,8 @@ def cli() -> None:
               help="报告语言（en: English messages）")
 @click.option("--convert", is_flag=True,
               help="先用 LibreOffice 把 .xls/.et/.xlsb/.ods 转换为 .xlsx（保留公式）再做完整检查")
-def check(file, fmt, profile_path, select_codes, ignore_codes, color, output, no_write, in_place, lang, convert) -> None:
+def check(file, fmt, profile_path, select_codes, ignore_codes, color, output, no_write, in_place, lang,
+          convert) -> None:
     """检查工作簿 FILE：公式、合计、得分与等级，逐条报告问题所在单元格。
 
     默认另存结果工作簿 <文件名>.perfxl.xlsx（输入文件不变）：含自评结果、自评综述、检查结果三张表，
@@ -69,79 +79,77 @@ def check(file, fmt, profile_path, select_codes, ignore_codes, color, output, no
     .xls/.et 文件按值检查（跳过公式检查）；加 --convert 时先用 LibreOffice 转换为 .xlsx，做完整检查。"""
     from perfxl.scoring.profile import ProfileError, load_profile
 
-    global _current_file
-    _current_file = file
+    _current.update(file=file, lang=lang)
     as_json = fmt == "json"
+    say = {"as_json": as_json, "file": file, "lang": lang}
     try:
         profile = load_profile(profile_path)
     except ProfileError as exc:
-        _fail(str(exc), as_json=as_json, file=file, code="bad_profile")
-    source = file  # what is read: the file itself, or its conversion to .xlsx
-    workdir = None
+        _fail("E109", **say, detail=str(exc).rstrip("。"))
+    source, workdir = file, None  # what is read: the file itself, or its conversion to .xlsx
     if convert:
-        workdir, source = _convert(file, as_json)
+        workdir, source = _convert(file, say)
     try:
-        return _check(file, source, as_json, profile, select_codes, ignore_codes, color, output, no_write,
-                      in_place, lang)
+        _check(file, source, say, profile, select_codes, ignore_codes, color, output, no_write, in_place)
     finally:
         if workdir is not None:
             workdir.cleanup()
 
 
-def _convert(file: str, as_json: bool):
-    """(temporary folder, converted .xlsx) for ``--convert``; the folder goes when the check ends,
-    however it ends."""
+def _convert(file: str, say: dict):
+    """(temporary folder, converted .xlsx) for ``--convert``; the folder goes when the check
+    ends, however it ends."""
     from perfxl.workbook.reader import ReadError, _check_file
-    from perfxl.workbook.refusals import refusal
-    from perfxl.workbook.xls import LegacyError, convert_to_xlsx, temp_workdir
+    from perfxl.workbook.xls import convert_to_xlsx, temp_workdir
 
+    name = os.path.basename(file)
     try:
         kind = _check_file(file)
     except ReadError as exc:
-        _fail(exc.message, as_json=as_json, file=file, code=exc.code)
+        _stop(exc, **say)
     if kind == "xlsx":
-        _fail(refusal("convert_xlsx", file), as_json=as_json, file=file, code="bad_usage")
+        _fail("E126", **say, name=name)
     if kind == "encrypted":
-        _fail(refusal("encrypted", file), as_json=as_json, file=file, code="encrypted")
+        _fail("E121", **say, name=name)
     workdir = temp_workdir()
     try:
         return workdir, convert_to_xlsx(file, workdir.name)
     except BaseException as exc:
         workdir.cleanup()
-        if isinstance(exc, LegacyError):
-            _fail(refusal(exc.code, file), as_json=as_json, file=file, code=exc.code)
+        if isinstance(exc, ReadError):
+            _stop(exc, **say)
         raise
 
 
-def _check(file, source, as_json, profile, select_codes, ignore_codes, color, output, no_write, in_place, lang):
+def _check(file, source, say, profile, select_codes, ignore_codes, color, output, no_write, in_place) -> None:
+    from perfxl.model import finding
+    from perfxl.result import run_checks
     from perfxl.rules.catalogue import RULES, select
-    from perfxl.rules.engine import run_checks
     from perfxl.workbook.reader import ReadError, read_workbook
     from perfxl.views.writer import output_path
 
+    as_json, lang = say["as_json"], say["lang"]
     try:
         model = read_workbook(source)
     except ReadError as exc:
-        _fail(exc.message, as_json=as_json, file=file, code=exc.code)
+        _stop(exc, **say)
     if in_place and (source != file or model.source_format != "xlsx"):
-        _fail(f"“{os.path.basename(file)}”不是 .xlsx 文件，结果只能另存为 .xlsx：请去掉 --in-place。",
-              as_json=as_json, file=file, code="bad_usage")
+        _fail("E127", **say, name=os.path.basename(file))
     if in_place and (output or no_write):
-        _fail("--in-place 不能与 -o 或 --no-write 同时使用。", as_json=as_json, file=file, code="bad_usage")
+        _fail("E110", **say)
     target = None if no_write else (file if in_place else (output or output_path(file)))
     lost = []
     if target is not None:
-        target, lost = _prepare_output(source, target, in_place, as_json, file)
+        target, lost = _prepare_output(source, target, in_place, say, model.scans, named=file)
         if model.source_format == "xls":
             lost = ["公式（只保留计算结果）、字体、颜色、边框和列宽"]
     result = run_checks(model, profile, select_codes=_codes(select_codes), ignore_codes=_codes(ignore_codes))
     for part in lost:
-        from perfxl.rules.catalogue import finding
         if "R119" in select(list(RULES), _codes(select_codes), _codes(ignore_codes)):
             result.findings.append(finding("R119", None, None, part=part))
     written = None
     if target is not None:
-        written = _write(source, target, result, in_place, as_json)
+        written = _write(source, target, result, in_place, say)
     if as_json:
         from perfxl.views.json_report import build
         click.echo(json.dumps(build(result, file, lang), ensure_ascii=False, indent=2))
@@ -151,7 +159,7 @@ def _check(file, source, as_json, profile, select_codes, ignore_codes, color, ou
             color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
         click.echo(render(result, file, color, lang), color=color)
     if written:
-        click.echo(f"结果已写入：{written}", err=as_json)
+        click.echo((f"Result written to: {written}" if lang == "en" else f"结果已写入：{written}"), err=as_json)
     sys.exit(EXIT_ERRORS if result.errors else EXIT_CLEAN)
 
 
@@ -160,43 +168,52 @@ def _lock_file(path: str) -> str:
     return os.path.join(folder, "~$" + name)
 
 
-def _prepare_output(file: str, target: str, in_place: bool, as_json: bool, named: str | None = None):
+def _prepare_output(file: str, target: str, in_place: bool, say: dict, scans=None, named: str | None = None):
     """Refuse what must not be written; return (target, parts that would be lost). ``file`` is
-    what was read (a conversion under --convert), ``named`` the user's file."""
+    what was read (its conversion under --convert), ``named`` the user's file."""
     from perfxl.excel.package import losses
 
-    named = named or file
-    if os.path.abspath(target) == os.path.abspath(named) and not in_place:
-        _fail("输出路径与输入文件相同：如确要改写输入文件，请使用 --in-place。", as_json=as_json, file=file, code="bad_usage")
+    if os.path.abspath(target) == os.path.abspath(named or file) and not in_place:
+        _fail("E111", **say)
     if os.path.exists(_lock_file(target)):
-        _fail(f"“{target}”正被 Excel 或 WPS 打开（存在锁文件 ~$）：请先关闭该文件再运行。", as_json=as_json, file=file, code="file_locked")
+        _fail("E112", **say, path=target)
     folder = os.path.dirname(os.path.abspath(target))
     if not os.path.isdir(folder):
-        _fail(f"文件夹“{folder}”不存在：请先创建，或用 -o 指定其他位置。", as_json=as_json, file=file, code="bad_output")
+        _fail("E113", **say, folder=folder)
     try:
-        lost = losses(file)
+        lost = losses(file, scans=scans)  # the reader's scans: no worksheet part is read again
     except Exception:  # the reader already accepted the file; a package oddity only limits this report
         lost = []
     if in_place and lost:
-        _fail("该文件含 perfxl 无法保留的内容（" + "；".join(lost) + "），不能使用 --in-place：请去掉 --in-place，结果将另存为新文件。",
-              as_json=as_json, file=file, code="would_lose_content")
+        _fail("E114", **say, parts="；".join(lost))
     return target, lost
 
 
-def _write(file: str, target: str, result, in_place: bool, as_json: bool) -> str | None:
+def _write(file: str, target: str, result, in_place: bool, say: dict) -> str | None:
     import shutil
 
     from perfxl.views.writer import write_result
-    from perfxl.workbook.refusals import os_reason, refusal
 
     try:
         if in_place:
             shutil.copy2(file, file + ".bak")
         write_result(file, target, result)
     except OSError as exc:
-        _fail(refusal("write_failed", file, target=target, reason=os_reason(exc)),
-              as_json=as_json, file=file, code="write_failed")
+        _fail("E115", **say, path=target, reason=_os_reason(exc, say["lang"]))
     return target
+
+
+_OS_REASONS = {  # strerror is English on most systems; the line is Chinese
+    errno.EACCES: ("没有写入权限", "permission denied"), errno.EPERM: ("没有写入权限", "permission denied"),
+    errno.ENOSPC: ("磁盘空间不足", "disk full"), errno.EROFS: ("磁盘或文件夹是只读的", "read-only file system"),
+    errno.ENOENT: ("文件夹不存在", "folder does not exist"), errno.EISDIR: ("同名的是文件夹", "a folder has that name"),
+    errno.ENAMETOOLONG: ("路径太长", "path too long"), errno.EBUSY: ("文件正被占用", "file busy"),
+}
+
+
+def _os_reason(exc: OSError, lang: str = "zh") -> str:
+    zh, en = _OS_REASONS.get(getattr(exc, "errno", None), ("操作系统拒绝了写入", exc.strerror or "refused"))
+    return en if lang == "en" else zh
 
 
 @cli.command()
@@ -212,14 +229,14 @@ def init(file, projects, unit, year, force) -> None:
 
     path = file or f"{year}.xlsx"
     if os.path.isdir(path):
-        _fail(f"“{path}”是文件夹：请给出要生成的 .xlsx 文件名。")
+        _fail("E102", path=path)
     if not path.lower().endswith(".xlsx"):
-        _fail(f"“{path}”不是 .xlsx 文件名：请用 .xlsx 结尾，例如 {year}.xlsx。")
+        _fail("E117", path=path, example=f"{year}.xlsx")
     if os.path.exists(path) and not force:
-        _fail(f"文件“{path}”已存在，未覆盖：换一个文件名，或加 --force 覆盖。")
+        _fail("E116", path=path)
     folder = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(folder):
-        _fail(f"文件夹“{folder}”不存在：请先创建它，或换一个位置。")
+        _fail("E113", folder=folder)
     tmp = os.path.join(folder, f".{os.path.basename(path)}.perfxl-tmp")
     try:
         write_template(tmp, projects=projects, unit=unit, year=year)
@@ -229,8 +246,7 @@ def init(file, projects, unit, year, force) -> None:
             os.remove(tmp)
         if not isinstance(exc, OSError):
             raise
-        from perfxl.workbook.refusals import os_reason
-        _fail(f"无法写入“{path}”（{os_reason(exc)}）：请检查文件是否被 Excel/WPS 打开，或文件夹是否可写。")
+        _fail("E115", path=path, reason=_os_reason(exc))
     click.echo(f"已生成 {path}：{projects} 个项目表，评价年度 {year}。填写后运行 perfxl check {path}")
 
 
@@ -243,7 +259,7 @@ def rules(code) -> None:
     if code:
         rule = RULES.get(code.strip().upper())
         if rule is None:
-            _fail(f"没有规则“{code}”：运行 perfxl rules 查看全部规则代码。")
+            _fail("E118", code=code)
         click.echo(f"{rule.code}  {rule.title}（{SEVERITY_ZH[rule.severity]}，{FAMILIES[rule.family]}）")
         click.echo(f"\n为什么：{rule.rationale}")
         click.echo(f"提示信息：{rule.message}")
@@ -269,21 +285,35 @@ def main() -> None:
             stream.reconfigure(errors="replace")
         except (AttributeError, ValueError):
             pass
-    _terminate_as_interrupt()
+    import gc
+    gc.disable()  # one short run that frees everything at exit: the cyclic collector only costs
+    # time here, rescanning openpyxl's hundreds of thousands of objects (benchmarks/NOTES.md)
+    _signals_interrupt()
     try:
         cli(standalone_mode=True)
     except SystemExit:
         raise
     except (KeyboardInterrupt, Interrupted):  # Ctrl-C or SIGTERM: the writers removed their temp files
-        from perfxl.workbook.refusals import refusal
-        click.echo("perfxl：" + refusal("interrupted", _current_file or "工作簿"), err=True)
-        sys.exit(EXIT_UNREADABLE)
+        from perfxl.workbook.fatal import ReadError
+        _last_line(ReadError("E128", name=_current_name()))
     except Exception:  # a bug of ours: say so plainly, never a traceback
         if os.environ.get("PERFXL_DEBUG"):
             raise
-        from perfxl.workbook.refusals import refusal
-        click.echo("perfxl：" + refusal("internal", _current_file or "工作簿"), err=True)
-        sys.exit(EXIT_UNREADABLE)
+        from perfxl.workbook.fatal import ReadError
+        _last_line(ReadError("E129", name=_current_name()))
+
+
+def _current_name() -> str:
+    name = os.path.basename(_current["file"] or "")
+    return name or ("the workbook" if _current["lang"] == "en" else "工作簿")
+
+
+def _last_line(exc) -> None:
+    """The one line for an interrupted run (E128) or a bug (E129): it names the file and says
+    what to do, and never shows an exception's name or text (PERFXL_DEBUG=1 shows those)."""
+    lang = _current["lang"]
+    click.echo(("perfxl: " if lang == "en" else "perfxl：") + exc.line(lang), err=True)
+    sys.exit(EXIT_UNREADABLE)
 
 
 class Interrupted(BaseException):
@@ -291,7 +321,7 @@ class Interrupted(BaseException):
     and exit 1; a BaseException, so no ``except Exception`` swallows it on the way out."""
 
 
-def _terminate_as_interrupt() -> None:
+def _signals_interrupt() -> None:
     """A signal unwinds the stack, so every ``finally`` and ``except BaseException`` that
     removes a temp file runs, and main() says what happened."""
     import signal

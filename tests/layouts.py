@@ -1,6 +1,6 @@
 """Workbooks built from scratch in code, in three layouts that every test reuses.
 
-- national:   the form as in TEMPLATE §2.3 (columns A–H, like ``perfxl init``);
+- national:   the form as in docs/template.md §2.3 (columns A–H, like ``perfxl init``);
 - provincial: columns shifted, （A）/（B） markers, 本年财政拨款, 分值 before a split
               target (指标性质 | 指标值 | 度量单位) under a two-row header, an extra
               unknown column, amounts in 元 (``yuan=True``), or no 分值 column;
@@ -202,6 +202,11 @@ def write_summary(wb, book: Book, where: Where, *, variant: str = "national") ->
             j = cols.index(name) + 1
             _set(ws, r, j, round(sum(d.get(name, 0) for d in rows), 2))
             where.put("汇总", ("合计", name), _c(r, j))
+        if "执行率" in cols:  # the rate of the totals, not a sum of rates
+            budget, executed = (sum(d.get(n, 0) for d in rows) for n in ("全年预算数", "全年执行数"))
+            j = cols.index("执行率") + 1
+            _set(ws, r, j, round(executed / budget, 4) if budget else None, "0.00%")
+            where.put("汇总", ("合计", "执行率"), _c(r, j))
 
 
 # -- national ------------------------------------------------------------------------

@@ -121,7 +121,7 @@ def test_five_thousand_term_sum(run, tmp_path):
     assert not _codes(data, "R114") and not [f for f in data["findings"] if f["code"].startswith("T")]
 
 
-def test_formula_nested_too_deep_is_a_finding(run, tmp_path):
+def test_x115_formula_nested_too_deep_is_a_finding(run, tmp_path):
     deep = "=" + "(" * 100 + "1" + ")" * 100
     path, where = _book(tmp_path)
     wb = load_workbook(path)
@@ -195,7 +195,7 @@ REFUSED = {
 
 
 @pytest.mark.parametrize("name", sorted(REFUSED))
-def test_refusals_are_one_chinese_line_naming_the_file(run, tmp_path, name):
+def test_e104_e121_e122_e123_refusals_are_one_chinese_line_naming_the_file(run, tmp_path, name):
     make, what, todo = REFUSED[name]
     path = tmp_path / name
     make(path)
@@ -219,12 +219,12 @@ def _main(monkeypatch, capsys, *args):
     return exit_.value.code, capsys.readouterr().err
 
 
-def test_an_unexpected_error_is_one_line_naming_the_file(monkeypatch, capsys, tmp_path):
+def test_e129_an_unexpected_error_is_one_line_naming_the_file(monkeypatch, capsys, tmp_path):
     path, _ = _book(tmp_path)
 
     def broken(*a, **k):
         raise ZeroDivisionError("a bug")
-    monkeypatch.setattr("perfxl.rules.engine.run_checks", broken)
+    monkeypatch.setattr("perfxl.result.run_checks", broken)
     monkeypatch.delenv("PERFXL_DEBUG", raising=False)
     code, err = _main(monkeypatch, capsys, "check", path)
     assert code == 2

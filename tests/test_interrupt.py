@@ -24,7 +24,7 @@ def _wait_for_temp(folder, proc, timeout=60.0):
 
 
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
-def test_interrupted_write_leaves_nothing_behind(tmp_path, sig):
+def test_e128_interrupted_write_leaves_nothing_behind(tmp_path, sig):
     path = tmp_path / "big.xlsx"
     build(Book(projects=[Proj(sheet=f"项目{i}", name=f"项目{i}") for i in range(1, 41)]), path, "national")
     before = path.read_bytes()

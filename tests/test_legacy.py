@@ -14,12 +14,12 @@ from openpyxl import load_workbook
 from conftest import needs_soffice
 from hostile import xls_twin
 from layouts import LAYOUTS, Book, Ind, build
-from perfxl.rules.engine import run_checks
+from perfxl.result import run_checks
 from perfxl.scoring.profile import load_profile
 from perfxl.workbook.reader import read_workbook
 
 # Findings that depend on formulas or on how the output is written, not on the values.
-FORMULA_ONLY = {"R113", "R114", "R119", "R120"}
+FORMULA_ONLY = {"R113", "R114", "R119", "R120", "R121"}
 
 
 def _flawed() -> Book:
@@ -42,7 +42,7 @@ def _findings(path):
 @pytest.mark.parametrize("layout", LAYOUTS)
 @pytest.mark.parametrize("book", [Book(), _flawed()], ids=["clean", "flawed"])
 @pytest.mark.parametrize("ext", [".xls", ".et"])
-def test_binary_twin_has_the_same_findings(tmp_path, layout, book, ext):
+def test_r121_binary_twin_has_the_same_findings(tmp_path, layout, book, ext):
     xlsx = tmp_path / "twin.xlsx"
     build(book, xlsx, layout)
     binary = tmp_path / f"twin{ext}"
@@ -52,7 +52,7 @@ def test_binary_twin_has_the_same_findings(tmp_path, layout, book, ext):
     assert found == expected
     assert [p.score for p in result_b.projects] == [p.score for p in result_x.projects]
     assert result_b.model.source_format == "xls"
-    info = [f for f in result_b.findings if f.code == "R120"]
+    info = [f for f in result_b.findings if f.code == "R121"]
     assert len(info) == 1 and info[0].severity == "info" and binary.name in info[0].message
     assert not [f for f in result_b.findings if f.code.startswith("X")]
 
@@ -85,10 +85,10 @@ def test_binary_file_writes_an_xlsx_result_and_keeps_the_input(run, tmp_path):
     wb = load_workbook(out)
     assert wb.sheetnames[:3] == ["自评结果", "自评综述", "检查结果"]
     assert "项目1" in wb.sheetnames and wb["项目1"]["G6"].comment is not None
-    assert "R120" in result.output and "R119" in result.output
+    assert "R121" in result.output and "R119" in result.output
 
 
-def test_binary_file_cannot_be_written_in_place(run, tmp_path):
+def test_e127_binary_file_cannot_be_written_in_place(run, tmp_path):
     xlsx = tmp_path / "src.xlsx"
     build(Book(), xlsx, "national")
     xls_twin(xlsx, tmp_path / "a.xls")
@@ -96,13 +96,13 @@ def test_binary_file_cannot_be_written_in_place(run, tmp_path):
     assert result.exit_code == 2 and "a.xls" in result.output and "--in-place" in result.output
 
 
-def test_convert_on_an_xlsx_is_a_usage_error(run, tmp_path):
+def test_e126_convert_on_an_xlsx_is_a_usage_error(run, tmp_path):
     build(Book(), tmp_path / "a.xlsx", "national")
     result = run("check", tmp_path / "a.xlsx", "--convert")
     assert result.exit_code == 2 and "a.xlsx" in result.output and "不需要 --convert" in result.output
 
 
-def test_convert_without_libreoffice_says_so(run, tmp_path, monkeypatch):
+def test_e124_convert_without_libreoffice_says_so(run, tmp_path, monkeypatch):
     xlsx = tmp_path / "src.xlsx"
     build(Book(), xlsx, "national")
     xls_twin(xlsx, tmp_path / "a.xls")
@@ -127,9 +127,20 @@ def test_convert_runs_the_full_check_with_formulas(run, tmp_path, monkeypatch):
     assert result.exit_code == 1, result.output
     data = json.loads(result.output[: result.output.rindex("}") + 1])
     codes = {f["code"] for f in data["findings"]}
-    assert "R120" not in codes  # the full check ran
+    assert "R121" not in codes  # the full check ran
     _, expected = _findings(xlsx)
     assert {c for c, _, _ in expected} <= codes
     out = load_workbook(tmp_path / "in" / "2025.perfxl.xlsx")
     assert out["项目1"][total].value == "=SUM(G13:G17)+H6"  # formulas kept
     assert list((tmp_path / "tmp").iterdir()) == []  # the conversion's folder is gone
+
+
+def test_e125_conversion_that_produces_nothing(run, tmp_path, monkeypatch):
+    # soffice exits 0 even when it fails: the missing output is what tells
+    xlsx = tmp_path / "src.xlsx"
+    build(Book(), xlsx, "national")
+    xls_twin(xlsx, tmp_path / "a.xls")
+    monkeypatch.setattr("perfxl.workbook.xls.soffice", lambda: shutil.which("true"))
+    result = run("check", tmp_path / "a.xls", "--convert")
+    assert result.exit_code == 2 and "a.xls" in result.output and "转换为 .xlsx 失败" in result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.xls", "src.xlsx"]

@@ -1,15 +1,90 @@
-"""S: the summary sheet agrees with its projects (TEMPLATE §2.2)."""
+"""S: the summary sheet agrees with its projects (docs/template.md §2.2)."""
 
 from __future__ import annotations
 
 import re
 
-from perfxl.model import SummarySheet
+from perfxl.model import Rule, SummarySheet, declare
 from perfxl.rules.context import Context, filled, pct, to_wan
 from perfxl.rules.funding import _has_percent_sign
-from perfxl.rules.results import ProjectResult
+from perfxl.rules.results import ProjectResult, SummaryRowResult
 from perfxl.scoring.precision import agrees
 from perfxl.excel.labels import nfkc
+
+DECLARED = declare(
+    Rule("S101", "error", "汇总表中的项目没有对应的项目表",
+         "汇总表每一行都应对应一张项目表，否则其数据无从核对。",
+         "汇总表中的“{name}”找不到对应的项目表",
+         "检查项目名称是否与项目表的“项目名称”一致，或补上该项目表",
+         "汇总表有“食堂改造”，无对应项目表", "名称与项目表一致",
+         en=("Summary row without project",
+             "Summary row “{name}” has no project sheet",
+             "Make the name match the project sheet's 项目名称")),
+    Rule("S102", "warning", "项目表未列入汇总表",
+         "每个项目都应出现在汇总表（评价结论表）中。",
+         "项目“{name}”（工作表“{sheet}”）未列入汇总表",
+         "在汇总表中增加该项目一行",
+         "15 个项目表、汇总表 14 行", "汇总表 15 行",
+         en=("Project missing from summary",
+             "Project “{name}” (sheet “{sheet}”) is not in the summary",
+             "Add a summary row for it")),
+    Rule("S103", "warning", "项目名称不完全一致",
+         "汇总表与项目表的项目名称只在去掉年份、“项目”“费用”等字样后才一致，建议统一名称。",
+         "汇总表名称“{summary_name}”与项目表名称“{project_name}”不完全一致",
+         "把两处名称改为完全一致",
+         "“2025机关大院保洁费用”与“机关大院保洁费用项目”", "两处均为“机关大院保洁费用项目”",
+         en=("Names match only loosely",
+             "Summary name “{summary_name}” and project name “{project_name}” differ",
+             "Use the same name in both places")),
+    Rule("S104", "error", "汇总表金额与项目表不符",
+         "汇总表的预算数、执行数必须与项目表一致。",
+         "{column}为{entered}，项目表“{project_sheet}”为{expected}",
+         "改为与项目表一致，或用公式引用项目表单元格",
+         "汇总预算 90、项目表 80", "两处均为 90",
+         en=("Summary amount differs",
+             "{column} is {entered}; project sheet “{project_sheet}” has {expected}",
+             "Copy or reference the project sheet's value")),
+    Rule("S105", "error", "汇总表执行率与项目表不符",
+         "汇总表的执行率必须与项目的执行数÷预算数一致。",
+         "执行率为{entered}，项目“{name}”应为{expected}",
+         "改为 =执行数/预算数，或引用项目表",
+         "项目执行 30/90，汇总执行率填 50%", "汇总执行率 33.33%",
+         en=("Summary rate differs",
+             "Rate is {entered}; project “{name}” has {expected}",
+             "Use =executed/budget or reference the project sheet")),
+    Rule("S106", "error", "汇总表得分与项目得分不符",
+         "汇总表的自评得分必须等于项目得分（按规则核算：指标认可得分＋预算执行得分）。",
+         "自评得分为{entered}，项目“{name}”核算得分为{expected}",
+         "改为{expected}（或按规则修正项目表的得分）",
+         "汇总 98，核算 98.68", "汇总 98.68（或 99）",
+         en=("Summary score differs",
+             "Score is {entered}; project “{name}” scores {expected}",
+             "Use {expected}")),
+    Rule("S107", "error", "汇总表评价等级与得分不符",
+         "评价等级由项目得分决定：优≥90，良≥80，中≥60，差<60。",
+         "评价等级为“{entered}”，项目“{name}”核算得分{score}应为“{expected}”",
+         "改为“{expected}”",
+         "得分 85、等级“优”", "等级“良”",
+         en=("Summary grade differs",
+             "Grade “{entered}”, but project “{name}” scoring {score} is “{expected}”",
+             "Use “{expected}”")),
+    Rule("S108", "error", "汇总表合计行不符",
+         "合计行应等于各行之和。",
+         "合计行的{column}为{entered}，各行之和为{expected}",
+         "改为 {formula}（各行之和），或填写正确数值",
+         "各行预算之和 150，合计行填 140", "合计行 =SUM(C3:C4)",
+         en=("Summary total row wrong",
+             "The total row's {column} is {entered}; the rows add up to {expected}",
+             "Use {formula} (the sum of the rows), or type the right amount")),
+    Rule("S109", "error", "汇总表合计行执行率不符",
+         "合计行的执行率是合计执行数÷合计预算数，不是各行执行率之和或平均。",
+         "合计行的执行率为{entered}，按合计执行数{executed}÷合计预算数{budget}应为{expected}",
+         "改为 {formula}（合计执行数÷合计预算数）",
+         "合计预算 150、执行 120，执行率填 160%（各行相加）", "执行率 80%",
+         en=("Summary total rate wrong",
+             "The total row's rate is {entered}; total executed {executed} ÷ total budget {budget} gives {expected}",
+             "Use {formula} (total executed ÷ total budget)")),
+)
 
 _YEAR = re.compile(r"^(?:19|20|21)\d{2}年?度?")
 _SUFFIX = re.compile(r"(?:项目|费用|经费|工程|款)$")
@@ -65,11 +140,15 @@ def match_rows(ctx: Context, summary: SummarySheet, projects: list[ProjectResult
 
 
 def check_summary(ctx: Context, summary: SummarySheet, projects: list[ProjectResult]):
-    """Check every row against its project; return the (row, project) pairs."""
+    """Check every row against its project; return the (row, project) pairs and each row's decisions."""
     profile = ctx.profile
     pairs = match_rows(ctx, summary, projects)
+    results = []
     for row, p in pairs:
         cells = row.cells
+        res = SummaryRowResult(row.row, summary.sheet, p.project.sheet, p.name,
+                               {k: c.coord for k, c in cells.items()})
+        results.append(res)
         for col, expected in (("全年预算数", p.funding.budget), ("全年执行数", p.funding.executed)):
             if col in cells and filled(cells[col]) and expected is not None:
                 num = ctx.number(cells[col], col)
@@ -95,13 +174,19 @@ def check_summary(ctx: Context, summary: SummarySheet, projects: list[ProjectRes
             if typed.rstrip("秀好等") != p.grade:  # 优秀 / 良好 / 中等 are the same grades
                 ctx.add("S107", cells["评价等级"], entered=str(cells["评价等级"].value).strip(), name=p.name,
                         score=p.score, expected=p.grade)
+    # the decisions, whatever --select/--ignore shows: a column agrees unless a check objected to it
+    wrong = {k[2] for k in ctx._seen if k[1] == summary.sheet and k[0] in ("S104", "S105", "S106", "S107", "R111")}
+    for res in results:
+        res.agrees = {k: a not in wrong for k, a in res.cells.items() if k not in ("项目名称", "序号")}
     if summary.total_row is not None:
         _check_total_row(ctx, summary)
-    return pairs
+    return pairs, results
 
 
 def _check_total_row(ctx: Context, summary: SummarySheet) -> None:
     sums = {}
+    rows = [r.row for r in summary.rows]
+    letters = summary.columns
     for col in ("全年预算数", "全年执行数"):
         cell = summary.total_row.cells.get(col)
         if cell is None:
@@ -112,7 +197,11 @@ def _check_total_row(ctx: Context, summary: SummarySheet) -> None:
         if filled(cell):
             num = ctx.number(cell, col)
             if num and num.value is not None and abs(num.value - total) > 0.01 + 1e-9:
-                ctx.add("S108", cell, column=col, entered=num.value, expected=total)
+                letter = letters.get(col, "")
+                formula = f"=SUM({letter}{min(rows)}:{letter}{max(rows)})" if rows else "=SUM(...)"
+                ctx.add("S108", cell, column=col, entered=num.value, expected=total, formula=formula)
+                if cell.formula:
+                    _explain_sum(ctx, cell, rows, letter)
     cell = summary.total_row.cells.get("执行率")
     if cell is not None and filled(cell) and sums.get("全年预算数"):
         num = ctx.number(cell, "执行率", rate=True)
@@ -122,4 +211,30 @@ def _check_total_row(ctx: Context, summary: SummarySheet) -> None:
             if not _has_percent_sign(cell) and not cell.is_percent_format and v > 2:
                 v, d = v / 100, d + 2
             if not agrees(v, rate, d, tolerance=ctx.profile.rate_tolerance):
-                ctx.add("S108", cell, column="执行率", entered=pct(v), expected=pct(rate))
+                b = summary.total_row.cells.get("全年预算数")
+                e = summary.total_row.cells.get("全年执行数")
+                formula = f"=IF({b.coord}>0,{e.coord}/{b.coord},0)" if b is not None and e is not None else "=执行数/预算数"
+                ctx.add("S109", cell, entered=v, expected=rate, executed=sums.get("全年执行数", 0),
+                        budget=sums["全年预算数"], formula=formula)
+
+
+def _explain_sum(ctx: Context, cell, rows: list[int], letter: str) -> None:
+    """A 合计 that already is a formula: say why it differs instead of advising =SUM(...)."""
+    from perfxl.excel.refs import references
+    found = [f for f in ctx.findings if f.code == "S108" and (f.sheet, f.cell) == (cell.sheet, cell.coord)]
+    if not found:
+        return
+    covered = set()
+    for ref in references(cell.formula):
+        if ref.sheet is None:
+            covered |= {r for r in range(ref.r1, ref.r2 + 1)}
+    outside = [r for r in rows if r not in covered]
+    f = found[0]
+    if outside:
+        f.add_note("；第{outside}行不在公式 {sum_formula} 的求和区域内", "; row(s) {outside} lie outside the range of "
+                   "{sum_formula}", outside="、".join(map(str, outside)), sum_formula=cell.formula)
+        f.set_hint("把求和区域扩展到全部项目行：{formula}", "Extend the range to every project row: {formula}")
+    else:
+        f.set_hint("公式 {sum_formula} 只把数字相加：检查区域内以文本存储的数字（Excel 的 SUM 会跳过它们）和错误值",
+                   "{sum_formula} adds numbers only: look for numbers stored as text in its range (Excel's SUM skips "
+                   "them) and for error values", sum_formula=cell.formula)

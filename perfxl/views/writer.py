@@ -1,4 +1,4 @@
-"""Write-back (TEMPLATE §7): the user's workbook plus perfxl's owned sheets and removable marks.
+"""Write-back (docs/template.md §7): the user's workbook plus perfxl's owned sheets and removable marks.
 
 perfxl never rewrites a user's sheet. It owns three sheets (自评结果, 自评综述, 检查结果)
 marked by the defined name ``_perfxl``, and a very hidden sheet ``_perfxl_marks`` that
@@ -21,10 +21,8 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.hyperlink import Hyperlink
 
 from perfxl.views.narrative import narrative
-from perfxl.rules.catalogue import SEVERITY_ZH
-from perfxl.rules.results import CheckResult
-from perfxl.scoring.precision import agrees
-from perfxl.excel.numbers import decimals_of
+from perfxl.model import SEVERITY_ZH
+from perfxl.result import CheckResult
 from perfxl.excel.package import losses, write_cached_values
 
 OWNED_NAME = "_perfxl"
@@ -123,8 +121,7 @@ def add_marks(wb, result: CheckResult, owned: set[str]) -> list[tuple[str, str, 
     by_cell: dict[tuple[str, str], list] = {}
     for f in result.findings:
         if f.sheet and f.cell and f.sheet in wb.sheetnames and f.sheet not in owned and f.severity != "info":
-            ref = _anchor(wb[f.sheet], f.cell)
-            by_cell.setdefault((f.sheet, ref), []).append(f)
+            by_cell.setdefault((f.sheet, _anchor(wb[f.sheet], f.cell)), []).append(f)
     records = []
     for (sheet, ref), items in by_cell.items():
         ws = wb[sheet]
@@ -186,10 +183,8 @@ def _print_setup(ws, *, landscape: bool) -> None:
 
 def write_result_sheet(wb, result: CheckResult) -> str:
     ws = wb.create_sheet(_unique(wb, RESULT), 0)
-    model = result.model
-    unit = model.unit.get("单位名称").value.value if model.unit and model.unit.get("单位名称") else ""
     ws.merge_cells("A1:I1")
-    ws["A1"] = f"{unit or ''}{model.year or ''}年度项目支出绩效自评结果"
+    ws["A1"] = f"{result.unit_name}{result.year or ''}年度项目支出绩效自评结果"
     ws["A1"].font = Font(name=FONT, bold=True, size=14)
     ws["A1"].alignment = Alignment(horizontal="center")
     ws.merge_cells("A2:I2")
@@ -234,7 +229,7 @@ def write_result_sheet(wb, result: CheckResult) -> str:
             ws.cell(row=r, column=5).fill = FILLS["red"]
         elif rate is not None and rate < 1 - 1e-9:
             ws.cell(row=r, column=5).fill = FILLS["amber"]
-        if p.entered_total is not None and not agrees(p.entered_total, p.score, decimals_of(p.entered_total)):
+        if p.entered_agrees is False:  # decided by the checks, with the profile's precision rule
             ws.cell(row=r, column=6).fill = FILLS["red"]
         if any(f.severity == "error" for f in problems.get(proj.sheet, [])):
             ws.cell(row=r, column=9).fill = FILLS["red"]
@@ -353,18 +348,22 @@ def output_path(input_path: str) -> str:
 
 
 def write_result(input_path: str, output: str, result: CheckResult) -> list[str]:
-    """Write the output workbook atomically; return what openpyxl could not keep."""
-    keep_vba = input_path.lower().endswith(".xlsm")
-    if result.model.source_format == "xls":  # a new workbook from the values read
+    """Write the output workbook atomically; return what openpyxl could not keep.
+
+    Works on the workbook the reader loaded (``result.model.workbook``): the input is not
+    loaded again, and the output is not read back either — its cached values come from
+    the values the check already has (see ``cached_values``)."""
+    model = result.model
+    wb = model.workbook
+    if wb is None and model.source_format == "xls":  # a new workbook from the values read
         from perfxl.workbook.xls import as_openpyxl
-        wb = as_openpyxl(result.model.grids, result.model.sheet_names)
-        lost = []
-    else:
+        wb = as_openpyxl(model.grids, model.sheet_names)
+    if wb is None:  # a model built without the reader (never on the command line)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            wb = load_workbook(input_path, keep_vba=keep_vba, keep_links=True)
-        previously_owned = set(owned_sheets(wb)) | ({MARKS_SHEET} if MARKS_SHEET in wb.sheetnames else set())
-        lost = losses(input_path, previously_owned)
+            wb = load_workbook(input_path, keep_vba=input_path.lower().endswith(".xlsm"), keep_links=True)
+    previously_owned = set(owned_sheets(wb)) | ({MARKS_SHEET} if MARKS_SHEET in wb.sheetnames else set())
+    lost = [] if model.source_format == "xls" else losses(input_path, previously_owned, model.scans or None)
     remove_owned(wb)
     owned = [write_result_sheet(wb, result), write_narrative_sheet(wb, result), write_findings_sheet(wb, result)]
     records = add_marks(wb, result, set(owned))
@@ -373,6 +372,7 @@ def write_result(input_path: str, output: str, result: CheckResult) -> list[str]
     wb.active = wb.sheetnames.index(owned[0])
     for ws in wb.worksheets:
         ws.sheet_view.tabSelected = ws.title == owned[0]
+    values = cached_values(wb, result, set(owned) | {MARKS_SHEET}, previously_owned)
     folder = os.path.dirname(os.path.abspath(output))
     tmp = None
     try:
@@ -380,8 +380,8 @@ def write_result(input_path: str, output: str, result: CheckResult) -> list[str]
         os.close(fd)
         try:
             wb.save(tmp)
-        except OverflowError:  # a number no float holds (400 digits in <v>): save it as Excel would show it
-            _excel_sized(wb)
+        except OverflowError:  # a number no float holds (400 digits in <v>): save it as Excel shows it
+            _excel_sized(wb, model.grids)
             failed, tmp = tmp, None  # the failed save may still hold its file open: start afresh
             fd, tmp = tempfile.mkstemp(prefix=".perfxl-", suffix=".xlsx", dir=folder)
             os.close(fd)
@@ -392,7 +392,7 @@ def write_result(input_path: str, output: str, result: CheckResult) -> list[str]
             except OSError:
                 pass
             wb.save(tmp)
-        write_cached_values(tmp, cached_values(tmp, result))
+        write_cached_values(tmp, values)
         os.replace(tmp, output)
     except BaseException:  # an error, Ctrl-C or SIGTERM: no temp file survives
         if tmp and os.path.exists(tmp):
@@ -401,38 +401,64 @@ def write_result(input_path: str, output: str, result: CheckResult) -> list[str]
     return lost
 
 
-def _excel_sized(wb) -> None:
+def _excel_sized(wb, grids) -> None:
+    """Numbers no float holds become what the reader made of them (#NUM!, or the float)."""
     from perfxl.excel.numbers import excel_value
 
-    for ws in wb.worksheets:
-        for row in ws.iter_rows():
-            for c in row:
-                if type(c.value) in (int, float) and excel_value(c.value) != c.value:
-                    c.value = excel_value(c.value)
+    for name, grid in grids.items():
+        if name not in wb.sheetnames:
+            continue
+        ws = wb[name]
+        for (row, col), cell in grid.cells.items():
+            if cell.formula or not isinstance(cell.value, (float, str)):
+                continue
+            c = ws.cell(row=row, column=col)
+            if type(c.value) is int and excel_value(c.value) != c.value:
+                c.value = excel_value(c.value)
 
 
-def cached_values(path: str, result: CheckResult) -> dict[str, dict[str, object]]:
-    """A value for every formula of the saved workbook: computed by the evaluator, else the
-    cached value the input had."""
+def _formula_or_value(v):
+    if v is not None and not isinstance(v, (str, int, float, bool)) and hasattr(v, "text"):
+        return "=" + str(v.text).lstrip("=")  # ArrayFormula
+    return v
+
+
+def cached_values(wb, result: CheckResult, written: set[str], removed: set[str] = frozenset()
+                  ) -> dict[str, dict[str, object]]:
+    """A value for every formula of the workbook about to be saved: computed by the
+    evaluator, else the value the reader had (the input's cache, or what it computed).
+
+    The user's sheets come from the reader's grids (only the cells they hold); the sheets
+    perfxl just wrote (``written``, small and dense) are read from the workbook."""
     from perfxl.excel.formula import CircularReference, Unsupported, WorkbookEvaluator
 
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        wb = load_workbook(path)
+    model = result.model
     cells: dict[tuple[str, str], object] = {}
     formulas: list[tuple[str, str]] = []
-    for ws in wb.worksheets:
-        for row in ws.iter_rows():
+    known: dict[tuple[str, str], object] = {}
+    present = set(wb.sheetnames)
+    for g in model.grids.values():
+        if g.name in removed or g.name in written or g.name not in present:
+            continue
+        for cell in g.cells.values():
+            key = (g.name, cell.coord)
+            if cell.formula:
+                cells[key] = cell.formula
+                formulas.append(key)
+                known[key] = cell.value
+            else:
+                cells[key] = cell.value
+    for title in written:
+        if title not in present:
+            continue
+        for row in wb[title].iter_rows():
             for c in row:
-                if c.value is None:
+                v = _formula_or_value(c.value)
+                if v is None:
                     continue
-                v = c.value
-                if not isinstance(v, (str, int, float, bool)) and hasattr(v, "text"):
-                    v = "=" + str(v.text).lstrip("=")
-                cells[(ws.title, c.coordinate)] = v
+                cells[(title, c.coordinate)] = v
                 if isinstance(v, str) and v.startswith("=") and len(v) > 1:
-                    formulas.append((ws.title, c.coordinate))
-    known = {(c.sheet, c.coord): c.value for c in result.model.formula_cells}
+                    formulas.append((title, c.coordinate))
     names = {n: d.attr_text for n, d in wb.defined_names.items() if d.attr_text and n != OWNED_NAME}
     ev = WorkbookEvaluator(cells, names)
     out: dict[str, dict[str, object]] = {}

@@ -28,6 +28,7 @@ import zipfile
 from perfxl.excel.cell import Cell
 from perfxl.excel.grid import SheetGrid, coord
 from perfxl.excel.numbers import excel_value
+from perfxl.workbook.fatal import ReadError
 
 OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 LEGACY_EXTENSIONS = (".xls", ".et", ".xlt", ".ett")
@@ -70,29 +71,24 @@ def _ole2_kind(data: bytes) -> str:
     return "other"
 
 
-class LegacyError(Exception):
-    """The legacy file cannot be read: ``code`` names the refusal text."""
-
-    def __init__(self, code: str):
-        super().__init__(code)
-        self.code = code
-
-
 def load_legacy(path: str):
-    """(grids, sheet names, defined names) of a BIFF workbook (.xls/.et)."""
+    """(grids, sheet names, defined names) of a BIFF workbook (.xls/.et); raises ReadError."""
     import xlrd
 
+    name = os.path.basename(path)
     try:
         book = xlrd.open_workbook(path, formatting_info=True, on_demand=False, logfile=open(os.devnull, "w"))
     except xlrd.biffh.XLRDError as exc:
-        raise LegacyError("encrypted" if "encrypt" in str(exc).lower() else "old_format_unreadable") from None
+        if "encrypt" in str(exc).lower():
+            raise ReadError("E121", name=name) from None
+        raise ReadError("E104", name=name) from None
     except Exception:  # xlrd raises many kinds (struct.error, IndexError, AssertionError...) on damage
-        raise LegacyError("old_format_unreadable") from None
+        raise ReadError("E104", name=name) from None
     try:
         grids = [_grid(book, sheet) for sheet in book.sheets()]
         names = _names(book)
     except Exception:  # damage that only shows while reading the cells
-        raise LegacyError("old_format_unreadable") from None
+        raise ReadError("E104", name=name) from None
     finally:
         book.release_resources()
     return grids, [g.name for g in grids], names
@@ -167,10 +163,11 @@ def soffice() -> str | None:
 
 def convert_to_xlsx(path: str, workdir: str, timeout: float = 120) -> str:
     """Convert ``path`` (.xls, .et, .xlsb, .ods) to .xlsx inside ``workdir`` with LibreOffice,
-    keeping formulas; return the new file's path. Raises LegacyError."""
+    keeping formulas; return the new file's path. Raises ReadError."""
+    name = os.path.basename(path)
     exe = soffice()
     if exe is None:
-        raise LegacyError("convert_unavailable")
+        raise ReadError("E124", name=name)
     profile = os.path.join(workdir, "profile")
     out = os.path.join(workdir, "out")
     os.makedirs(out, exist_ok=True)
@@ -188,10 +185,10 @@ def convert_to_xlsx(path: str, workdir: str, timeout: float = 120) -> str:
     try:
         subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=timeout, check=False)
     except (OSError, subprocess.SubprocessError):
-        raise LegacyError("convert_failed") from None
+        raise ReadError("E125", name=name) from None
     result = os.path.join(out, base + ".xlsx")
     if not os.path.isfile(result) or os.path.getsize(result) == 0:  # soffice exits 0 on failure
-        raise LegacyError("convert_failed")
+        raise ReadError("E125", name=name)
     return result
 
 
