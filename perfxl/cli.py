@@ -204,6 +204,123 @@ def rules(code) -> None:
         click.echo(f"  {rule.code}  {SEVERITY_ZH[rule.severity]}  {rule.title}")
 
 
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(), metavar="PATH...")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default="汇总.perfxl.xlsx", show_default=True,
+              help="汇总工作簿的路径")
+@click.option("-j", "--jobs", type=click.IntRange(1, 256), default=None, show_default="CPU 核数",
+              help="同时检查的工作进程数")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="输出格式（json：每个文件一行 JSON，最后一行为汇总）")
+@click.option("--profile", "profile_path", type=click.Path(), default=None,
+              help="评分方案 TOML 文件（默认 national-2020，财预〔2020〕10号）")
+@click.option("--select", "select_codes", multiple=True, help="只运行这些规则（代码或族，如 F,I104）")
+@click.option("--ignore", "ignore_codes", multiple=True, help="不运行这些规则（代码或族）")
+@click.option("--timeout", type=click.FloatRange(min=0.1), default=60, show_default=True,
+              help="每个文件的检查时限（秒）；超时的文件记为一行“超时”")
+@click.option("--strict", is_flag=True, help="有文件无法检查（无法读取、超时、异常）时退出码为 2（默认为 1）")
+@click.option("--write-each", is_flag=True, help="同时为每个工作簿写结果工作簿 <文件名>.perfxl.xlsx（同 check）")
+@click.option("-d", "--dir", "each_dir", type=click.Path(file_okay=False), default=None,
+              help="与 --write-each 一起使用：把各结果工作簿写入此文件夹（默认：与输入同目录）")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
+              help="问题说明的语言（en: English messages）")
+def batch(paths, output, jobs, fmt, profile_path, select_codes, ignore_codes, timeout, strict, write_each,
+          each_dir, lang) -> None:
+    """检查 PATH 中的全部工作簿（文件或文件夹，含子文件夹），写一张汇总工作簿。
+
+    \b
+    汇总工作簿含 总览、单位汇总、项目明细、问题清单 四张表；每个文件的数字和问题与 perfxl check 相同。
+    跳过 ~$ 锁文件、perfxl 的输出（*.perfxl.xlsx、汇总工作簿）和非工作簿文件，并计数。
+    无法读取、超时或检查进程异常退出的文件记为一行，不中断检查。
+    退出码：0 无错误；1 有文件含错误或无法检查；2 用法错误，或加 --strict 时有文件无法检查。"""
+    import time
+
+    from perfxl import batch as runner
+    from perfxl.scoring.profile import ProfileError, load_profile
+    from perfxl.views import batch as view
+
+    as_json = fmt == "json"
+    started = time.monotonic()
+    try:
+        load_profile(profile_path)
+    except ProfileError as exc:
+        _fail(str(exc), as_json=as_json, code="bad_profile")
+    if each_dir is not None and not write_each:
+        _fail("-d/--dir 只能与 --write-each 一起使用。", as_json=as_json, code="bad_usage")
+    _check_rollup_path(output, as_json)
+    if each_dir is not None:
+        try:
+            os.makedirs(each_dir, exist_ok=True)
+        except OSError as exc:
+            _fail(f"无法创建文件夹“{each_dir}”（{exc.strerror or exc}）。", as_json=as_json, code="bad_output")
+    found = runner.collect(paths, exclude=(output,))
+    if not found.files:
+        skipped = sum(found.skipped.values())
+        _fail("在给出的路径中没有找到要检查的工作簿（.xlsx）" + (f"，跳过了 {skipped} 个文件" if skipped else "")
+              + "：请给出工作簿或含工作簿的文件夹。", as_json=as_json, code="no_workbooks")
+    options = runner.Options(profile_path, lang, _codes(select_codes), _codes(ignore_codes))
+    targets = runner.each_output(found.files, each_dir) if write_each else None
+    rows = []
+    bar = _progress(len(found.files)) if not as_json and sys.stderr.isatty() else None
+    errors = 0
+    for row in runner.run(found.files, jobs=jobs or os.cpu_count() or 1, timeout=timeout, options=options,
+                          write_to=targets):
+        rows.append(row)
+        if as_json:
+            click.echo(json.dumps(row.json(), ensure_ascii=False))
+        elif bar is not None:
+            errors += row.errors + (0 if row.checked else 1)
+            bar.set_postfix_str(f"错误 {errors}", refresh=False)
+            bar.update(1)
+    if bar is not None:
+        bar.close()
+    totals = view.totals(rows, found.skipped)
+    code = view.exit_code(rows, strict)
+    try:
+        view.write_rollup(output, rows, totals)
+    except OSError as exc:
+        _fail(f"无法写入“{output}”（{exc.strerror or exc}）：请检查文件夹是否可写、文件是否被打开。",
+              as_json=as_json, code="write_failed")
+    if as_json:
+        click.echo(json.dumps(totals.json(code, time.monotonic() - started), ensure_ascii=False))
+        click.echo(f"汇总已写入：{output}", err=True)
+    else:
+        for row in view.order(rows):
+            line = view.text_line(row, lang)
+            if line:
+                click.echo(line)
+        click.echo(view.text_summary(totals, lang))
+        click.echo(f"汇总已写入：{output}" if lang == "zh" else f"Roll-up written to {output}")
+    sys.exit(code)
+
+
+def _check_rollup_path(output: str, as_json: bool) -> None:
+    """The roll-up may replace an earlier roll-up, never a user's own workbook."""
+    from perfxl.batch import is_batch_output
+
+    if not output.lower().endswith(".xlsx"):
+        _fail(f"“{output}”不是 .xlsx 文件名：汇总工作簿请用 .xlsx 结尾，例如 汇总.xlsx。", as_json=as_json, code="bad_output")
+    if os.path.isdir(output):
+        _fail(f"“{output}”是文件夹：请给出汇总工作簿的文件名。", as_json=as_json, code="bad_output")
+    folder = os.path.dirname(os.path.abspath(output))
+    if not os.path.isdir(folder):
+        _fail(f"文件夹“{folder}”不存在：请先创建，或用 -o 指定其他位置。", as_json=as_json, code="bad_output")
+    if os.path.exists(_lock_file(output)):
+        _fail(f"“{output}”正被 Excel 或 WPS 打开（存在锁文件 ~$）：请先关闭该文件再运行。", as_json=as_json, code="file_locked")
+    if os.path.exists(output) and not is_batch_output(output):
+        _fail(f"“{output}”已存在，且不是 perfxl batch 写的汇总，未覆盖：请用 -o 换一个文件名。", as_json=as_json, code="bad_output")
+
+
+def _progress(total: int):
+    """A progress bar on the terminal (stderr): files done, errors so far, elapsed and remaining."""
+    from tqdm import tqdm
+
+    tqdm.monitor_interval = 0  # no monitor thread: workers are forked while the bar runs
+    return tqdm(total=total, unit="个", desc="检查", file=sys.stderr, dynamic_ncols=True,
+                bar_format="{desc} {n_fmt}/{total_fmt} 个工作簿 |{bar}| {postfix}  已用 {elapsed}，剩余约 {remaining}")
+
+
 def main() -> None:
     """Entry point: Chinese never breaks a console that cannot print it, and no traceback
     reaches a user."""
