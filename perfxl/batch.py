@@ -113,22 +113,25 @@ class Options:
 
 def check_one(path: str, profile, options: Options, write_to: str | None = None) -> FileRow:
     """Read, check and (with ``write_to``) write the result workbook, as ``perfxl check`` does;
-    return the file's row. A file that cannot be read is a row with the check's own message."""
-    from perfxl.rules.catalogue import RULES, finding, select
-    from perfxl.rules.engine import run_checks
-    from perfxl.views.json_report import build
+    return the file's row. A file that cannot be read is a row holding the very report
+    ``check --format json`` prints for it (its E finding and the same Chinese line)."""
+    from perfxl.model import finding
+    from perfxl.result import run_checks
+    from perfxl.rules.catalogue import RULES, select
+    from perfxl.views.json_report import build, fatal_report
     from perfxl.workbook.reader import ReadError, read_workbook
 
     start = time.perf_counter()
     try:
         model = read_workbook(path)
     except ReadError as exc:
-        return FileRow(path, "unreadable", error={"code": exc.code, "message": exc.message},
+        report = fatal_report(exc, path, options.lang)
+        return FileRow(path, "unreadable", report=report, error=dict(report["error"]),
                        seconds=time.perf_counter() - start)
     lost: list[str] = []
     note = None
     if write_to is not None:
-        note = _refuse_output(path, write_to)
+        note = _refuse_output(path, write_to, options.lang)
         if note is None:
             lost = _losses(path)
         else:
@@ -144,20 +147,26 @@ def check_one(path: str, profile, options: Options, write_to: str | None = None)
             write_result(path, write_to, result)
             written = write_to
         except OSError as exc:
-            note = f"无法写入“{write_to}”（{exc.strerror or exc}）：请检查文件夹是否可写、文件是否被打开。"
+            note = _not_written(ReadError("E115", path=write_to, reason=exc.strerror or str(exc)), options.lang)
     return FileRow(path, "checked", report=build(result, path, options.lang), written=written, note=note,
                    seconds=time.perf_counter() - start)
 
 
-def _refuse_output(path: str, target: str) -> str | None:
-    """Why the result workbook may not be written (the checks ``perfxl check`` makes), or None."""
-    if os.path.abspath(target) == os.path.abspath(path):
-        return f"结果工作簿的路径与输入文件相同，未写入“{target}”。"
+def _not_written(exc, lang: str) -> str:
+    return ("Result workbook not written: " if lang == "en" else "结果工作簿未写入：") + exc.line(lang)
+
+
+def _refuse_output(path: str, target: str, lang: str) -> str | None:
+    """Why the result workbook may not be written (the refusals of ``perfxl check``), or None."""
+    from perfxl.workbook.reader import ReadError
+
     folder, name = os.path.split(os.path.abspath(target))
+    if os.path.abspath(target) == os.path.abspath(path):
+        return _not_written(ReadError("E111"), lang)
     if os.path.exists(os.path.join(folder, "~$" + name)):
-        return f"“{target}”正被 Excel 或 WPS 打开（存在锁文件 ~$），结果工作簿未写入：请先关闭该文件再运行。"
+        return _not_written(ReadError("E112", path=target), lang)
     if not os.path.isdir(folder):
-        return f"文件夹“{folder}”不存在，结果工作簿未写入：请先创建。"
+        return _not_written(ReadError("E113", folder=folder), lang)
     return None
 
 
@@ -193,7 +202,11 @@ def each_output(files: list[str], folder: str | None) -> dict[str, str]:
 # -- the worker process -------------------------------------------------------------------
 
 def _serve(conn, options: Options) -> None:
-    """A worker: import and load once, then check whatever the parent sends until ``None``."""
+    """A worker: import and load once, then check whatever the parent sends until ``None``.
+    Ctrl-C is the parent's to handle: it stops the workers."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         from perfxl.scoring.profile import load_profile
         profile = load_profile(options.profile_path)
@@ -213,32 +226,51 @@ def _serve(conn, options: Options) -> None:
         try:
             row = check_one(path, profile, options, write_to)
         except Exception as exc:  # a bug of ours: a row that says so, and the worker goes on
-            row = FileRow(path, "internal", error={"code": "internal_error", "message": internal_message(exc)},
-                          seconds=time.perf_counter() - start)
+            row = internal_row(path, exc, options.lang, time.perf_counter() - start)
         try:
             conn.send(("row", row))
         except (OSError, ValueError):
             return
 
 
-def internal_message(exc: BaseException) -> str:
-    return (f"内部错误（{type(exc).__name__}: {exc}）：请把该文件和这行信息发给维护者；"
-            "可单独运行 perfxl check 该文件复现。")
+def _failure(path: str, status: str, key: str, message: str, seconds: float) -> FileRow:
+    """A file the check did not finish: the shape of ``check --format json``'s report for an
+    unreadable file, with no finding (the check never ran to make one)."""
+    error = {"code": key, "rule": None, "message": message}
+    report = {"file": path, "unit": None, "projects": [], "summary": None, "findings": [], "error": error}
+    return FileRow(path, status, report=report, error=dict(error), seconds=seconds)
 
 
-def timeout_row(path: str, seconds: float) -> FileRow:
-    return FileRow(path, "timeout", seconds=seconds, error={
-        "code": "timeout",
-        "message": f"检查超过 {seconds:g} 秒仍未完成，已停止：文件可能过大或结构异常。"
-                   "请单独运行 perfxl check 该文件，或用 --timeout 放宽时限。"})
+def internal_row(path: str, exc: BaseException, lang: str, seconds: float) -> FileRow:
+    if lang == "en":
+        message = (f"Internal error ({type(exc).__name__}: {exc}): send the file and this line to the maintainers; "
+                   "perfxl check on the file alone shows it again.")
+    else:
+        message = (f"内部错误（{type(exc).__name__}: {exc}）：请把该文件和这行信息发给维护者；"
+                   "可单独运行 perfxl check 该文件复现。")
+    return _failure(path, "internal", "internal_error", message, seconds)
 
 
-def crash_row(path: str, exitcode, seconds: float) -> FileRow:
-    how = f"退出码 {exitcode}" if exitcode is None or exitcode >= 0 else f"信号 {-exitcode}"
-    return FileRow(path, "crashed", seconds=seconds, error={
-        "code": "worker_crashed",
-        "message": f"检查该文件的工作进程意外退出（{how}），可能是内存不足或文件异常："
-                   "请单独运行 perfxl check 该文件查看。"})
+def timeout_row(path: str, seconds: float, lang: str = "zh") -> FileRow:
+    if lang == "en":
+        message = (f"The check did not finish within {seconds:g} s and was stopped (the file may be very large or odd): "
+                   "run perfxl check on it alone, or allow more time with --timeout.")
+    else:
+        message = (f"检查超过 {seconds:g} 秒仍未完成，已停止（文件可能过大或结构异常）："
+                   "请单独运行 perfxl check 该文件，或用 --timeout 放宽时限。")
+    return _failure(path, "timeout", "timeout", message, seconds)
+
+
+def crash_row(path: str, exitcode, seconds: float, lang: str = "zh") -> FileRow:
+    if lang == "en":
+        how = f"exit code {exitcode}" if exitcode is None or exitcode >= 0 else f"signal {-exitcode}"
+        message = (f"The worker checking this file stopped unexpectedly ({how}; out of memory, or an odd file): "
+                   "run perfxl check on it alone to see more.")
+    else:
+        how = f"退出码 {exitcode}" if exitcode is None or exitcode >= 0 else f"信号 {-exitcode}"
+        message = (f"检查该文件的工作进程意外退出（{how}，可能是内存不足或文件异常）："
+                   "请单独运行 perfxl check 该文件查看。")
+    return _failure(path, "crashed", "worker_crashed", message, seconds)
 
 
 def _context():
@@ -313,7 +345,7 @@ def run(files: list[str], *, jobs: int, timeout: float | None, options: Options,
                         if w.task is None and not w.ready:
                             raise RuntimeError(f"worker exited at start-up (exit code {w.proc.exitcode})")
                         if w.task is not None:
-                            yield crash_row(w.task[0], w.proc.exitcode, time.monotonic() - w.started)
+                            yield crash_row(w.task[0], w.proc.exitcode, time.monotonic() - w.started, options.lang)
                         w.stop(kill=True)
                         workers[i] = _Worker(ctx, options)
                         continue
@@ -331,7 +363,7 @@ def run(files: list[str], *, jobs: int, timeout: float | None, options: Options,
                     path = w.task[0]
                     w.stop(kill=True)
                     workers[i] = _Worker(ctx, options)
-                    yield timeout_row(path, timeout)
+                    yield timeout_row(path, timeout, options.lang)
     finally:
         for w in workers:
             w.stop(kill=w.task is not None)

@@ -230,10 +230,11 @@ def rules(code) -> None:
 @click.option("--write-each", is_flag=True, help="同时为每个工作簿写结果工作簿 <文件名>.perfxl.xlsx（同 check）")
 @click.option("-d", "--dir", "each_dir", type=click.Path(file_okay=False), default=None,
               help="与 --write-each 一起使用：把各结果工作簿写入此文件夹（默认：与输入同目录）")
+@click.option("--force", is_flag=True, help="汇总工作簿的路径上已有其他文件时覆盖它")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
               help="问题说明的语言（en: English messages）")
 def batch(paths, output, jobs, fmt, profile_path, select_codes, ignore_codes, timeout, strict, write_each,
-          each_dir, lang) -> None:
+          each_dir, force, lang) -> None:
     """检查 PATH 中的全部工作簿（文件或文件夹，含子文件夹），写一张汇总工作簿。
 
     \b
@@ -248,24 +249,29 @@ def batch(paths, output, jobs, fmt, profile_path, select_codes, ignore_codes, ti
     from perfxl.views import batch as view
 
     as_json = fmt == "json"
+    say = {"as_json": as_json, "lang": lang}
     started = time.monotonic()
     try:
         load_profile(profile_path)
     except ProfileError as exc:
-        _fail(str(exc), as_json=as_json, code="bad_profile")
+        _fail("E109", **say, detail=str(exc).rstrip("。"))
     if each_dir is not None and not write_each:
-        _fail("-d/--dir 只能与 --write-each 一起使用。", as_json=as_json, code="bad_usage")
-    _check_rollup_path(output, as_json)
+        _usage("bad_usage", "-d/--dir 只能与 --write-each 一起使用：请加上 --write-each，或去掉 -d。",
+               "-d/--dir goes with --write-each: add --write-each, or drop -d.", **say)
+    _check_rollup_path(output, force, say)
     if each_dir is not None:
         try:
             os.makedirs(each_dir, exist_ok=True)
         except OSError as exc:
-            _fail(f"无法创建文件夹“{each_dir}”（{exc.strerror or exc}）。", as_json=as_json, code="bad_output")
+            _fail("E115", **say, path=each_dir, reason=exc.strerror or str(exc))
     found = runner.collect(paths, exclude=(output,))
     if not found.files:
-        skipped = sum(found.skipped.values())
-        _fail("在给出的路径中没有找到要检查的工作簿（.xlsx）" + (f"，跳过了 {skipped} 个文件" if skipped else "")
-              + "：请给出工作簿或含工作簿的文件夹。", as_json=as_json, code="no_workbooks")
+        n = sum(found.skipped.values())
+        _usage("no_workbooks",
+               "在给出的路径中没有找到要检查的工作簿" + (f"（跳过了 {n} 个文件）" if n else "")
+               + "：请给出 .xlsx 工作簿，或含工作簿的文件夹。",
+               "No workbook to check in the paths given" + (f" ({n} files skipped)" if n else "")
+               + ": give .xlsx workbooks, or folders that hold them.", **say)
     options = runner.Options(profile_path, lang, _codes(select_codes), _codes(ignore_codes))
     targets = runner.each_output(found.files, each_dir) if write_each else None
     rows = []
@@ -287,8 +293,7 @@ def batch(paths, output, jobs, fmt, profile_path, select_codes, ignore_codes, ti
     try:
         view.write_rollup(output, rows, totals)
     except OSError as exc:
-        _fail(f"无法写入“{output}”（{exc.strerror or exc}）：请检查文件夹是否可写、文件是否被打开。",
-              as_json=as_json, code="write_failed")
+        _fail("E115", **say, path=output, reason=exc.strerror or str(exc))
     if as_json:
         click.echo(json.dumps(totals.json(code, time.monotonic() - started), ensure_ascii=False))
         click.echo(f"汇总已写入：{output}", err=True)
@@ -302,21 +307,31 @@ def batch(paths, output, jobs, fmt, profile_path, select_codes, ignore_codes, ti
     sys.exit(code)
 
 
-def _check_rollup_path(output: str, as_json: bool) -> None:
-    """The roll-up may replace an earlier roll-up, never a user's own workbook."""
+def _check_rollup_path(output: str, force: bool, say: dict) -> None:
+    """The roll-up may replace an earlier roll-up, never a user's own workbook (unless --force)."""
     from perfxl.batch import is_batch_output
 
-    if not output.lower().endswith(".xlsx"):
-        _fail(f"“{output}”不是 .xlsx 文件名：汇总工作簿请用 .xlsx 结尾，例如 汇总.xlsx。", as_json=as_json, code="bad_output")
     if os.path.isdir(output):
-        _fail(f"“{output}”是文件夹：请给出汇总工作簿的文件名。", as_json=as_json, code="bad_output")
+        _fail("E102", **say, path=output)
+    if not output.lower().endswith(".xlsx"):
+        _fail("E117", **say, path=output, example="汇总.xlsx")
     folder = os.path.dirname(os.path.abspath(output))
     if not os.path.isdir(folder):
-        _fail(f"文件夹“{folder}”不存在：请先创建，或用 -o 指定其他位置。", as_json=as_json, code="bad_output")
+        _fail("E113", **say, folder=folder)
     if os.path.exists(_lock_file(output)):
-        _fail(f"“{output}”正被 Excel 或 WPS 打开（存在锁文件 ~$）：请先关闭该文件再运行。", as_json=as_json, code="file_locked")
-    if os.path.exists(output) and not is_batch_output(output):
-        _fail(f"“{output}”已存在，且不是 perfxl batch 写的汇总，未覆盖：请用 -o 换一个文件名。", as_json=as_json, code="bad_output")
+        _fail("E112", **say, path=output)
+    if os.path.exists(output) and not force and not is_batch_output(output):
+        _fail("E116", **say, path=output)
+
+
+def _usage(key: str, zh: str, en: str, *, as_json: bool, lang: str) -> None:
+    """Stop with one line, exit 2, for a usage error of batch that no E rule describes."""
+    line = en if lang == "en" else zh
+    if as_json:
+        click.echo(json.dumps({"file": None, "error": {"code": key, "rule": None, "message": line}}, ensure_ascii=False))
+    else:
+        click.echo(("perfxl: " if lang == "en" else "perfxl：") + line, err=True)
+    sys.exit(EXIT_UNREADABLE)
 
 
 def _progress(total: int):

@@ -55,7 +55,7 @@ def _sheet(path, name):
 
 def _check_json(run, path):
     result = run("check", path, "--format", "json", "--no-write")
-    return json.loads(result.output)
+    return json.loads(result.stdout)
 
 
 def test_folder_gives_one_row_per_workbook_and_counts_the_skips(run, folder, tmp_path):
@@ -107,12 +107,11 @@ def test_findings_sheet_equals_check_json_of_every_file(run, folder, tmp_path):
         got.setdefault(os.path.basename(r["文件"]), []).append(
             {"code": r["代码"], "severity": severity[r["严重程度"]], "sheet": r["工作表"], "cell": r["单元格"],
              "message": r["问题"], "hint": r["修改建议"] or ""})
-    for name in ("甲单位.xlsx", "乡镇/乙单位.xlsx"):
-        expected = _check_json(run, folder / name)["findings"]
-        for f in expected:
-            f["hint"] = f["hint"] or ""
+    keys = ("code", "severity", "sheet", "cell", "message", "hint")  # the JSON's "values" are not shown
+    for name in ("甲单位.xlsx", "乡镇/乙单位.xlsx", "丙单位.xlsx", "丁单位.xlsx"):
+        expected = [{k: f[k] or "" if k == "hint" else f[k] for k in keys} for f in _check_json(run, folder / name)["findings"]]
         assert got.get(os.path.basename(name), []) == expected
-    assert len(rows) == sum(len(v) for v in got.values()) and got["乙单位.xlsx"]
+    assert got["乙单位.xlsx"] and [f["code"] for f in got["丁单位.xlsx"]] == ["E104"]
 
 
 def test_project_rows_carry_the_checks_grade_and_score(run, folder, tmp_path):
@@ -134,8 +133,9 @@ def test_json_lines_one_object_per_file_then_a_summary(run, folder, tmp_path):
     by_name = {os.path.basename(o["file"]): o for o in files}
     assert by_name["丙单位.xlsx"]["error"]["code"] == "not_xlsx"
     assert by_name["丁单位.xlsx"]["error"]["code"] == "old_format"
-    good = _check_json(run, folder / "甲单位.xlsx")
-    assert {k: v for k, v in by_name["甲单位.xlsx"].items() if k != "file"} == {k: v for k, v in good.items() if k != "file"}
+    for name in ("甲单位.xlsx", "丁单位.xlsx"):  # the very object `check --format json` prints
+        alone = _check_json(run, folder / name)
+        assert {k: v for k, v in by_name[name].items() if k != "file"} == {k: v for k, v in alone.items() if k != "file"}
     s = summary["batch"]
     assert (s["files"], s["checked"], s["failed"], s["unreadable"], s["with_errors"], s["passed"]) == (4, 2, 2, 2, 1, 1)
     assert s["skipped"] == {"lock": 1, "output": 1, "other": 2}
@@ -168,7 +168,7 @@ def test_a_users_own_workbook_is_never_overwritten(run, folder, tmp_path):
     before = mine.read_bytes()
     result = run("batch", folder, "-o", mine)
     assert result.exit_code == 2
-    assert "不是 perfxl batch 写的汇总" in result.output
+    assert "已存在，未覆盖" in result.output
     assert mine.read_bytes() == before
 
 

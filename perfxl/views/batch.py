@@ -38,8 +38,8 @@ class FileRow:
 
     file: str
     status: str  # checked | unreadable | timeout | crashed | internal
-    report: dict | None = None
-    error: dict | None = None  # {"code", "message"}, as `check --format json` prints it
+    report: dict | None = None  # what `check --format json` prints for the file
+    error: dict | None = None  # the report's "error" object when the file was not checked
     written: str | None = None  # --write-each: the result workbook
     note: str | None = None  # --write-each: why it was not written
     seconds: float = 0.0
@@ -80,7 +80,7 @@ class FileRow:
     def json(self) -> dict:
         """The object ``perfxl check --format json`` prints for this file (plus where
         ``--write-each`` wrote its result)."""
-        out = dict(self.report) if self.checked else {"file": self.file, "error": dict(self.error or {})}
+        out = dict(self.report or {"file": self.file, "error": dict(self.error or {})})
         if self.written or self.note:
             out["result_workbook"] = {"path": self.written, "note": self.note}
         return out
@@ -146,6 +146,8 @@ def totals(rows: list[FileRow], skipped: dict[str, int]) -> Totals:
     for row in rows:
         state = row.state()
         t.states[state] = t.states.get(state, 0) + 1
+        t.errors += row.errors  # an unreadable file's E finding counts: it is a row of 问题清单
+        t.warnings += row.warnings
         if not row.checked:
             t.failed += 1
             continue
@@ -156,8 +158,6 @@ def totals(rows: list[FileRow], skipped: dict[str, int]) -> Totals:
         t.executed += s["executed_total"] or 0
         for g, n in s["grades"].items():
             t.grades[g] = t.grades.get(g, 0) + n
-        t.errors += row.errors
-        t.warnings += row.warnings
         if row.year is not None:
             years.add(row.year)
     t.years = sorted(years)
@@ -465,12 +465,16 @@ def _units(ws, f, rows: list[FileRow], output: str | None) -> None:
             for j, g in enumerate(GRADES, 8):
                 ws.write_number(i, j, s["grades"].get(g, 0), right)
             _num(ws, i, 12, s["excellent_rate"], f(border=1, align="right", num_format="0%"))
+        else:
+            for j in range(4, 13):
+                ws.write_blank(i, j, None, f(border=1))
+        if row.report is not None:
             ws.write_number(i, 13, row.errors, f(border=1, align="right", **_fill("red" if row.errors else None),
                                                  **({"bold": True, "font_color": "#9C0006"} if row.errors else {})))
             ws.write_number(i, 14, row.warnings, f(border=1, align="right", **_fill("amber" if row.warnings else None)))
         else:
-            for j in range(4, 15):
-                ws.write_blank(i, j, None, f(border=1))
+            ws.write_blank(i, 13, None, f(border=1))
+            ws.write_blank(i, 14, None, f(border=1))
         _text(ws, i, 15, STATE_ZH[state], f(border=1, align="center", **_fill(_state_fill(state))))
         note = row.error["message"] if not row.checked else (row.note or (f"结果：{row.written}" if row.written else ""))
         _text(ws, i, 16, note, f(border=1, text_wrap=True, valign="top"))
@@ -536,7 +540,7 @@ def _findings(ws, f, rows: list[FileRow], output: str | None) -> None:
     i = 0
     links = 0
     for row in rows:
-        if not row.checked:
+        if row.report is None:
             continue
         target = _link_target(output, row.file) if output else None
         for x in row.report["findings"]:
