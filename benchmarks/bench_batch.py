@@ -53,12 +53,15 @@ def make_units(folder: Path, n: int) -> dict[str, int]:
             made["old_format"] += 1
             continue
         projects = [Proj(sheet=f"项目{k}", name=f"2025{NAMES[k - 1]}项目", budget=50 + 7 * k + i,
-                         executed=45 + 7 * k + i) for k in range(1, 16)]
+                         executed=50 + 7 * k + i) for k in range(1, 16)]
+        projects[4].executed = projects[4].budget - 5
+        projects[4].problems = "部分合同尾款待验收后支付。"
         if i % 7 == 0:
             projects[3].total = 99  # a wrong 总分: errors
         book = Book(projects)
-        book.unit["单位名称"] = f"某某区第{i}单位"
-        book.unit["项目支出"] = round(sum(p.executed for p in projects), 2)
+        spent = round(sum(p.executed for p in projects), 2)
+        book.unit.update({"单位名称": f"某某区第{i}单位", "项目支出": spent, "财政拨款支出": 900 + spent,
+                          "财政拨款收入": 900 + spent, "年初预算数": 900 + sum(p.budget for p in projects)})
         build(book, path, layouts[i % 3])
         if i % 20 == 0:
             data = path.read_bytes()

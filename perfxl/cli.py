@@ -284,7 +284,7 @@ def batch(paths, output, jobs, fmt, profile_path, select_codes, ignore_codes, ti
             click.echo(json.dumps(row.json(), ensure_ascii=False))
         elif bar is not None:
             errors += row.errors + (0 if row.checked else 1)
-            bar.set_postfix_str(f"错误 {errors}", refresh=False)
+            bar.set_description_str(f"错误 {errors}", refresh=False)
             bar.update(1)
     if bar is not None:
         bar.close()
@@ -338,9 +338,12 @@ def _progress(total: int):
     """A progress bar on the terminal (stderr): files done, errors so far, elapsed and remaining."""
     from tqdm import tqdm
 
+    import shutil
+
     tqdm.monitor_interval = 0  # no monitor thread: workers are forked while the bar runs
-    return tqdm(total=total, unit="个", desc="检查", file=sys.stderr, dynamic_ncols=True,
-                bar_format="{desc} {n_fmt}/{total_fmt} 个工作簿 |{bar}| {postfix}  已用 {elapsed}，剩余约 {remaining}")
+    size = shutil.get_terminal_size((100, 24))  # a pty of size 0 would hide the bar
+    return tqdm(total=total, desc="错误 0", file=sys.stderr, ncols=min(120, size.columns), nrows=size.lines,
+                bar_format="检查 {n_fmt}/{total_fmt} 个工作簿 |{bar}| {desc}，已用 {elapsed}，剩余约 {remaining}")
 
 
 def main() -> None:

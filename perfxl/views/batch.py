@@ -261,7 +261,7 @@ def _link_target(output: str, file: str) -> str:
 
 def _width(text: str) -> float:
     """Display width in column units at 10 pt: a Chinese character takes about one and a half."""
-    return sum(1.45 if ord(ch) > 0x2E7F else 0.85 for ch in text)
+    return sum(1.5 if ord(ch) > 0x2E7F else 0.9 for ch in text)
 
 
 def _fit_row(ws, row: int, cells: list[tuple[str | None, float]], *, line: float = 13.5) -> None:
