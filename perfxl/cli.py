@@ -279,9 +279,9 @@ def batch(paths, output, jobs, fmt, profile_path, select_codes, ignore_codes, ti
     errors = 0
     for row in runner.run(found.files, jobs=jobs or os.cpu_count() or 1, timeout=timeout, options=options,
                           write_to=targets):
-        rows.append(row)
         if as_json:
             click.echo(json.dumps(row.json(), ensure_ascii=False))
+        rows.append(row.slim())
         elif bar is not None:
             errors += row.errors + (0 if row.checked else 1)
             bar.set_description_str(f"错误 {errors}", refresh=False)

@@ -286,3 +286,41 @@ def test_command_line_exit_code_and_no_traceback(folder, tmp_path):
     assert "Traceback" not in proc.stderr + proc.stdout
     assert proc.stderr == ""  # no progress bar when piped
     assert out.exists()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="a pseudo-terminal")
+def test_progress_bar_on_a_terminal_only(folder, tmp_path):
+    import pty
+
+    master, slave = pty.openpty()
+    proc = subprocess.Popen([sys.executable, "-m", "perfxl", "batch", str(folder), "-o", str(tmp_path / "汇总.xlsx")],
+                            stdout=subprocess.PIPE, stderr=slave)
+    os.close(slave)
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(master, 4096)
+        except OSError:  # the terminal closed
+            break
+        if not chunk:
+            break
+        seen += chunk
+    out = proc.communicate(timeout=120)[0].decode("utf-8")
+    os.close(master)
+    bar = seen.decode("utf-8", "replace")
+    assert "检查 4/4 个工作簿" in bar and "错误 " in bar and "已用" in bar
+    assert "个工作簿 |" not in out  # stdout (piped here) has the summary, not the bar
+    assert proc.returncode == 1
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+def test_libreoffice_opens_the_roll_up(run, folder, tmp_path):
+    out = tmp_path / "汇总.xlsx"
+    run("batch", folder, "-o", out)
+    outdir = tmp_path / "lo"
+    subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path / 'profile'}", "--headless", "--convert-to", "xlsx",
+                    "--outdir", str(outdir), str(out)], check=False, capture_output=True, timeout=180)
+    again = load_workbook(outdir / "汇总.xlsx", read_only=True)
+    assert again.sheetnames == ["总览", "单位汇总", "项目明细", "问题清单"]
+    assert len(list(again["问题清单"].iter_rows(values_only=True))) == len(list(
+        load_workbook(out, read_only=True)["问题清单"].iter_rows(values_only=True)))

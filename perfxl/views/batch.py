@@ -10,6 +10,7 @@ fields as the JSON). Colours are those of the 自评结果 sheet (``views/writer
 
 from __future__ import annotations
 
+import functools
 import math
 import os
 from dataclasses import dataclass, field
@@ -76,6 +77,14 @@ class FileRow:
         if not self.checked:
             return self.status
         return "errors" if self.errors else "warnings" if self.warnings else "passed"
+
+    def slim(self) -> "FileRow":
+        """Drop what the roll-up does not show (every project's indicators), so thousands of
+        files fit in memory; call it after the file's JSON line is printed."""
+        if self.report:
+            self.report = dict(self.report, projects=[{k: v for k, v in p.items() if k != "indicators"}
+                                                      for p in self.report.get("projects") or []])
+        return self
 
     def json(self) -> dict:
         """The object ``perfxl check --format json`` prints for this file (plus where
@@ -214,7 +223,7 @@ class _Formats:
         self._cache: dict[tuple, object] = {}
 
     def __call__(self, **props):
-        key = tuple(sorted(props.items()))
+        key = tuple(props.items())  # call sites pass keywords in a fixed order
         if key not in self._cache:
             base = {"font_name": FONT, "font_size": 10, "valign": "vcenter"}
             base.update(props)
@@ -259,6 +268,12 @@ def _link_target(output: str, file: str) -> str:
         return os.path.abspath(file)
 
 
+@functools.lru_cache(maxsize=4096)
+def _lines(text: str, width: float) -> int:
+    per_line = max(1.0, width * 0.95)
+    return sum(max(1, math.ceil(_width(part) / per_line)) for part in text.split("\n"))
+
+
 def _width(text: str) -> float:
     """Display width in column units at 10 pt: a Chinese character takes about one and a half."""
     return sum(1.5 if ord(ch) > 0x2E7F else 0.9 for ch in text)
@@ -270,8 +285,7 @@ def _fit_row(ws, row: int, cells: list[tuple[str | None, float]], *, line: float
     lines = 1
     for text, width in cells:
         if text:
-            per_line = max(1.0, width * 0.95)
-            lines = max(lines, sum(max(1, math.ceil(_width(part) / per_line)) for part in str(text).split("\n")))
+            lines = max(lines, _lines(str(text), width))
     if lines > 1:
         ws.set_row(row, line * lines + 3)
 
