@@ -281,11 +281,11 @@ def batch(paths, output, jobs, fmt, profile_path, select_codes, ignore_codes, ti
                           write_to=targets):
         if as_json:
             click.echo(json.dumps(row.json(), ensure_ascii=False))
-        rows.append(row.slim())
         elif bar is not None:
-            errors += row.errors + (0 if row.checked else 1)
+            errors += max(row.errors, 0 if row.checked else 1)  # a timed-out file counts as one
             bar.set_description_str(f"错误 {errors}", refresh=False)
             bar.update(1)
+        rows.append(row.slim())
     if bar is not None:
         bar.close()
     totals = view.totals(rows, found.skipped)
