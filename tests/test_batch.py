@@ -324,3 +324,10 @@ def test_libreoffice_opens_the_roll_up(run, folder, tmp_path):
     assert again.sheetnames == ["总览", "单位汇总", "项目明细", "问题清单"]
     assert len(list(again["问题清单"].iter_rows(values_only=True))) == len(list(
         load_workbook(out, read_only=True)["问题清单"].iter_rows(values_only=True)))
+
+
+def test_colours_are_those_of_the_result_sheet():
+    from perfxl.views.writer import FILLS
+
+    for name, colour in view.COLOURS.items():
+        assert FILLS[name].start_color.rgb[-6:] == colour.lstrip("#"), name
