@@ -13,14 +13,15 @@ def _e(code, key, title, rationale, message, hint, en_title, en_message, en_hint
                 en=(en_title, en_message, en_hint))
 
 
-# The JSON ``error.code`` of each rule (a public interface: never renamed).
+# The JSON ``error.code`` of each rule (a public interface: never renamed). Encrypted files
+# were "old_format" before E121 split them from E104, and stay so; ``error.rule`` tells them apart.
 KEYS = {
     "E101": "file_not_found", "E102": "is_directory", "E103": "empty_file", "E104": "old_format",
     "E105": "broken_file", "E106": "not_xlsx", "E107": "not_xlsx", "E108": "no_project_sheet",
     "E109": "bad_profile", "E110": "bad_usage", "E111": "bad_usage", "E112": "file_locked",
     "E113": "bad_output", "E114": "would_lose_content", "E115": "write_failed", "E116": "file_exists",
     "E117": "bad_usage", "E118": "unknown_rule", "E119": "too_large", "E120": "bad_xml",
-    "E121": "encrypted", "E122": "unsupported_format", "E123": "unsupported_format", "E124": "convert_failed",
+    "E121": "old_format", "E122": "unsupported_format", "E123": "unsupported_format", "E124": "convert_failed",
     "E125": "convert_failed", "E126": "bad_usage", "E127": "bad_usage", "E128": "interrupted",
     "E129": "internal_error",
 }
@@ -107,7 +108,7 @@ DECLARED = declare(
        "请在 Excel 或 WPS 中打开并重新保存为 .xlsx",
        "DTD or entity declarations", "File “{name}” holds XML declarations (DTD/entities) that Excel never writes; it was not read",
        "Open it in Excel or WPS and save it again as .xlsx"),
-    _e("E121", "encrypted", "设置了打开密码", "加密（设置了打开密码）的工作簿内容是密文，不输入密码无法读取；perfxl 不索取密码。",
+    _e("E121", "old_format", "设置了打开密码", "加密（设置了打开密码）的工作簿内容是密文，不输入密码无法读取；perfxl 不索取密码。",
        "文件“{name}”设置了打开密码（已加密），无法读取", REMOVE_PASSWORD,
        "Password-protected workbook", "File “{name}” is protected by a password to open (encrypted) and cannot be read",
        "Open it in Excel with the password, File > Info > Protect Workbook > Encrypt with Password, clear the "

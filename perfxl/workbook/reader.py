@@ -57,6 +57,8 @@ def _check_file(path: str) -> str:
         if head.startswith(b"PK"):
             raise ReadError("E105", name=name)
         if head.startswith(b"\xd0\xcf\x11\xe0"):
+            if lower.endswith((".xlsx", ".xlsm")):  # Office keeps the name of an .xlsx it encrypts
+                raise ReadError("E121", name=name)
             raise ReadError("E104", name=name)
         raise ReadError("E106", name=name)
     try:
