@@ -250,6 +250,11 @@ class WorkbookModel:
     grids: dict = field(default_factory=dict)  # sheet name -> SheetGrid, for the formula audit
     validations: dict[str, list[tuple[str, str, str]]] = field(default_factory=dict)  # sheet -> (sqref, type, formula1)
     defined_names: dict[str, str] = field(default_factory=dict)
+    # The reader's one load of the file, handed to the writer (never loaded again), and its
+    # scans of the worksheet parts (sheet -> perfxl.excel.package.SheetScan).
+    workbook: object = field(default=None, repr=False, compare=False)
+    scans: dict = field(default_factory=dict, repr=False, compare=False)
+    source_format: str = "xlsx"  # "xls" when read from a legacy binary file (.xls/.et): no formulas to audit
 
     @property
     def year(self) -> int | None:
