@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from perfxl.excel import show
 from perfxl.model import Cell, Finding, Number, finding
 from perfxl.excel.labels import is_dash
 from perfxl.excel.numbers import read_number
@@ -66,7 +67,7 @@ class Context:
 
 def pct(rate: float) -> str:
     """A rate in messages: ``33.33%``."""
-    return f"{rate * 100:.2f}".rstrip("0").rstrip(".") + "%"
+    return show.percent(rate)
 
 
 def _shown(value) -> str:

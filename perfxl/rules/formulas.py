@@ -11,6 +11,7 @@ import re
 
 from openpyxl.utils import get_column_letter, range_boundaries
 
+from perfxl.excel import show
 from perfxl.model import Cell, Rule, WorkbookModel, declare
 from perfxl.rules.context import Context
 from perfxl.excel.grid import SheetGrid, coord
@@ -230,8 +231,8 @@ def _same(a, b) -> bool:
 
 
 def _show(v) -> str:
-    if isinstance(v, float):
-        return f"{v:.6f}".rstrip("0").rstrip(".")
+    if isinstance(v, (int, float)) and not isinstance(v, bool):
+        return show.exact(v)
     return "空" if v is None or v == "" else str(v)
 
 

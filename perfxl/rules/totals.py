@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from perfxl.excel import show
 from perfxl.model import Project, Rule, declare
 from perfxl.rules.context import Context, filled
 from perfxl.rules.results import FundingResult, IndicatorResult
@@ -125,4 +126,4 @@ def _split_ok(actual: dict[str, float], split: dict[str, float]) -> bool:
 
 
 def _n(v: float) -> str:
-    return str(int(v)) if v == v and abs(v) < 1e15 and abs(v - round(v)) < 1e-9 else f"{v:g}"
+    return show.exact(v)

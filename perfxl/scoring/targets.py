@@ -20,6 +20,7 @@ from functools import lru_cache
 
 from perfxl.excel.labels import DASHES
 from perfxl.excel.numbers import EXCEL_MAX, quantize_half_up
+from perfxl.excel import show
 
 # -- display ---------------------------------------------------------------------------
 
@@ -40,8 +41,7 @@ def display_text(value, number_format: str = "General") -> str:
 
 
 def _num_text(v: float) -> str:
-    text = f"{round(v, 6):.6f}".rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
+    return show.exact(v)
 
 
 # -- results ---------------------------------------------------------------------------
