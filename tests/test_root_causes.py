@@ -186,3 +186,36 @@ def test_report_columns_stay_aligned_with_wide_and_digit_sheet_names(tmp_path):
     assert len(rows) >= 2
     starts = {width(line[:line.index(re.search(r"[A-Z]\d{3}", line).group(0))]) for line in rows}
     assert len(starts) == 1, rows
+
+
+def test_s108_on_a_sum_explains_why_it_differs(tmp_path):
+    def edit(wb):
+        s = wb["汇总"]
+        t = _row_of(s, "合计", 2)
+        s[f"C{t}"] = "=SUM(C3:C3)"  # the second project's row is left out
+    path = _init(tmp_path, edit)
+    result = _check(path)
+    t = _row_of(load_workbook(path)["汇总"], "合计", 2)
+    [f] = [f for f in result.findings if (f.sheet, f.cell) == ("汇总", f"C{t}")]
+    assert f.code == "S108" and "第4行" in f.message and f.values["outside"] == (4,)
+    assert "C3:C4" in f.hint and not re.search(r"改为\s*-?\d", f.hint)
+
+
+def test_a_finding_keeps_its_raw_values_and_results_flatten(tmp_path):
+    path = _init(tmp_path, lambda wb: wb["项目1"].__setitem__("G14", 18))
+    result = _check(path)
+    f = result.findings[[x.code for x in result.findings].index("I104")]
+    assert f.values["entered"] == 18 and f.values["weight"] == 15 and f.values["consequences"] == ("汇总!F3",)
+    assert ("项目1", "G14", "I104") in result.flatten()
+    assert result.flatten(codes=("I",)) == [("项目1", "G14", "I104")]
+
+
+def test_the_result_carries_the_unit_figures(tmp_path):
+    result = _check(_init(tmp_path))
+    u = result.unit
+    assert (u.name, u.year) == ("某某区机关事务管理局", 2025)
+    assert u.counts["在编人员"] == 30 and u.money["财政拨款收入"] == 1000
+    assert round(u.shares["基本支出"], 4) == 0.88 and round(u.shares["人员经费"], 4) == round(700 / 880, 4)
+    assert u.income_change == 0
+    assert [r.agrees for r in result.summary_rows] == [
+        {"全年预算数": True, "全年执行数": True, "执行率": True, "自评得分": True, "评价等级": True}] * 2
