@@ -7,7 +7,6 @@ Nothing downstream of the reader touches openpyxl objects.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 from perfxl.excel.cell import Cell, Number  # noqa: F401  (re-exported: the model is made of cells)
 

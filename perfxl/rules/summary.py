@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from perfxl.model import Rule, SummarySheet, declare
-from perfxl.rules.context import Context, filled, pct, to_wan
+from perfxl.rules.context import Context, filled, pct
 from perfxl.rules.funding import _has_percent_sign
 from perfxl.rules.results import ProjectResult, SummaryRowResult
 from perfxl.scoring.precision import agrees
