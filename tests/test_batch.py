@@ -331,3 +331,10 @@ def test_colours_are_those_of_the_result_sheet():
 
     for name, colour in view.COLOURS.items():
         assert FILLS[name].start_color.rgb[-6:] == colour.lstrip("#"), name
+
+
+def test_usage_error_with_json_is_one_json_line(run, folder, tmp_path):
+    result = run("batch", folder, "-o", tmp_path / "汇总.csv", "--format", "json")
+    assert result.exit_code == 2
+    (line,) = result.stdout.strip().splitlines()
+    assert json.loads(line)["error"]["rule"] == "E117"
