@@ -293,6 +293,15 @@ def _context():
     return multiprocessing.get_context("spawn")
 
 
+def _preload() -> None:
+    """Import the pipeline before forking: every worker then starts with it loaded (shared
+    copy-on-write), and the imports are paid once for the whole run."""
+    import perfxl.result  # noqa: F401
+    import perfxl.views.json_report  # noqa: F401
+    import perfxl.views.writer  # noqa: F401
+    import perfxl.workbook.reader  # noqa: F401
+
+
 class _Worker:
     def __init__(self, ctx, options: Options):
         self.conn, child = ctx.Pipe(duplex=True)
@@ -333,6 +342,8 @@ def run(files: list[str], *, jobs: int, timeout: float | None, options: Options,
     if not pending:
         return
     ctx = _context()
+    if ctx.get_start_method() == "fork":
+        _preload()
     workers = [_Worker(ctx, options) for _ in range(max(1, min(jobs, len(files))))]
     try:
         while pending or any(w.task for w in workers):
