@@ -78,6 +78,17 @@ class FileRow:
             return self.status
         return "errors" if self.errors else "warnings" if self.warnings else "passed"
 
+    @classmethod
+    def from_json(cls, obj: dict) -> "FileRow":
+        """A row back from its JSON line: JSON lines collected from several machines make
+        one roll-up (``write_rollup(path, rows, totals(rows, skipped))``)."""
+        error = obj.get("error")
+        if not error:
+            return cls(obj["file"], "checked", report=obj)
+        status = {"timeout": "timeout", "worker_crashed": "crashed", "internal_error": "internal"}.get(
+            error.get("code"), "unreadable")
+        return cls(obj["file"], status, report=obj, error=dict(error))
+
     def slim(self) -> "FileRow":
         """Drop what the roll-up does not show (every project's indicators), so thousands of
         files fit in memory; call it after the file's JSON line is printed."""
