@@ -238,13 +238,15 @@ def init(file, projects, unit, year, force) -> None:
     folder = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(folder):
         _fail("E113", folder=folder)
-    tmp = os.path.join(folder, f".{os.path.basename(path)}.perfxl-tmp")
+    from perfxl.excel import atomic
+
+    tmp = None
     try:
+        tmp = atomic.new_temp(folder, ".xlsx")
         write_template(tmp, projects=projects, unit=unit, year=year)
-        os.replace(tmp, path)
+        atomic.replace(tmp, path)
     except BaseException as exc:  # an interrupted run leaves no temp file either
-        if os.path.exists(tmp):
-            os.remove(tmp)
+        atomic.discard(tmp)
         if not isinstance(exc, OSError):
             raise
         _fail("E115", path=path, reason=_os_reason(exc))
@@ -443,8 +445,11 @@ def main() -> None:
         cli(standalone_mode=True)
     except SystemExit:
         raise
-    except (KeyboardInterrupt, Interrupted):  # Ctrl-C or SIGTERM: the writers removed their temp files
+    except (KeyboardInterrupt, Interrupted):  # Ctrl-C or SIGTERM: no temp file survives
+        from perfxl.excel import atomic
         from perfxl.workbook.fatal import ReadError
+
+        atomic.remove_all()
         _last_line(ReadError("E128", name=_current_name()))
     except Exception:  # a bug of ours: say so plainly, never a traceback
         if os.environ.get("PERFXL_DEBUG"):
