@@ -33,17 +33,20 @@ def _text(cell) -> str:
     return str(cell.value).strip()
 
 
-def project_paragraph(i: int, p: ProjectResult) -> str:
+def project_paragraph(i: int, p: ProjectResult, fill: dict[str, str] | None = None) -> str:
+    """``fill``: text for the parts the sheet leaves empty (``实际完成情况``, ``发现的主要问题及原因``,
+    ``下一步改进措施``), such as the Word report's placeholders."""
+    fill = fill or {}
     f = p.funding
     out = f"（{i}）{p.name}绩效自评综述：根据年初设定的绩效目标，该项目绩效自评得分为{num(p.score)}分。"
     if f.budget is not None and f.executed is not None:
         out += f"全年预算数为{num(f.budget)}万元，执行数为{num(f.executed)}万元，"
         out += f"完成预算的{whole_pct(f.rate)}。" if f.rate is not None else "全年预算数为0，无法计算执行率。"
-    actual = _text(p.project.goal_actual)
+    actual = _text(p.project.goal_actual) or fill.get("实际完成情况", "")
     if actual:
         out += actual if actual.endswith(("。", "！", "；")) else actual + "。"
     for label, field in (("发现的主要问题及原因", p.project.problems), ("下一步改进措施", p.project.next_steps)):
-        text = _text(field.value) if field else ""
+        text = (_text(field.value) if field else "") or fill.get(label, "")
         if text:
             out += f"{label}：{text}" + ("" if text.endswith("。") else "。")
     return out
@@ -58,7 +61,8 @@ def grades_sentence(result: CheckResult) -> str:
     return f"{prefix}本部门绩效自评项目共{n}个，其中评价等级{parts}，评优率为{rate}。"
 
 
-def unit_paragraph(result: CheckResult) -> str | None:
+def unit_paragraph(result: CheckResult, reason: str = "") -> str | None:
+    """``reason``: why income differs from 年初预算数, said right after the difference."""
     unit = result.model.unit
     if unit is None:
         return None
@@ -81,6 +85,8 @@ def unit_paragraph(result: CheckResult) -> str | None:
         if "年初预算数" in v:
             diff = v["财政拨款收入"] - v["年初预算数"]
             out += f"，比年初预算{'增加' if diff >= 0 else '减少'}{num(abs(diff))}万元" if abs(diff) > 1e-9 else "，与年初预算持平"
+            if reason and abs(diff) > 1e-9:
+                out += f"，决算数{'大于' if diff > 0 else '小于'}预算数的主要原因是{reason.rstrip('。；;')}"
         out += "；"
     if "年初结转和结余" in v:
         out += f"年初结转和结余{num(v['年初结转和结余'])}万元；"
@@ -109,3 +115,36 @@ def narrative(result: CheckResult) -> list[str]:
     paragraphs.append(grades_sentence(result))
     paragraphs.extend(project_paragraph(i, p) for i, p in enumerate(result.projects, 1))
     return paragraphs
+
+
+# -- the unit sheet's figures and texts, for the Word report ------------------------------
+# (read from the model the check built, never from the file)
+
+def unit_numbers(result: CheckResult, names) -> dict[str, float]:
+    """The unit sheet's readable numbers among ``names``; money converted to 万元."""
+    from perfxl.excel.labels import UNIT_MONEY
+
+    unit = result.model.unit
+    out: dict[str, float] = {}
+    if unit is None:
+        return out
+    for name in names:
+        f = unit.get(name)
+        if f is None:
+            continue
+        v = read_number(f.value).value
+        if v is not None:
+            out[name] = to_wan(v, unit.money_unit) if name in UNIT_MONEY else v
+    return out
+
+
+def unit_text(result: CheckResult, name: str) -> str:
+    """A text of the unit sheet (``部门概况``), or "" when absent or a dash."""
+    unit = result.model.unit
+    f = unit.get(name) if unit is not None else None
+    return _text(f.value) if f is not None else ""
+
+
+def cell_text(cell) -> str:
+    """A text cell as shown in prose: "" when absent or a dash."""
+    return _text(cell)
