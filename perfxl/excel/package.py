@@ -77,7 +77,8 @@ def losses(path: str, owned_sheets: set[str] = frozenset()) -> list[str]:
 
 # -- cached values -------------------------------------------------------------
 
-_CELL = re.compile(r'<c r="([A-Z]+[0-9]+)"([^>]*)>(<f(?:\s[^>]*)?(?:/>|>.*?</f>))<v\s*/>\s*</c>|'
+# an empty cached value is <v/> (openpyxl without lxml) or <v></v> (with lxml, which python-docx brings)
+_CELL = re.compile(r'<c r="([A-Z]+[0-9]+)"([^>]*)>(<f(?:\s[^>]*)?(?:/>|>.*?</f>))(?:<v\s*/>|<v>\s*</v>)\s*</c>|'
                    r'<c r="([A-Z]+[0-9]+)"([^>]*)>(<f(?:\s[^>]*)?(?:/>|>.*?</f>))</c>', re.S)
 
 
