@@ -64,6 +64,7 @@ TABLE_WIDTHS = (12, 58, 21, 21, 16, 14, 14)  # mm, 156 in all
 HEAD_SHOWN = {"全年预算数（万元）": "全年预算数\n（万元）", "全年执行数（万元）": "全年执行数\n（万元）",
               "自评得分": "自评\n得分", "评价等级": "评价\n等级"}
 CELL_MARGIN = 57  # twips (1 mm) left and right inside a table cell
+ROW_MIN = 397  # twips (7 mm): the least height of a table row
 
 
 def report_path(input_path: str) -> str:
@@ -530,10 +531,15 @@ def _repeat_header(row) -> None:
 
 
 def _no_split(row) -> None:
+    """A row stays on one page and is at least ``ROW_MIN`` tall."""
     trpr = row._tr.get_or_add_trPr()
     el = OxmlElement("w:cantSplit")
     el.set(qn("w:val"), "1")
     trpr.insert(0, el)
+    height = OxmlElement("w:trHeight")
+    height.set(qn("w:val"), str(ROW_MIN))
+    height.set(qn("w:hRule"), "atLeast")
+    el.addnext(height)
 
 
 def _cell_margins(table) -> None:
