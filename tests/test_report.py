@@ -49,6 +49,10 @@ def _num(text: str) -> float:
     return float(text.replace("%", ""))
 
 
+def _money(text: str) -> float:
+    return float(text.replace(",", ""))
+
+
 def _pct(fraction: float) -> float:
     """A JSON rate as the report shows it: a percentage, 2 decimals, halves up."""
     return float((Decimal(str(fraction)) * 100).quantize(Decimal("0.01"), ROUND_HALF_UP))
@@ -73,14 +77,14 @@ def test_sample_numbers_equal_the_checks_json(run, tmp_path):
     for i, (row, p) in enumerate(zip(rows[1:], projects), 1):
         seq, name, budget, executed, rate, score, grade = row
         assert (int(seq), name, grade) == (i, p["name"], p["grade"])
-        assert float(budget) == pytest.approx(p["budget"], abs=0.005)
-        assert float(executed) == pytest.approx(p["executed"], abs=0.005)
+        assert _money(budget) == pytest.approx(p["budget"], abs=0.005)
+        assert _money(executed) == pytest.approx(p["executed"], abs=0.005)
         assert _num(rate) == _pct(p["execution_rate"])
         assert float(score) == pytest.approx(p["score"], abs=0.005)
     total = rows[-1]
     assert "合计" in total[1]
-    assert float(total[2]) == pytest.approx(data["summary"]["budget_total"], abs=0.005)
-    assert float(total[3]) == pytest.approx(data["summary"]["executed_total"], abs=0.005)
+    assert _money(total[2]) == pytest.approx(data["summary"]["budget_total"], abs=0.005)
+    assert _money(total[3]) == pytest.approx(data["summary"]["executed_total"], abs=0.005)
     # the report's own table said 98 for 武装部 and listed 保洁 before 保安; the check's figures win
     assert rows[14][5] == "98.68" and rows[5][1] == "2025机关大院保安费用项目"
 
@@ -178,7 +182,7 @@ def test_missing_texts_become_placeholders_at_their_cells(run, tmp_path):
 
 def test_init_unit_sheet_has_the_report_texts(tmp_path):
     """``init`` writes labelled text cells; the reader finds them and the report uses them."""
-    from perfxl.rules.engine import run_checks
+    from perfxl.result import run_checks
     from perfxl.scoring.profile import load_profile
     from perfxl.views.docx_report import outline
     from perfxl.workbook.reader import read_workbook
@@ -206,7 +210,7 @@ def test_init_unit_sheet_has_the_report_texts(tmp_path):
 
 
 def test_synonym_labels_for_the_texts(tmp_path):
-    from perfxl.rules.engine import run_checks
+    from perfxl.result import run_checks
     from perfxl.scoring.profile import load_profile
     from perfxl.views.docx_report import outline
     from perfxl.workbook.reader import read_workbook
@@ -238,7 +242,7 @@ def _digest(path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
-def test_safety_input_untouched_lock_and_edited_output(run, tmp_path):
+def test_e119_e120_e121_e122_safety_input_untouched_lock_and_edited_output(run, tmp_path):
     path = _sample(tmp_path)
     before = _digest(path)
     out = tmp_path / "selfreport.docx"

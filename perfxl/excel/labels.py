@@ -1,4 +1,4 @@
-"""Label normalisation and the contract's synonyms (TEMPLATE §1, §2).
+"""Label normalisation and the contract's synonyms (docs/template.md §1, §2).
 
 Labels are compared after normalising both sides, so a hand-made form with
 full-width characters, line breaks, numbering or unit markers still matches.
@@ -106,6 +106,8 @@ UNIT_LABELS = synonyms({
 UNIT_MONEY = ("年初预算数", "年初结转和结余", "财政拨款收入", "财政拨款支出", "基本支出",
               "人员经费", "日常公用经费", "项目支出", "年末结转和结余")
 UNIT_COUNTS = ("在编人员", "退休人员", "劳动聘用人员", "其他人员", "人员合计")
+UNIT_TEXTS = ("部门概况", "机构设置", "预决算差异原因", "总体绩效目标", "总体绩效目标完成情况", "自评工作开展情况",
+              "存在的问题", "改进措施")  # what a person writes in the Word report
 
 PROJECT_LABELS = synonyms({
     "项目名称": (),

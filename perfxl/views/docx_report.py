@@ -3,9 +3,9 @@ CheckResult in the outline of a unit's 2025 report, laid out as GB/T 9704-2012 a
 
 Two steps, so tests can read either: :func:`outline` turns the result into blocks (title,
 headings, paragraphs, the conclusion table) and the list of placeholders; :func:`render`
-lays the blocks out with python-docx. Every number comes from the result (and the unit
-figures the narrative reads from the model); nothing here reads the workbook file or
-decides a score.
+lays the blocks out with python-docx. Every number and text comes from the result (its
+projects, its unit figures and texts); nothing here reads a cell or decides a score. The
+model is consulted only for where a missing text should be typed.
 
 Layout (GB/T 9704-2012): A4; margins top 37 mm, inside (binding) 28 mm, text block
 156 × 225 mm, mirrored for printing on both sides; 22 lines of 28 characters: a line grid
@@ -37,10 +37,10 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
-from perfxl.rules.results import CheckResult, ProjectResult
-from perfxl.scoring.precision import round_half_up
-from perfxl.views.narrative import (cell_text, grades_sentence, num, project_paragraph, unit_numbers,
-                                    unit_paragraph, unit_text, whole_pct)
+from perfxl.excel import show
+from perfxl.result import CheckResult
+from perfxl.rules.results import ProjectResult
+from perfxl.views.narrative import grades_sentence, num, project_paragraph, unit_paragraph, whole_pct
 
 # -- layout constants (GB/T 9704-2012) ------------------------------------------------------
 
@@ -152,29 +152,27 @@ class _Builder:
 
     def unit_placeholder(self, what: str, label: str) -> str:
         """A placeholder for a value of the unit sheet, pointing at its cell when the label is there."""
-        unit = self.result.model.unit
+        unit = self.result.unit
         if unit is None:
             return self.placeholder(what, label, None)
-        f = unit.get(label)
-        return self.placeholder(what, label, unit.sheet, f.value.coord if f is not None else None)
+        return self.placeholder(what, label, unit.sheet, unit.cells.get(label))
+
+    def unit_text(self, label: str) -> str:
+        return self.result.unit.texts.get(label, "") if self.result.unit is not None else ""
 
     def unit_block(self, label: str, what: str | None = None) -> None:
-        text = unit_text(self.result, label)
+        text = self.unit_text(label)
         if text:
             self.paragraphs(text)
         else:
             self.add("p", self.unit_placeholder(what or label, label))
 
 
-def _unit_name(result: CheckResult) -> str:
-    return unit_text(result, "单位名称")
-
-
 def outline(result: CheckResult, *, source: str = "") -> Outline:
     """The report as blocks, in the outline of the 2025 report, and what it lacks."""
     b = _Builder(result)
-    year = result.model.year
-    unit = _unit_name(result)
+    year = result.year
+    unit = result.unit_name
     year_text = f"{year}" if year else b.unit_placeholder("评价年度", "评价年度")
     unit_shown = unit or b.unit_placeholder("单位名称", "单位名称")
     b.add("title", f"{unit_shown}\n{year_text}年度整体支出绩效自评报告")
@@ -221,10 +219,10 @@ def outline(result: CheckResult, *, source: str = "") -> Outline:
 
 
 def _staff(b: _Builder, year_text: str) -> str:
-    names = ("在编人员", "退休人员", "劳动聘用人员", "其他人员", "人员合计")
-    counts = unit_numbers(b.result, names)
-    shown = {"在编人员": "核定在编人员", "退休人员": "退休人员", "劳动聘用人员": "劳动聘用人员", "其他人员": "其他人员"}
-    parts = [f"{shown[n]}{num(counts[n])}人" for n in names[:-1] if n in counts]
+    names = ("在编人员", "退休人员", "劳动聘用人员", "其他人员")
+    shown = {"在编人员": "核定在编人员"}
+    counts = b.result.unit.counts if b.result.unit is not None else {}
+    parts = [f"{shown.get(n, n)}{num(counts[n])}人" for n in names if n in counts]
     if not parts:
         return b.unit_placeholder("人员情况（在编、退休、劳动聘用、其他人员数）", "在编人员")
     text = f"{year_text}年末，本单位" + "，".join(parts)
@@ -234,12 +232,10 @@ def _staff(b: _Builder, year_text: str) -> str:
 
 
 def _budget(b: _Builder) -> str:
-    money = unit_numbers(b.result, ("年初预算数", "财政拨款收入"))
+    unit = b.result.unit
     reason = ""
-    if {"年初预算数", "财政拨款收入"} <= money.keys() and abs(money["财政拨款收入"] - money["年初预算数"]) > 1e-9:
-        reason = unit_text(b.result, "预决算差异原因")
-        if not reason:
-            reason = b.unit_placeholder("决算数与年初预算数差异的原因", "预决算差异原因")
+    if unit is not None and unit.income_change is not None and abs(unit.income_change) > 1e-9:
+        reason = b.unit_text("预决算差异原因") or b.unit_placeholder("决算数与年初预算数差异的原因", "预决算差异原因")
     text = unit_paragraph(b.result, reason)
     if not text:
         return b.unit_placeholder("财政拨款收入、支出及其构成", "财政拨款收入")
@@ -257,17 +253,16 @@ def _overall(result: CheckResult, year_text: str) -> str:
 
 
 def _project(b: _Builder, i: int, p: ProjectResult) -> str:
-    project = p.project
+    project = p.project  # only for where a missing text goes
     fill = {}
-    if not cell_text(project.goal_actual):
+    if not p.texts.get("实际完成情况"):
         cell = project.goal_actual.coord if project.goal_actual is not None else None
         fill["实际完成情况"] = b.placeholder(f"{p.name}的实际完成情况", "实际完成情况", project.sheet, cell)
     # the check asks for a reason when less than the budget was spent (F108); so does the report
     if any(f.code == "F108" and f.sheet == project.sheet for f in b.result.findings):
         cell = project.problems.value.coord if project.problems is not None else None
         rate = whole_pct(p.funding.rate or 0)
-        fill["发现的主要问题及原因"] = b.placeholder(f"执行率{rate}、未完成预算的原因", "主要问题及原因",
-                                              project.sheet, cell)
+        fill["主要问题及原因"] = b.placeholder(f"执行率{rate}、未完成预算的原因", "主要问题及原因", project.sheet, cell)
     return project_paragraph(i, p, fill)
 
 
@@ -283,12 +278,12 @@ def _table(result: CheckResult) -> list[list[str]]:
 
 def money(value: float | None) -> str:
     """万元 in the table: always 2 decimals (``19.00``), so the column lines up."""
-    return "—" if value is None else f"{round_half_up(value, 2):.2f}"
+    return "—" if value is None else show.money(value)
 
 
 def rate(value: float | None) -> str:
     """A rate in the table: at most 2 decimals (``33.33%``, ``100%``)."""
-    return "—" if value is None else f"{num(value * 100)}%"
+    return "—" if value is None else show.percent(value)
 
 
 def _notice(errors, placeholders: int, source: str) -> str:
@@ -618,8 +613,7 @@ def write_report(result: CheckResult, output: str, *, fonts: dict[str, str] | No
                  source: str = "") -> Outline:
     """Write the report atomically (a temporary file renamed over ``output``); return its outline."""
     doc_outline = outline(result, source=source)
-    unit = _unit_name(result)
-    year = result.model.year
+    unit, year = result.unit_name, result.year
     title = f"{unit}{year or ''}年度整体支出绩效自评报告"
     doc = render(doc_outline, fonts, title=title, author=unit)
     folder = os.path.dirname(os.path.abspath(output))
