@@ -545,7 +545,7 @@ def _cell_margins(table) -> None:
         el.set(qn("w:w"), str(CELL_MARGIN))
         el.set(qn("w:type"), "dxa")
         margins.append(el)
-    tblpr.append(margins)
+    tblpr.insert_element_before(margins, "w:tblLook", "w:tblCaption", "w:tblDescription")
 
 
 def _add_table(doc, rows: list[list[str]]) -> None:
