@@ -93,7 +93,7 @@ def check(file, fmt, profile_path, select_codes, ignore_codes, color, output, no
     target = None if no_write else (file if in_place else (output or output_path(file)))
     lost = []
     if target is not None:
-        target, lost = _prepare_output(file, target, in_place, say)
+        target, lost = _prepare_output(file, target, in_place, say, model.scans)
     result = run_checks(model, profile, select_codes=_codes(select_codes), ignore_codes=_codes(ignore_codes))
     for part in lost:
         if "R119" in select(list(RULES), _codes(select_codes), _codes(ignore_codes)):
@@ -119,7 +119,7 @@ def _lock_file(path: str) -> str:
     return os.path.join(folder, "~$" + name)
 
 
-def _prepare_output(file: str, target: str, in_place: bool, say: dict):
+def _prepare_output(file: str, target: str, in_place: bool, say: dict, scans=None):
     """Refuse what must not be written; return (target, parts that would be lost)."""
     from perfxl.excel.package import losses
 
@@ -131,7 +131,7 @@ def _prepare_output(file: str, target: str, in_place: bool, say: dict):
     if not os.path.isdir(folder):
         _fail("E113", **say, folder=folder)
     try:
-        lost = losses(file)
+        lost = losses(file, scans=scans)  # the reader's scans: no worksheet part is read again
     except Exception:  # the reader already accepted the file; a package oddity only limits this report
         lost = []
     if in_place and lost:
@@ -273,16 +273,16 @@ def report(file, output, strict, force, profile_path, lang) -> None:
         _fail("E109", lang=lang, detail=str(exc).rstrip("。"))
     target = output or report_path(file)
     if os.path.abspath(target) == os.path.abspath(file):
-        _fail("E119", lang=lang)
+        _fail("E121", lang=lang)
     if not target.lower().endswith(".docx"):
-        _fail("E120", lang=lang, path=target, example="-o " + os.path.basename(report_path(file)))
+        _fail("E122", lang=lang, path=target, example="-o " + os.path.basename(report_path(file)))
     folder = os.path.dirname(os.path.abspath(target))
     if not os.path.isdir(folder):
         _fail("E113", lang=lang, folder=folder)
     if any(os.path.exists(lock) for lock in _word_locks(target)):
-        _fail("E121", lang=lang, path=target)
+        _fail("E123", lang=lang, path=target)
     if os.path.exists(target) and not force and not written_by_perfxl(target):
-        _fail("E122", lang=lang, path=target)
+        _fail("E124", lang=lang, path=target)
     try:
         model = read_workbook(file)
     except ReadError as exc:
@@ -316,6 +316,9 @@ def main() -> None:
             stream.reconfigure(errors="replace")
         except (AttributeError, ValueError):
             pass
+    import gc
+    gc.disable()  # one short run that frees everything at exit: the cyclic collector only costs
+    # time here, rescanning openpyxl's hundreds of thousands of objects (benchmarks/NOTES.md)
     try:
         cli(standalone_mode=True)
     except SystemExit:

@@ -242,7 +242,7 @@ def _digest(path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
-def test_e119_e120_e121_e122_safety_input_untouched_lock_and_edited_output(run, tmp_path):
+def test_e121_e122_e123_e124_safety_input_untouched_lock_and_edited_output(run, tmp_path):
     path = _sample(tmp_path)
     before = _digest(path)
     out = tmp_path / "selfreport.docx"
