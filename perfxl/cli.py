@@ -272,6 +272,10 @@ def report(file, output, strict, force, profile_path, lang) -> None:
         profile = load_profile(profile_path)
     except ProfileError as exc:
         _fail("E109", lang=lang, detail=str(exc).rstrip("。"))
+    try:
+        model = read_workbook(file)  # first: a .docx given as FILE is E107, not "output is the input"
+    except ReadError as exc:
+        _stop(exc, lang=lang)
     target = output or report_path(file)
     if os.path.abspath(target) == os.path.abspath(file):
         _fail("E121", lang=lang)
@@ -284,10 +288,6 @@ def report(file, output, strict, force, profile_path, lang) -> None:
         _fail("E123", lang=lang, path=target)
     if os.path.exists(target) and not force and not written_by_perfxl(target):
         _fail("E124", lang=lang, path=target)
-    try:
-        model = read_workbook(file)
-    except ReadError as exc:
-        _stop(exc, lang=lang)
     result = run_checks(model, profile)
     if strict and result.errors:
         click.echo(say["strict"].format(n=result.errors, file=file), err=True)

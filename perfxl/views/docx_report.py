@@ -248,7 +248,7 @@ def _overall(result: CheckResult, year_text: str) -> str:
     text = (f"我单位组织对{year_text}年度{n}个项目全面开展绩效自评，全年预算数合计{num(budget)}万元，"
             f"执行数合计{num(executed)}万元")
     if budget:
-        text += f"，预算执行率{num(executed / budget * 100)}%"
+        text += f"，预算执行率{show.percent(executed / budget)}"
     return text + "。"
 
 
