@@ -300,6 +300,11 @@ def test_unreadable_input_is_one_line_exit_2(run, tmp_path):
     assert len(lines) == 1 and lines[0].startswith("perfxl：") and "Traceback" not in res.output
     assert not (tmp_path / "bad.docx").exists()
     assert run("report", tmp_path / "missing.xlsx").exit_code == 2
+    # a Word document given as the workbook: said so, not "the output is the input"
+    word = tmp_path / "2025.docx"
+    Document().save(word)
+    res = run("report", word)
+    assert res.exit_code == 2 and "Word 文档" in res.output
 
 
 def test_failed_write_leaves_no_file(run, tmp_path, monkeypatch):

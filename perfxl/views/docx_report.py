@@ -28,6 +28,7 @@ import os
 import re
 import tempfile
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 
 from docx import Document
 from docx.enum.style import WD_STYLE_TYPE
@@ -606,6 +607,7 @@ def render(doc_outline: Outline, fonts: dict[str, str] | None = None, *, title: 
     props.last_modified_by = "perfxl"
     props.comments = "perfxl report"
     props.revision = 1
+    props.created = props.modified = datetime.now(timezone.utc).replace(microsecond=0, tzinfo=None)
     return doc
 
 
