@@ -79,7 +79,7 @@ def check_unit(ctx: Context, unit: UnitSheet, projects: list[ProjectResult]) -> 
         if result.year is None:
             ctx.add("R115", year.value, value=show.value(year.value.value).strip())
     result.cells = {k: f.value.coord for k, f in unit.fields.items()}
-    result.texts = {k: str(f.value.value).strip() for k, f in unit.fields.items()
+    result.texts = {k: show.value(f.value.value).strip() for k, f in unit.fields.items()
                     if k in UNIT_TEXTS and not is_dash(f.value.value)}
 
     counts = _numbers(ctx, unit, UNIT_COUNTS)
