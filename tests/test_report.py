@@ -24,7 +24,7 @@ from docx.shared import Mm
 from openpyxl import load_workbook
 
 from conftest import needs_soffice
-from layouts import Book, build, default_unit
+from layouts import Book, Proj, build, default_unit
 from perfxl.views.docx_report import CHARS, CONDENSE, LINE_PITCH, LINES, TEXT_H, TEXT_W
 
 SAMPLE = Path(__file__).resolve().parent.parent / "samples" / "2025.xlsx"
@@ -426,3 +426,18 @@ def test_libreoffice_renders_pages_with_numbers(tmp_path, sample_report):
     lines = [re.sub(r"\s", "", x) for x in pages[1].splitlines()]
     widths = [len(x) for x in lines if x and not re.search(r"[A-Za-z0-9.%]", x)]
     assert max(widths) == 28
+
+
+@pytest.mark.parametrize("layout,options", [("national", {}), ("provincial", {"yuan": True}), ("messy", {})])
+def test_every_layout_gives_a_report_in_wan_yuan(run, tmp_path, layout, options):
+    """Forms laid out differently (and amounts in 元) give the same table, in 万元."""
+    path = tmp_path / f"{layout}.xlsx"
+    build(Book(projects=[Proj(), Proj(sheet="项目2", name="绿化项目", budget=50, executed=40)]), path, layout,
+          **options)
+    data = json.loads(run("check", path, "--format", "json", "--no-write").output)
+    res = run("report", path)
+    assert res.exit_code in (0, 1), res.output
+    rows = [[c.text for c in row.cells] for row in Document(tmp_path / f"{layout}.docx").tables[0].rows][1:-1]
+    assert [(r[1], _money(r[2]), _money(r[3]), r[6]) for r in rows] == \
+        [(p["name"], p["budget"], p["executed"], p["grade"]) for p in data["projects"]]
+    assert [r[2] for r in rows] == ["100.00", "50.00"]
