@@ -259,7 +259,7 @@ def _digest(path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
-def test_e121_e122_e123_e124_safety_input_untouched_lock_and_edited_output(run, tmp_path):
+def test_e130_e131_e132_e133_safety_input_untouched_lock_and_edited_output(run, tmp_path):
     path = tmp_path / "book.xlsx"
     build(Book(), path)
     before = _digest(path)
