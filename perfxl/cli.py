@@ -106,6 +106,7 @@ def cli() -> None:
     \b
     perfxl init 2025.xlsx --projects 15     生成标准工作簿
     perfxl check 2025.xlsx                  检查工作簿，报告每个问题所在的单元格
+    perfxl report 2025.xlsx                 起草 Word 自评报告（2025.docx）
     perfxl batch 各单位/ -o 汇总.xlsx       检查文件夹中的全部工作簿，写一张汇总表
     perfxl rules                            列出全部检查规则
     """
@@ -296,13 +297,15 @@ def init(file, projects, unit, year, force) -> None:
     folder = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(folder):
         _fail("E113", folder=folder)
-    tmp = os.path.join(folder, f".{os.path.basename(path)}.perfxl-tmp")
+    from perfxl.excel import atomic
+
+    tmp = None
     try:
+        tmp = atomic.new_temp(folder, ".xlsx")
         write_template(tmp, projects=projects, unit=unit, year=year)
-        os.replace(tmp, path)
+        atomic.replace(tmp, path)
     except BaseException as exc:  # an interrupted run leaves no temp file either
-        if os.path.exists(tmp):
-            os.remove(tmp)
+        atomic.discard(tmp)
         if not isinstance(exc, OSError):
             raise
         _fail("E115", path=path, reason=_os_reason(exc))
@@ -352,6 +355,102 @@ def rules(code, lang) -> None:
         click.echo(f"  {rule.code}  {severity[rule.severity]}  {title}{off}")
 
 
+REPORT_LINES = {
+    "zh": {
+        "strict": "检查发现 {n} 个错误，按 --strict 未生成报告：运行 perfxl check {file} 查看并改正后再生成。",
+        "written": "报告已写入：{out}",
+        "errors": "检查发现 {n} 个错误：报告首页已加提示，数字可能不准确。运行 perfxl check {file} 查看并改正。",
+        "todo": "待填写 {n} 处（报告中以黄色标出；在工作簿中填写后重新生成，或直接在 Word 中修改）：",
+        "done": "没有待填写的内容。",
+    },
+    "en": {
+        "strict": "{n} errors found; with --strict no report was written: run perfxl check {file}, fix them and "
+                  "run again.",
+        "written": "Report written: {out}",
+        "errors": "{n} errors found: the report carries a notice on its first page; its figures may be wrong. "
+                  "Run perfxl check {file} to see and fix them.",
+        "todo": "{n} places to fill in (highlighted in yellow; fill them in the workbook and run again, or edit "
+                "the report in Word):",
+        "done": "Nothing left to fill in.",
+    },
+}
+
+
+def _word_locks(path: str) -> list[str]:
+    """The owner files Word (``~$`` over the first one or two characters of a long name) and
+    WPS (``~$`` before the name) keep beside an open document."""
+    folder, name = os.path.split(os.path.abspath(path))
+    stem = os.path.splitext(name)[0]
+    names = {"~$" + name}
+    if len(stem) >= 7:
+        names.add("~$" + name[1:])
+    if len(stem) >= 8:
+        names.add("~$" + name[2:])
+    return [os.path.join(folder, n) for n in sorted(names)]
+
+
+@cli.command()
+@click.argument("file", type=click.Path(dir_okay=True), metavar="FILE")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
+              help="报告路径（默认：与输入同目录的 <文件名>.docx）")
+@click.option("--strict", is_flag=True, help="检查发现错误时不生成报告")
+@click.option("--force", is_flag=True, help="覆盖已被编辑过的报告文件")
+@click.option("--profile", "profile_path", type=click.Path(), default=None,
+              help="评分方案 TOML 文件（评分规则和报告字体；默认 national-2020）")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
+              help="命令输出的语言（报告本身为中文）")
+def report(file, output, strict, force, profile_path, lang) -> None:
+    """根据工作簿 FILE 起草 Word 自评报告（整体支出绩效自评报告，GB/T 9704 版式）。
+
+    数字全部取自检查结果；工作簿缺少的内容以【待填写：…】标出并逐条列出。
+    检查发现错误时仍生成报告（首页加提示）并以退出码 1 结束；--strict 时不生成。"""
+    from perfxl.result import run_checks
+    from perfxl.scoring.profile import ProfileError, load_profile
+    from perfxl.views.docx_report import report_fonts, report_path, write_report, written_by_perfxl
+    from perfxl.workbook.reader import ReadError, read_workbook
+
+    say = REPORT_LINES[lang]
+    try:
+        profile = load_profile(profile_path)
+    except ProfileError as exc:
+        _fail("E109", lang=lang, detail=str(exc).rstrip("。"))
+    try:
+        model = read_workbook(file)  # first: a .docx given as FILE is E107, not "output is the input"
+    except ReadError as exc:
+        _stop(exc, lang=lang)
+    target = output or report_path(file)
+    if os.path.abspath(target) == os.path.abspath(file):
+        _fail("E130", lang=lang)
+    if not target.lower().endswith(".docx"):
+        _fail("E131", lang=lang, path=target, example="-o " + os.path.basename(report_path(file)))
+    folder = os.path.dirname(os.path.abspath(target))
+    if not os.path.isdir(folder):
+        _fail("E113", lang=lang, folder=folder)
+    if any(os.path.exists(lock) for lock in _word_locks(target)):
+        _fail("E132", lang=lang, path=target)
+    if os.path.exists(target) and not force and not written_by_perfxl(target):
+        _fail("E133", lang=lang, path=target)
+    result = run_checks(model, profile)
+    if strict and result.errors:
+        click.echo(say["strict"].format(n=result.errors, file=file), err=True)
+        sys.exit(EXIT_ERRORS)
+    try:
+        outline = write_report(result, target, fonts=report_fonts(profile), source=file)
+    except OSError as exc:
+        _fail("E115", lang=lang, path=target, reason=exc.strerror or str(exc))
+    click.echo(say["written"].format(out=target))
+    if outline.placeholders:
+        click.echo(say["todo"].format(n=len(outline.placeholders)))
+        for p in outline.placeholders:
+            click.echo(f"  {p.where(lang)}  {p.text}")
+    else:
+        click.echo(say["done"])
+    if result.errors:
+        click.echo(say["errors"].format(n=result.errors, file=file), err=True)
+        sys.exit(EXIT_ERRORS)
+    sys.exit(EXIT_CLEAN)
+
+
 
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(), metavar="PATH...")
@@ -395,7 +494,7 @@ def batch(paths, output, jobs, fmt, profile_path, select_codes, ignore_codes, ti
     try:
         load_profile(profile_path)
     except ProfileError as exc:
-        _fail("E109", **say, detail=str(exc).rstrip("。"))
+        _batch_fail("E109", **say, detail=str(exc).rstrip("。"))
     if each_dir is not None and not write_each:
         _usage("bad_usage", "-d/--dir 只能与 --write-each 一起使用：请加上 --write-each，或去掉 -d。",
                "-d/--dir goes with --write-each: add --write-each, or drop -d.", **say)
@@ -404,7 +503,7 @@ def batch(paths, output, jobs, fmt, profile_path, select_codes, ignore_codes, ti
         try:
             os.makedirs(each_dir, exist_ok=True)
         except OSError as exc:
-            _fail("E115", **say, path=each_dir, reason=exc.strerror or str(exc))
+            _batch_fail("E115", **say, path=each_dir, reason=exc.strerror or str(exc))
     found = runner.collect(paths, exclude=(output,))
     if not found.files:
         n = sum(found.skipped.values())
@@ -418,7 +517,7 @@ def batch(paths, output, jobs, fmt, profile_path, select_codes, ignore_codes, ti
     rows = []
     bar = _progress(len(found.files)) if not as_json and sys.stderr.isatty() else None
     errors = 0
-    for row in runner.run(found.files, jobs=jobs or os.cpu_count() or 1, timeout=timeout, options=options,
+    for row in runner.run(found.files, jobs=jobs or runner.cpu_count(), timeout=timeout, options=options,
                           write_to=targets):
         if as_json:
             click.echo(json.dumps(row.json(), ensure_ascii=False))
@@ -434,7 +533,7 @@ def batch(paths, output, jobs, fmt, profile_path, select_codes, ignore_codes, ti
     try:
         view.write_rollup(output, rows, totals)
     except OSError as exc:
-        _fail("E115", **say, path=output, reason=exc.strerror or str(exc))
+        _batch_fail("E115", **say, path=output, reason=exc.strerror or str(exc))
     if as_json:
         click.echo(json.dumps(totals.json(code, time.monotonic() - started), ensure_ascii=False))
         click.echo(f"汇总已写入：{output}", err=True)
@@ -453,23 +552,37 @@ def _check_rollup_path(output: str, force: bool, say: dict) -> None:
     from perfxl.batch import is_batch_output
 
     if os.path.isdir(output):
-        _fail("E102", **say, path=output)
+        _batch_fail("E102", **say, path=output)
     if not output.lower().endswith(".xlsx"):
-        _fail("E117", **say, path=output, example="汇总.xlsx")
+        _batch_fail("E117", **say, path=output, example="汇总.xlsx")
     folder = os.path.dirname(os.path.abspath(output))
     if not os.path.isdir(folder):
-        _fail("E113", **say, folder=folder)
+        _batch_fail("E113", **say, folder=folder)
     if os.path.exists(_lock_file(output)):
-        _fail("E112", **say, path=output)
+        _batch_fail("E112", **say, path=output)
     if os.path.exists(output) and not force and not is_batch_output(output):
-        _fail("E116", **say, path=output)
+        _batch_fail("E116", **say, path=output)
+
+
+def _batch_fail(rule: str, /, *, as_json: bool, lang: str, **values) -> None:
+    """Stop with one line, exit 2: as ``check`` does, but JSON on one line (batch prints JSON lines)."""
+    from perfxl.workbook.fatal import ReadError
+
+    exc = ReadError(rule, **values)
+    if as_json:
+        from perfxl.views.json_report import fatal_report
+        click.echo(json.dumps(fatal_report(exc, None, lang), ensure_ascii=False))
+    else:
+        click.echo(("perfxl: " if lang == "en" else "perfxl：") + exc.line(lang), err=True)
+    sys.exit(EXIT_UNREADABLE)
 
 
 def _usage(key: str, zh: str, en: str, *, as_json: bool, lang: str) -> None:
     """Stop with one line, exit 2, for a usage error of batch that no E rule describes."""
     line = en if lang == "en" else zh
     if as_json:
-        click.echo(json.dumps({"file": None, "error": {"code": key, "rule": None, "message": line}}, ensure_ascii=False))
+        click.echo(json.dumps({"file": None, "unit": None, "projects": [], "summary": None, "findings": [],
+                               "error": {"code": key, "rule": None, "message": line}}, ensure_ascii=False))
     else:
         click.echo(("perfxl: " if lang == "en" else "perfxl：") + line, err=True)
     sys.exit(EXIT_UNREADABLE)
@@ -503,8 +616,11 @@ def main() -> None:
         cli(standalone_mode=True)
     except SystemExit:
         raise
-    except (KeyboardInterrupt, Interrupted):  # Ctrl-C or SIGTERM: the writers removed their temp files
+    except (KeyboardInterrupt, Interrupted):  # Ctrl-C or SIGTERM: no temp file survives
+        from perfxl.excel import atomic
         from perfxl.workbook.fatal import ReadError
+
+        atomic.remove_all()
         _last_line(ReadError("E128", name=_current_name()))
     except Exception:  # a bug of ours: say so plainly, never a traceback
         if os.environ.get("PERFXL_DEBUG"):

@@ -8,7 +8,6 @@ records every highlight and note it added, so a rerun removes exactly those firs
 from __future__ import annotations
 
 import os
-import tempfile
 import warnings
 
 from openpyxl import load_workbook
@@ -23,6 +22,7 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 from perfxl.views.narrative import narrative
 from perfxl.model import SEVERITY_ZH
 from perfxl.result import CheckResult
+from perfxl.excel import atomic
 from perfxl.excel.package import losses, write_cached_values
 
 OWNED_NAME = "_perfxl"
@@ -376,27 +376,21 @@ def write_result(input_path: str, output: str, result: CheckResult) -> list[str]
     folder = os.path.dirname(os.path.abspath(output))
     tmp = None
     try:
-        fd, tmp = tempfile.mkstemp(prefix=".perfxl-", suffix=".xlsx", dir=folder)
-        os.close(fd)
+        tmp = atomic.new_temp(folder, ".xlsx")
         try:
             wb.save(tmp)
         except OverflowError:  # a number no float holds (400 digits in <v>): save it as Excel shows it
             _excel_sized(wb, model.grids)
             failed, tmp = tmp, None  # the failed save may still hold its file open: start afresh
-            fd, tmp = tempfile.mkstemp(prefix=".perfxl-", suffix=".xlsx", dir=folder)
-            os.close(fd)
+            tmp = atomic.new_temp(folder, ".xlsx")
             import gc
             gc.collect()  # closes the failed save's zip handle
-            try:
-                os.remove(failed)
-            except OSError:
-                pass
+            atomic.discard(failed)
             wb.save(tmp)
         write_cached_values(tmp, values)
-        os.replace(tmp, output)
+        atomic.replace(tmp, output)
     except BaseException:  # an error, Ctrl-C or SIGTERM: no temp file survives
-        if tmp and os.path.exists(tmp):
-            os.remove(tmp)
+        atomic.discard(tmp)
         raise
     return lost
 

@@ -24,6 +24,7 @@ KEYS = {
     "E121": "old_format", "E122": "unsupported_format", "E123": "unsupported_format", "E124": "convert_failed",
     "E125": "convert_failed", "E126": "bad_usage", "E127": "bad_usage", "E128": "interrupted",
     "E129": "internal_error",
+    "E130": "bad_usage", "E131": "bad_usage", "E132": "file_locked", "E133": "file_exists",
 }
 
 REMOVE_PASSWORD = ("请在 Excel 中输入密码打开文件，点“文件→信息→保护工作簿→用密码进行加密”，清空密码后保存"
@@ -150,6 +151,19 @@ DECLARED = declare(
        "请把该文件和这行信息发给维护者；设置环境变量 PERFXL_DEBUG=1 再运行可看到详细信息",
        "Internal error", "An internal error occurred while checking “{name}” (a perfxl bug, not a problem of the file)",
        "Send the file and this line to the maintainers; set PERFXL_DEBUG=1 to see the details"),
+    _e("E130", "bad_usage", "报告路径与输入相同", "perfxl report 绝不改写输入的工作簿。",
+       "报告的输出路径与输入文件相同", "请用 -o 指定一个 .docx 文件",
+       "Report is the input", "The report's output path is the input file", "Give a .docx file with -o"),
+    _e("E131", "bad_usage", "不是 .docx 文件名", "perfxl report 写 Word 文档（.docx）。",
+       "“{path}”不是 .docx 文件名", "请用 .docx 结尾，例如 {example}",
+       "Not a .docx name", "“{path}” is not a .docx file name", "End it with .docx, for example {example}"),
+    _e("E132", "file_locked", "报告正被打开", "Word/WPS 打开文档时会留下锁文件（~$），此时写入会失败或被覆盖。",
+       "“{path}”正被 Word 或 WPS 打开（存在锁文件 ~$）", "请先关闭该文件再运行",
+       "Report is open", "“{path}” is open in Word or WPS (a ~$ lock file exists)", "Close it and run again"),
+    _e("E133", "file_exists", "报告已被编辑", "perfxl 生成的报告被人修改过（Word/WPS 保存时记下了修改者），覆盖会丢失这些修改。",
+       "“{path}”已存在，并且在 perfxl 生成后被编辑过，未覆盖", "请用 -o 另存为新文件，或加 --force 覆盖",
+       "Report was edited", "“{path}” exists and was edited after perfxl wrote it; it was not overwritten",
+       "Write a new file with -o, or add --force to overwrite it"),
 )
 
 
