@@ -219,3 +219,15 @@ def test_the_result_carries_the_unit_figures(tmp_path):
     assert u.income_change == 0
     assert [r.agrees for r in result.summary_rows] == [
         {"全年预算数": True, "全年执行数": True, "执行率": True, "自评得分": True, "评价等级": True}] * 2
+
+
+def test_staff_total_typed_over_its_formula_is_one_finding(tmp_path):
+    def edit(wb):
+        u = wb["单位情况"]
+        u.cell(row=_row_of(u, "人员合计"), column=2, value=50)  # 30+10+5+1 = 46
+    path = _init(tmp_path, edit)
+    row = _row_of(load_workbook(path)["单位情况"], "人员合计")
+    result = _check(path)
+    assert _serious(result) == [("单位情况", f"B{row}", "U101")]
+    [f] = [f for f in result.findings if f.code == "U101"]
+    assert "=SUM(B" in f.hint and "恢复公式" in f.hint

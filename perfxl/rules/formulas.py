@@ -378,6 +378,14 @@ def _audit_template_cells(ctx: Context, model: WorkbookModel) -> None:
                 cells.append((s.total_row.cells.get(key), f"=SUM({letter}{first}:{letter}{last})"))
         if b and e:
             cells.append((s.total_row.cells.get("执行率"), f"=IF({b}{t}>0,{e}{t}/{b}{t},0)"))
+    u = model.unit
+    total = u.get("人员合计") if u is not None else None
+    parts = [u.get(n) for n in ("在编人员", "退休人员", "劳动聘用人员", "其他人员")] if u is not None else []
+    parts = [f.value for f in parts if f is not None]
+    if total is not None and parts:
+        rows = sorted(int("".join(ch for ch in c.coord if ch.isdigit())) for c in parts)
+        letter = "".join(ch for ch in total.value.coord if ch.isalpha())
+        cells.append((total.value, f"=SUM({letter}{rows[0]}:{letter}{rows[-1]})"))
     for c, formula in cells:
         if c is not None and not c.formula and isinstance(c.value, (int, float)):
             ctx.add("X108", c, formula=formula, value=c.value)
