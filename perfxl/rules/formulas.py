@@ -457,10 +457,11 @@ def _own_sheet(formula: str, original: str, sheet: str, known: tuple[dict, dict]
 
 def would_give(evaluator, cell: Cell, formula: str):
     """What ``formula`` gives in ``cell`` (the cell's typed constant replaced by it)."""
+    from collections import ChainMap
+
     from perfxl.excel.formula import WorkbookEvaluator
     try:
-        cells = dict(evaluator._cells)
-        cells[(cell.sheet, cell.coord)] = formula
+        cells = ChainMap({(cell.sheet, cell.coord): formula}, evaluator._cells)  # no copy of the workbook
         value = WorkbookEvaluator(cells, evaluator._names).value(cell.sheet, cell.coord)
     except Exception:  # a formula perfxl cannot compute: say so with a dash
         return "—"
