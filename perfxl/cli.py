@@ -333,9 +333,9 @@ def rules(code, lang) -> None:
             click.echo(f"\n为什么：{rule.rationale}")
         click.echo(f"{'Message' if en else '提示信息'}{': ' if en else '：'}{message}")
         click.echo(f"{'Fix' if en else '如何修改'}{': ' if en else '：'}{hint}")
-        if not en and rule.bad:
+        if not en and rule.bad and rule.family != "E":
             click.echo(f"\n错误示例：{rule.bad}")
-        if not en and rule.good:
+        if not en and rule.good and rule.family != "E":
             click.echo(f"正确示例：{rule.good}")
         return
     if key:  # a family, or a prefix, as --select accepts it (I, X1)
