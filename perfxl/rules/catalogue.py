@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from perfxl.model import Finding
+from perfxl.rules import reviewer as _reviewer
 
 FAMILIES = {
     "R": "读取与结构",
@@ -20,6 +21,7 @@ FAMILIES = {
     "S": "汇总表",
     "U": "单位情况",
     "X": "公式审核",
+    _reviewer.FAMILY[0]: _reviewer.FAMILY[1],
 }
 
 
@@ -377,6 +379,8 @@ RULES: dict[str, Rule] = {r.code: r for r in [
        "本行项目为“{name}”（工作表“{expected}”），公式 {formula} 却引用了工作表“{actual}”",
        "把公式改为引用工作表“{expected}”中对应的单元格",
        "第3行“食堂改造”，得分公式 ='项目2'!G25", "='项目3'!G25"),
+    # -- V: reviewer checks and provincial scoring options (records in perfxl/rules/reviewer.py)
+    *(_r(*record) for record in _reviewer.RECORDS),
 ]}
 
 SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}

@@ -9,6 +9,7 @@ from perfxl.rules.formulas import audit_formulas
 from perfxl.rules.funding import check_funding
 from perfxl.rules.indicators import check_indicators
 from perfxl.rules.results import CheckResult, ProjectResult
+from perfxl.rules.reviewer import check_reviewer
 from perfxl.rules.summary import check_summary
 from perfxl.rules.totals import check_totals
 from perfxl.rules.unit import check_unit
@@ -29,8 +30,9 @@ def run_checks(model: WorkbookModel, profile, *, select_codes=(), ignore_codes=(
             ctx.add("R110", cell, sheet=project.sheet, label="项目名称", what="项目全称")
         funding = check_funding(ctx, project)
         indicators = check_indicators(ctx, project, year)
-        entered, score = check_totals(ctx, project, funding, indicators)
-        projects.append(ProjectResult(project, funding, indicators, entered, score, profile.grade(score)))
+        entered, score, raw, steps = check_totals(ctx, project, funding, indicators)
+        projects.append(ProjectResult(project, funding, indicators, entered, score, profile.grade(score), raw, steps))
+        check_reviewer(ctx, projects[-1])
     if year is None and any(r.kind == "deadline" for p in projects for r in p.indicators):
         ctx.add("R116", None)
     if model.unit is None:

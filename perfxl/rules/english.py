@@ -6,6 +6,7 @@ Chinese is the product's language; this table lets an English-reading auditor fo
 from __future__ import annotations
 
 from perfxl.model import Finding
+from perfxl.rules import reviewer as _reviewer
 from perfxl.rules.catalogue import _Values
 
 EN: dict[str, tuple[str, str, str]] = {
@@ -75,6 +76,8 @@ EN: dict[str, tuple[str, str, str]] = {
     "X113": ("Volatile function in a total", "Formula {formula} uses {functions}", "Use direct references"),
     "X114": ("Summary formula points at another project", "The row's project is “{name}” (sheet “{expected}”), but {formula} refers to sheet “{actual}”", "Refer to sheet “{expected}”"),
 }
+
+EN.update(_reviewer.EN)
 
 SEVERITY_EN = {"error": "error", "warning": "warning", "info": "info"}
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from perfxl.model import Indicator, Project
 from perfxl.rules.context import Context, filled
 from perfxl.rules.results import IndicatorResult
+from perfxl.scoring.adjust import deviation
 from perfxl.scoring.precision import agrees
 from perfxl.scoring.targets import read_target, score_indicator
 from perfxl.excel.labels import normalize
@@ -65,6 +66,8 @@ def _score_row(ctx: Context, res: IndicatorResult, year: int | None, has_weights
                             weight=res.weight, profile=p, year=year)
     res.low, res.high, res.level = score.low, score.high, score.level
     res.detail = score.detail
+    if target.kind == "quantitative" and score.status == "ok" and score.actual is not None:
+        res.deviation = deviation(score.actual.direction or target.direction, target.number, score.actual.number)
     if score.status == "not_number":
         ctx.add("I103", ind.actual, target=text, actual=_s(ind.actual.value))
     elif score.status in ("unverifiable", "unit_mismatch"):

@@ -5,28 +5,35 @@ from __future__ import annotations
 from perfxl.model import Project
 from perfxl.rules.context import Context, filled
 from perfxl.rules.results import FundingResult, IndicatorResult
+from perfxl.rules.reviewer import report_adjustments
+from perfxl.scoring.adjust import adjust, deviates
 from perfxl.scoring.precision import agrees, round_half_up
 
 
 def check_totals(ctx: Context, project: Project, funding: FundingResult,
-                 indicators: list[IndicatorResult]) -> tuple[float | None, float]:
-    """Return (entered 总分, project score)."""
+                 indicators: list[IndicatorResult]) -> tuple[float | None, float, float, list]:
+    """Return (entered 总分, project score, score before the profile's adjustments, adjustments)."""
     scored = [r for r in indicators if not r.indicator.sub_item and r.indicator.merged_into is None]
     if project.has_weight_column:
         _check_weights(ctx, project, funding, scored)
     entered_total = None
+    decimals = 0
     if project.total_row is None:
         ctx.add("R118", None, sheet=project.sheet, block="“总分”行")
     elif project.total_score is not None:
         num = ctx.number(project.total_score, "总分得分", required=True, what="总分")
         if num and num.value is not None:
-            entered_total = num.value
+            entered_total, decimals = num.value, num.decimals
             entered_sum = sum(r.entered or 0 for r in scored) + (funding.entered or 0)
             if not agrees(entered_total, entered_sum, num.decimals, tolerance=ctx.profile.score_tolerance):
                 ctx.add("T104", project.total_score, entered=entered_total, funding=funding.entered or 0,
                         indicators=round(entered_sum - (funding.entered or 0), 6), computed=round(entered_sum, 6))
-    score = round_half_up(sum(r.accepted or 0 for r in scored) + funding.computed, 2)
-    return entered_total, score
+    raw = round_half_up(sum(r.accepted or 0 for r in scored) + funding.computed, 2)
+    deviating = sum(1 for r in indicators if not r.indicator.sub_item and deviates(r.deviation, ctx.profile.deviation_share))
+    score, steps = adjust(raw, funding.rate, deviating, ctx.profile)
+    if steps:
+        report_adjustments(ctx, project, entered_total, decimals, raw, score, steps)
+    return entered_total, score, raw, steps
 
 
 def _check_weights(ctx: Context, project: Project, funding: FundingResult,
