@@ -70,6 +70,7 @@ def check_summary(ctx: Context, summary: SummarySheet, projects: list[ProjectRes
     pairs = match_rows(ctx, summary, projects)
     for row, p in pairs:
         cells = row.cells
+        over = _over_adjusted(ctx, p)
         for col, expected in (("全年预算数", p.funding.budget), ("全年执行数", p.funding.executed)):
             if col in cells and filled(cells[col]) and expected is not None:
                 num = ctx.number(cells[col], col)
@@ -87,17 +88,28 @@ def check_summary(ctx: Context, summary: SummarySheet, projects: list[ProjectRes
                     ctx.add("S105", cells["执行率"], entered=pct(v), name=p.name, expected=pct(p.funding.rate))
         if "自评得分" in cells and filled(cells["自评得分"]):
             num = ctx.number(cells["自评得分"], "自评得分")
-            if num and num.value is not None and not agrees(num.value, p.score, num.decimals,
-                                                            tolerance=profile.score_tolerance):
+            copied = over and num is not None and num.value is not None and agrees(
+                num.value, p.entered_total, num.decimals, tolerance=profile.score_tolerance)
+            if num and num.value is not None and not copied and not agrees(num.value, p.score, num.decimals,
+                                                                           tolerance=profile.score_tolerance):
                 ctx.add("S106", cells["自评得分"], entered=num.value, name=p.name, expected=p.score)
         if "评价等级" in cells and filled(cells["评价等级"]):
             typed = exact_name(cells["评价等级"].value)
-            if typed.rstrip("秀好等") != p.grade:  # 优秀 / 良好 / 中等 are the same grades
+            claimed = over and typed.rstrip("秀好等") == profile.grade(p.entered_total)
+            if typed.rstrip("秀好等") != p.grade and not claimed:  # 优秀 / 良好 / 中等 are the same grades
                 ctx.add("S107", cells["评价等级"], entered=str(cells["评价等级"].value).strip(), name=p.name,
                         score=p.score, expected=p.grade)
     if summary.total_row is not None:
         _check_total_row(ctx, summary)
     return pairs
+
+
+def _over_adjusted(ctx: Context, p: ProjectResult) -> bool:
+    """The project's 总分 is reported as above its capped or reduced score (V201): a summary row
+    that copies that 总分 and its grade is a consequence, not a second problem (§4)."""
+    cell = p.project.total_score
+    return (p.entered_total is not None and cell is not None
+            and any(f.code == "V201" and f.sheet == cell.sheet and f.cell == cell.coord for f in ctx.findings))
 
 
 def _check_total_row(ctx: Context, summary: SummarySheet) -> None:
