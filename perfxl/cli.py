@@ -57,7 +57,10 @@ def cli() -> None:
 @click.option("--in-place", is_flag=True, help="把结果写回输入文件（先保存 .bak 备份）")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
               help="报告语言（en: English messages）")
-def check(file, fmt, profile_path, select_codes, ignore_codes, color, output, no_write, in_place, lang) -> None:
+@click.option("--explain", "explain_key", default=None, metavar="项目",
+              help="逐行说明一个项目的得分推导（工作表名、项目名称或序号，如 项目3 或 3）；不写结果工作簿")
+def check(file, fmt, profile_path, select_codes, ignore_codes, color, output, no_write, in_place, lang,
+          explain_key) -> None:
     """检查工作簿 FILE：公式、合计、得分与等级，逐条报告问题所在单元格。
 
     默认另存结果工作簿 <文件名>.perfxl.xlsx（输入文件不变）：含自评结果、自评综述、检查结果三张表，
@@ -79,7 +82,9 @@ def check(file, fmt, profile_path, select_codes, ignore_codes, color, output, no
         _fail(exc.message, as_json=as_json, file=file, code=exc.code)
     if in_place and (output or no_write):
         _fail("--in-place 不能与 -o 或 --no-write 同时使用。", as_json=as_json, file=file, code="bad_usage")
-    target = None if no_write else (file if in_place else (output or output_path(file)))
+    if explain_key is not None and (output or in_place):
+        _fail("--explain 只输出得分推导，不能与 -o 或 --in-place 同时使用。", as_json=as_json, file=file, code="bad_usage")
+    target = None if (no_write or explain_key is not None) else (file if in_place else (output or output_path(file)))
     lost = []
     if target is not None:
         target, lost = _prepare_output(file, target, in_place, as_json)
@@ -88,6 +93,8 @@ def check(file, fmt, profile_path, select_codes, ignore_codes, color, output, no
         from perfxl.rules.catalogue import finding
         if "R119" in select(list(RULES), _codes(select_codes), _codes(ignore_codes)):
             result.findings.append(finding("R119", None, None, part=part))
+    if explain_key is not None:
+        _explain(result, profile, file, explain_key, as_json, lang)
     written = None
     if target is not None:
         written = _write(file, target, result, in_place, as_json)
@@ -101,6 +108,25 @@ def check(file, fmt, profile_path, select_codes, ignore_codes, color, output, no
         click.echo(render(result, file, color, lang), color=color)
     if written:
         click.echo(f"结果已写入：{written}", err=as_json)
+    sys.exit(EXIT_ERRORS if result.errors else EXIT_CLEAN)
+
+
+def _explain(result, profile, file: str, key: str, as_json: bool, lang: str) -> None:
+    """Print one project's score derivation (text) or the report with an ``explain`` key (JSON); exit."""
+    from perfxl.views.explain import NoSuchProject, explain, find_project
+
+    try:
+        project = find_project(result, key, lang)
+    except NoSuchProject as exc:
+        _fail(str(exc), as_json=as_json, file=file, code="no_such_project")
+    lines = explain(result, project, profile, lang)
+    if as_json:
+        from perfxl.views.json_report import build
+        data = build(result, file, lang)
+        data["explain"] = {"sheet": project.project.sheet, "lines": [line for line in lines if line]}
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    else:
+        click.echo("\n".join(lines))
     sys.exit(EXIT_ERRORS if result.errors else EXIT_CLEAN)
 
 
