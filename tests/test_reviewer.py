@@ -310,3 +310,27 @@ def test_sample_with_execution_caps_grades_6_1_1_7(run, monkeypatch):
     assert p4["adjustments"][0]["reason"] == "执行率33%，按本方案得分上限为59分"
     # summary rows copying an over-capped 总分 are consequences, not findings of their own
     assert not [f for f in data["findings"] if f["code"] in ("S106", "S107") and f["cell"] != "C16"]
+
+
+# -- every view shows the adjusted score and why ----------------------------------------------
+
+
+def test_views_show_the_capped_score_and_why(run, monkeypatch, tmp_path):
+    from openpyxl import load_workbook
+
+    from perfxl.views.narrative import narrative
+    monkeypatch.chdir(ROOT)
+    out = tmp_path / "out.xlsx"
+    result = run("check", "samples/2025.xlsx", "--profile", "examples/profiles/execution-caps.toml", "-o", out)
+    assert "注：序号4，执行率33%，按本方案得分上限为59分（核算93.33分，按本方案为59分）" in result.output
+    wb = load_workbook(out)
+    ws = wb["自评结果"]
+    row = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == 4)
+    assert (ws.cell(row, 7).value, ws.cell(row, 8).value) == (59, "差")
+    assert "执行率33%，按本方案得分上限为59分" in ws.cell(row, 7).comment.text
+    texts = [c.value for c in wb["自评综述"]["A"] if c.value]
+    assert any("该项目绩效自评得分为59分（执行率33%，按本方案得分上限为59分）。" in t for t in texts)
+    assert any("评优率为40%" in t for t in texts)
+    book = read_workbook(str(ROOT / "samples" / "2025.xlsx"))
+    paragraphs = narrative(run_checks(book, WITH_CAPS))
+    assert any("“差”项目7个" in t for t in paragraphs)

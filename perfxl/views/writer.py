@@ -20,7 +20,7 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.hyperlink import Hyperlink
 
 from perfxl.views.narrative import narrative
-from perfxl.rules.catalogue import SEVERITY_ZH
+from perfxl.rules.catalogue import SEVERITY_ZH, fmt
 from perfxl.rules.results import CheckResult
 from perfxl.scoring.precision import agrees
 from perfxl.excel.numbers import decimals_of
@@ -210,6 +210,11 @@ def write_result_sheet(wb, result: CheckResult) -> str:
         for j in (6, 7):
             ws.cell(row=r, column=j).number_format = "0.##"
         ws.cell(row=r, column=8).fill = FILLS[p.grade]
+        if p.adjustments:  # why the score is not the sum: the profile's cap or deduction
+            why = "；".join(a.reason() for a in p.adjustments)
+            note = Comment(f"按评分方案调整：{why}（核算{fmt(p.raw_score)}分，调整后{fmt(p.score)}分）", AUTHOR)
+            note.width, note.height = 300, 90
+            ws.cell(row=r, column=7).comment = note
         rate = p.funding.rate
         if rate is not None and rate < 0.6:
             ws.cell(row=r, column=5).fill = FILLS["red"]
