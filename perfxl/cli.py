@@ -15,11 +15,19 @@ from perfxl import __version__
 EXIT_CLEAN, EXIT_ERRORS, EXIT_UNREADABLE = 0, 1, 2
 
 
-def _fail(message: str, *, as_json: bool = False, file: str | None = None, code: str = "error") -> None:
+def _fail(rule: str, /, *, as_json: bool = False, file: str | None = None, lang: str = "zh", **values) -> None:
+    """Stop with one line (or one JSON report) for a rule of family E; exit 2."""
+    from perfxl.workbook.fatal import ReadError
+    _stop(ReadError(rule, **values), as_json=as_json, file=file, lang=lang)
+
+
+def _stop(exc, *, as_json: bool = False, file: str | None = None, lang: str = "zh") -> None:
+    line = exc.line(lang)
     if as_json:
-        click.echo(json.dumps({"file": file, "error": {"code": code, "message": message}}, ensure_ascii=False))
+        from perfxl.views.json_report import fatal_report
+        click.echo(json.dumps(fatal_report(exc, file, lang), ensure_ascii=False, indent=2))
     else:
-        click.echo(f"perfxl：{message}", err=True)
+        click.echo(("perfxl: " if lang == "en" else "perfxl：") + line, err=True)
     sys.exit(EXIT_UNREADABLE)
 
 
@@ -65,39 +73,40 @@ def check(file, fmt, profile_path, select_codes, ignore_codes, color, output, no
 
     默认另存结果工作簿 <文件名>.perfxl.xlsx（输入文件不变）：含自评结果、自评综述、检查结果三张表，
     并在有问题的单元格上加可移除的标记和批注。"""
+    from perfxl.model import finding
+    from perfxl.result import run_checks
     from perfxl.rules.catalogue import RULES, select
-    from perfxl.rules.engine import run_checks
     from perfxl.scoring.profile import ProfileError, load_profile
     from perfxl.workbook.reader import ReadError, read_workbook
     from perfxl.views.writer import output_path
 
     as_json = fmt == "json"
+    say = {"as_json": as_json, "file": file, "lang": lang}
     try:
         profile = load_profile(profile_path)
     except ProfileError as exc:
-        _fail(str(exc), as_json=as_json, file=file, code="bad_profile")
+        _fail("E109", **say, detail=str(exc).rstrip("。"))
     try:
         model = read_workbook(file)
     except ReadError as exc:
-        _fail(exc.message, as_json=as_json, file=file, code=exc.code)
+        _stop(exc, **say)
     if in_place and (output or no_write):
-        _fail("--in-place 不能与 -o 或 --no-write 同时使用。", as_json=as_json, file=file, code="bad_usage")
+        _fail("E110", **say)
     if explain_key is not None and (output or in_place):
-        _fail("--explain 只输出得分推导，不能与 -o 或 --in-place 同时使用。", as_json=as_json, file=file, code="bad_usage")
+        _fail("E126", **say)
     target = None if (no_write or explain_key is not None) else (file if in_place else (output or output_path(file)))
     lost = []
     if target is not None:
-        target, lost = _prepare_output(file, target, in_place, as_json)
+        target, lost = _prepare_output(file, target, in_place, say)
     result = run_checks(model, profile, select_codes=_codes(select_codes), ignore_codes=_codes(ignore_codes))
     for part in lost:
-        from perfxl.rules.catalogue import finding
         if "R119" in select(list(RULES), _codes(select_codes), _codes(ignore_codes)):
             result.findings.append(finding("R119", None, None, part=part))
     if explain_key is not None:
-        _explain(result, profile, file, explain_key, as_json, lang)
+        _explain(result, profile, file, explain_key, say)
     written = None
     if target is not None:
-        written = _write(file, target, result, in_place, as_json)
+        written = _write(file, target, result, in_place, say)
     if as_json:
         from perfxl.views.json_report import build
         click.echo(json.dumps(build(result, file, lang), ensure_ascii=False, indent=2))
@@ -107,22 +116,22 @@ def check(file, fmt, profile_path, select_codes, ignore_codes, color, output, no
             color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
         click.echo(render(result, file, color, lang), color=color)
     if written:
-        click.echo(f"结果已写入：{written}", err=as_json)
+        click.echo((f"Result written to: {written}" if lang == "en" else f"结果已写入：{written}"), err=as_json)
     sys.exit(EXIT_ERRORS if result.errors else EXIT_CLEAN)
 
 
-def _explain(result, profile, file: str, key: str, as_json: bool, lang: str) -> None:
-    """Print one project's score derivation (text) or the report with an ``explain`` key (JSON); exit."""
+def _explain(result, profile, file: str, key: str, say: dict) -> None:
+    """Print one project's score derivation (text), or the report with an ``explain`` key (JSON); exit."""
     from perfxl.views.explain import NoSuchProject, explain, find_project
 
     try:
-        project = find_project(result, key, lang)
+        project = find_project(result, key)
     except NoSuchProject as exc:
-        _fail(str(exc), as_json=as_json, file=file, code="no_such_project")
-    lines = explain(result, project, profile, lang)
-    if as_json:
+        _fail("E125", **say, **exc.values)
+    lines = explain(result, project, profile, say["lang"])
+    if say["as_json"]:
         from perfxl.views.json_report import build
-        data = build(result, file, lang)
+        data = build(result, file, say["lang"])
         data["explain"] = {"sheet": project.project.sheet, "lines": [line for line in lines if line]}
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
     else:
@@ -135,28 +144,27 @@ def _lock_file(path: str) -> str:
     return os.path.join(folder, "~$" + name)
 
 
-def _prepare_output(file: str, target: str, in_place: bool, as_json: bool):
+def _prepare_output(file: str, target: str, in_place: bool, say: dict):
     """Refuse what must not be written; return (target, parts that would be lost)."""
     from perfxl.excel.package import losses
 
     if os.path.abspath(target) == os.path.abspath(file) and not in_place:
-        _fail("输出路径与输入文件相同：如确要改写输入文件，请使用 --in-place。", as_json=as_json, file=file, code="bad_usage")
+        _fail("E111", **say)
     if os.path.exists(_lock_file(target)):
-        _fail(f"“{target}”正被 Excel 或 WPS 打开（存在锁文件 ~$）：请先关闭该文件再运行。", as_json=as_json, file=file, code="file_locked")
+        _fail("E112", **say, path=target)
     folder = os.path.dirname(os.path.abspath(target))
     if not os.path.isdir(folder):
-        _fail(f"文件夹“{folder}”不存在：请先创建，或用 -o 指定其他位置。", as_json=as_json, file=file, code="bad_output")
+        _fail("E113", **say, folder=folder)
     try:
         lost = losses(file)
     except Exception:  # the reader already accepted the file; a package oddity only limits this report
         lost = []
     if in_place and lost:
-        _fail("该文件含 perfxl 无法保留的内容（" + "；".join(lost) + "），不能使用 --in-place：请去掉 --in-place，结果将另存为新文件。",
-              as_json=as_json, file=file, code="would_lose_content")
+        _fail("E114", **say, parts="；".join(lost))
     return target, lost
 
 
-def _write(file: str, target: str, result, in_place: bool, as_json: bool) -> str | None:
+def _write(file: str, target: str, result, in_place: bool, say: dict) -> str | None:
     import shutil
 
     from perfxl.views.writer import write_result
@@ -166,8 +174,7 @@ def _write(file: str, target: str, result, in_place: bool, as_json: bool) -> str
             shutil.copy2(file, file + ".bak")
         write_result(file, target, result)
     except OSError as exc:
-        _fail(f"无法写入“{target}”（{exc.strerror or exc}）：请检查文件夹是否可写、文件是否被打开。",
-              as_json=as_json, file=file, code="write_failed")
+        _fail("E115", **say, path=target, reason=exc.strerror or str(exc))
     return target
 
 
@@ -184,14 +191,14 @@ def init(file, projects, unit, year, force) -> None:
 
     path = file or f"{year}.xlsx"
     if os.path.isdir(path):
-        _fail(f"“{path}”是文件夹：请给出要生成的 .xlsx 文件名。")
+        _fail("E102", path=path)
     if not path.lower().endswith(".xlsx"):
-        _fail(f"“{path}”不是 .xlsx 文件名：请用 .xlsx 结尾，例如 {year}.xlsx。")
+        _fail("E117", path=path, example=f"{year}.xlsx")
     if os.path.exists(path) and not force:
-        _fail(f"文件“{path}”已存在，未覆盖：换一个文件名，或加 --force 覆盖。")
+        _fail("E116", path=path)
     folder = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(folder):
-        _fail(f"文件夹“{folder}”不存在：请先创建它，或换一个位置。")
+        _fail("E113", folder=folder)
     tmp = os.path.join(folder, f".{os.path.basename(path)}.perfxl-tmp")
     try:
         write_template(tmp, projects=projects, unit=unit, year=year)
@@ -199,7 +206,7 @@ def init(file, projects, unit, year, force) -> None:
     except OSError as exc:
         if os.path.exists(tmp):
             os.remove(tmp)
-        _fail(f"无法写入“{path}”（{exc.strerror or exc}）：请检查文件是否被 Excel/WPS 打开，或文件夹是否可写。")
+        _fail("E115", path=path, reason=exc.strerror or str(exc))
     click.echo(f"已生成 {path}：{projects} 个项目表，评价年度 {year}。填写后运行 perfxl check {path}")
 
 
@@ -212,7 +219,7 @@ def rules(code) -> None:
     if code:
         rule = RULES.get(code.strip().upper())
         if rule is None:
-            _fail(f"没有规则“{code}”：运行 perfxl rules 查看全部规则代码。")
+            _fail("E118", code=code)
         click.echo(f"{rule.code}  {rule.title}（{SEVERITY_ZH[rule.severity]}，{FAMILIES[rule.family]}）")
         click.echo(f"\n为什么：{rule.rationale}")
         click.echo(f"提示信息：{rule.message}")

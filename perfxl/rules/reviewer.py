@@ -10,8 +10,8 @@ the numbers that raise the doubt, and each threshold a profile value (``[reviewe
 V2xx are the profile's scoring options at work: a score capped by 执行率 or reduced for
 指标偏离 is the project score, and an entered 总分 above it is over-scoring.
 
-The records, English texts and checks of the family live together here, so the family
-moves as one. This module imports nothing from the catalogue (the catalogue imports it).
+The rules (Chinese and English texts) are declared beside their checks; the catalogue
+imports this module so the registry is complete.
 """
 
 from __future__ import annotations
@@ -20,81 +20,70 @@ import re
 import unicodedata
 
 from perfxl.excel.labels import is_dash
+from perfxl.model import Rule, declare
 from perfxl.rules.results import IndicatorResult, ProjectResult
 from perfxl.scoring.adjust import Adjustment, deviates, whole_pct
 from perfxl.scoring.precision import agrees
 from perfxl.scoring.targets import display_text
 
-FAMILY = ("V", "审核提示与评分方案")
-
-# (code, severity, title, rationale, message, hint, bad, good) — as catalogue._r takes them
-RECORDS = [
-    ("V101", "warning", "执行率低却自评为优",
-     "财政部门抽查自评表时，把“执行率低却自评为优”列为自评得分虚高的典型问题：资金大部分没有花出去，"
-     "产出和效益却按全部完成打分。执行率低于评分方案 reviewer.excellent_rate_below（默认60%）时提示。",
-     "执行率{rate}，自评为{grade}（{score}分）：得分与预算执行情况不相称",
-     "核实各指标的实际完成值是否与资金执行情况相符，按实际完成情况打分；在主要问题及原因中说明资金未执行的原因",
-     "预算19万元、执行0，总分90（优）", "执行率0%的项目按实际完成情况打分，并写明资金未支付的原因"),
-    ("V102", "warning", "指标偏离：实际完成值远超目标",
-     "实际完成值大幅优于年度指标值（多出或少于目标达评分方案 deviation.share，默认30%），说明目标定得过低，"
-     "审核中称“指标偏离”；有的省份对每个偏离指标扣分（deviation.points）。“不低于”和“不高于”两个方向都算。",
-     "实际完成值“{actual}”优于年度指标值“{target}”达{share}（偏离标准{limit}），年度目标可能定得过低{penalty}",
-     "在偏差原因栏说明超额完成的原因；下一年度按实际能力设定目标值",
-     "目标≥10个、完成13个", "目标≥12个、完成13个"),
-    ("V103", "warning", "全部指标满分但执行不到位",
-     "执行率未达100%，或主要问题及原因写明了问题，全部指标却都是满分：审核中常被认为自评得分虚高。"
-     "已提示“执行率低却自评为优”（V101）的项目不再提示。",
-     "全部{count}个指标均为满分，但{why}",
-     "逐项核实实际完成值，未完成或有问题的指标按规则扣分并在偏差原因栏说明",
-     "执行率76.8%，各指标均满分", "未完成的指标扣分并说明原因"),
-    ("V104", "warning", "有扣分却写“无”问题",
-     "项目有扣分（指标未得满分、执行率未达100%或按评分方案调整），主要问题及原因、下一步改进措施却写“无”“暂无”"
-     "“没有”或短横线：审核要求说明扣分的原因和改进措施。这些词见评分方案 reviewer.empty_words。",
-     "项目扣了{lost}分（{why}），“{label}”却填写“{value}”",
-     "写明扣分的原因（如“工程款尚未结算”）和具体的改进措施",
-     "指标扣5分，主要问题及原因填“无”", "主要问题及原因填“受天气影响，工期延后一个月”"),
-    ("V105", "warning", "各指标实际完成值相同",
-     "每个指标的实际完成值都写同一句话（如“达成预期指标”“已完成”），看不出各指标完成了多少，"
-     "得分无从核对；审核中常被指出。指标数不少于评分方案 reviewer.same_actual_min（默认3）时提示。",
-     "全部{count}个指标的实际完成值都是“{value}”，看不出各指标的完成情况",
-     "逐项填写实际完成的数量、质量、时间和效果，如“完成维修1250平方米”“验收合格率100%”",
-     "五个指标的实际完成值都是“已完成”", "“完成维修1250平方米”“验收合格率100%”……"),
-    ("V201", "error", "总分高于本方案允许的得分",
-     "评分方案规定了执行率封顶（execution_caps）或指标偏离扣分（deviation.points）时，调整后的得分就是项目得分；"
-     "填报的总分高于它属于多打分。national-2020 不封顶、不扣分。",
-     "总分填为{entered}，而{reason}，项目得分应为{score}",
-     "把总分改为不高于{score}（各指标得分按实际完成情况调减），或核实执行数和实际完成值",
-     "执行率33%（封顶59分），总分填93", "总分 59"),
-    ("V202", "info", "项目得分按评分方案调整",
-     "评分方案的执行率封顶或指标偏离扣分改变了项目得分；等级、自评结果、综述和 JSON 都使用调整后的得分。",
-     "{reason}：项目得分由{raw}调整为{score}",
-     "无需处理；如对调整有疑问，可用 perfxl check 文件 --explain 工作表名 查看得分推导",
-     "（提示类规则）执行率33%，核算93.33分", "项目得分 59"),
-]
-
-EN = {
-    "V101": ("Low execution graded excellent",
+DECLARED = declare(
+    Rule("V101", "warning", "执行率低却自评为优",
+         "财政部门抽查自评表时，把“执行率低却自评为优”列为自评得分虚高的典型问题：资金大部分没有花出去，产出和效益却按全部完成打分。执行率低于评分方案 reviewer.excellent_rate_below（默认60%）时提示。",
+         "执行率{rate}，自评为{grade}（{score}分）：得分与预算执行情况不相称",
+         "核实各指标的实际完成值是否与资金执行情况相符，按实际完成情况打分；在主要问题及原因中说明资金未执行的原因",
+         "预算19万元、执行0，总分90（优）", "执行率0%的项目按实际完成情况打分，并写明资金未支付的原因",
+         en=("Low execution graded excellent",
              "Execution rate {rate}, self-graded {grade} ({score} points): the score does not fit the spending",
-             "Check each indicator's actual value against the money spent; explain the unspent budget in 主要问题及原因"),
-    "V102": ("Indicator deviation: target beaten by far",
+             "Check each indicator's actual value against the money spent; explain the unspent budget in 主要问题及原因")),
+    Rule("V102", "warning", "指标偏离：实际完成值远超目标",
+         "实际完成值大幅优于年度指标值（多出或少于目标达评分方案 deviation.share，默认30%），说明目标定得过低，审核中称“指标偏离”；有的省份对每个偏离指标扣分（deviation.points）。“不低于”和“不高于”两个方向都算。",
+         "实际完成值“{actual}”优于年度指标值“{target}”达{share}（偏离标准{limit}），年度目标可能定得过低{penalty}",
+         "在偏差原因栏说明超额完成的原因；下一年度按实际能力设定目标值",
+         "目标≥10个、完成13个", "目标≥12个、完成13个",
+         en=("Indicator deviation: target beaten by far",
              "Actual “{actual}” beats the target “{target}” by {share} (deviation share {limit}); the target may have been set too low{penalty_en}",
-             "Explain the over-achievement; set next year's target to what can really be done"),
-    "V103": ("Full marks despite shortfall",
+             "Explain the over-achievement; set next year's target to what can really be done")),
+    Rule("V103", "warning", "全部指标满分但执行不到位",
+         "执行率未达100%，或主要问题及原因写明了问题，全部指标却都是满分：审核中常被认为自评得分虚高。已提示“执行率低却自评为优”（V101）的项目不再提示。",
+         "全部{count}个指标均为满分，但{why}",
+         "逐项核实实际完成值，未完成或有问题的指标按规则扣分并在偏差原因栏说明",
+         "执行率76.8%，各指标均满分", "未完成的指标扣分并说明原因",
+         en=("Full marks despite shortfall",
              "All {count} indicators have full marks, but {why_en}",
-             "Check each actual value; deduct points where targets were missed and explain why"),
-    "V104": ("Points lost but no problem named",
+             "Check each actual value; deduct points where targets were missed and explain why")),
+    Rule("V104", "warning", "有扣分却写“无”问题",
+         "项目有扣分（指标未得满分、执行率未达100%或按评分方案调整），主要问题及原因、下一步改进措施却写“无”“暂无”“没有”或短横线：审核要求说明扣分的原因和改进措施。这些词见评分方案 reviewer.empty_words。",
+         "项目扣了{lost}分（{why}），“{label}”却填写“{value}”",
+         "写明扣分的原因（如“工程款尚未结算”）和具体的改进措施",
+         "指标扣5分，主要问题及原因填“无”", "主要问题及原因填“受天气影响，工期延后一个月”",
+         en=("Points lost but no problem named",
              "The project lost {lost} points ({why_en}), yet “{label}” reads “{value}”",
-             "Name the reason for the lost points and concrete improvements"),
-    "V105": ("Same actual value for every indicator",
+             "Name the reason for the lost points and concrete improvements")),
+    Rule("V105", "warning", "各指标实际完成值相同",
+         "每个指标的实际完成值都写同一句话（如“达成预期指标”“已完成”），看不出各指标完成了多少，得分无从核对；审核中常被指出。指标数不少于评分方案 reviewer.same_actual_min（默认3）时提示。",
+         "全部{count}个指标的实际完成值都是“{value}”，看不出各指标的完成情况",
+         "逐项填写实际完成的数量、质量、时间和效果，如“完成维修1250平方米”“验收合格率100%”",
+         "五个指标的实际完成值都是“已完成”", "“完成维修1250平方米”“验收合格率100%”……",
+         en=("Same actual value for every indicator",
              "All {count} indicators have the actual value “{value}”; what was achieved cannot be told",
-             "Give each indicator's achieved quantity, quality, time and effect"),
-    "V201": ("Total above what the profile allows",
+             "Give each indicator's achieved quantity, quality, time and effect")),
+    Rule("V201", "error", "总分高于本方案允许的得分",
+         "评分方案规定了执行率封顶（execution_caps）或指标偏离扣分（deviation.points）时，调整后的得分就是项目得分；填报的总分高于它属于多打分。national-2020 不封顶、不扣分。",
+         "总分填为{entered}，而{reason}，项目得分应为{score}",
+         "把总分改为不高于{score}（各指标得分按实际完成情况调减），或核实执行数和实际完成值",
+         "执行率33%（封顶59分），总分填93", "总分 59",
+         en=("Total above what the profile allows",
              "Total entered {entered}, but {reason_en}; the project score is {score}",
-             "Lower the total to at most {score}, or check the spending and actual values"),
-    "V202": ("Project score adjusted by the profile",
+             "Lower the total to at most {score}, or check the spending and actual values")),
+    Rule("V202", "info", "项目得分按评分方案调整",
+         "评分方案的执行率封顶或指标偏离扣分改变了项目得分；等级、自评结果、综述和 JSON 都使用调整后的得分。",
+         "{reason}：项目得分由{raw}调整为{score}",
+         "无需处理；如对调整有疑问，可用 perfxl check 文件 --explain 工作表名 查看得分推导",
+         "（提示类规则）执行率33%，核算93.33分", "项目得分 59",
+         en=("Project score adjusted by the profile",
              "{reason_en}: project score {raw} becomes {score}",
-             "Nothing to do; perfxl check FILE --explain SHEET shows the derivation"),
-}
+             "Nothing to do; perfxl check FILE --explain SHEET shows the derivation")),
+)
 
 _TOL = 0.01
 

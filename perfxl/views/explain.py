@@ -10,24 +10,27 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from perfxl.rules.results import CheckResult, IndicatorResult, ProjectResult
+from perfxl.result import CheckResult
+from perfxl.rules.results import IndicatorResult, ProjectResult
 
 
 class NoSuchProject(Exception):
-    """The --explain argument names no project; the message is for the user."""
+    """The --explain argument names no project (or several); ``values`` fill rule E125."""
+
+    def __init__(self, **values):
+        super().__init__(values.get("what", ""))
+        self.values = values
 
 
 def _key(text) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(text or ""))).lower()
 
 
-def find_project(result: CheckResult, wanted: str, lang: str = "zh") -> ProjectResult:
+def find_project(result: CheckResult, wanted: str) -> ProjectResult:
     """A project by sheet name, project name, number (``3``, ``项目3``, ``第3个``) or a unique part of
     a name. Raises :class:`NoSuchProject`."""
     projects = result.projects
     key = _key(wanted)
-    if not projects:
-        raise NoSuchProject("The workbook has no project sheet." if lang == "en" else "工作簿中没有项目表。")
     for get in (lambda p: p.project.sheet, lambda p: p.name):
         hits = [p for p in projects if _key(get(p)) == key]
         if len(hits) == 1:
@@ -40,13 +43,11 @@ def find_project(result: CheckResult, wanted: str, lang: str = "zh") -> ProjectR
     hits = [p for p in projects if key and (key in _key(p.project.sheet) or key in _key(p.name))]
     if len(hits) == 1:
         return hits[0]
-    names = "、".join(f"{i}. {p.project.sheet}" for i, p in enumerate(projects, 1))
-    if lang == "en":
-        what = "matches several projects" if hits else "matches no project"
-        raise NoSuchProject(f"“{wanted}” {what}: give a sheet name, a project name or a number 1–{len(projects)} "
-                            f"({names}).")
-    what = "对应多个项目" if hits else "找不到对应的项目"
-    raise NoSuchProject(f"“{wanted}”{what}：请给出工作表名、项目名称或序号 1–{len(projects)}（{names}）。")
+    shown = hits if len(hits) > 1 else projects
+    names = "、".join(f"{projects.index(p) + 1}. {p.project.sheet}" for p in shown)
+    raise NoSuchProject(key=wanted, what="对应多个项目" if hits else "找不到对应的项目",
+                        what_en="matches several projects" if hits else "matches no project",
+                        count=len(projects), names=names)
 
 
 def _n(v) -> str:

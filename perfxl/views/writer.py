@@ -1,4 +1,4 @@
-"""Write-back (TEMPLATE §7): the user's workbook plus perfxl's owned sheets and removable marks.
+"""Write-back (docs/template.md §7): the user's workbook plus perfxl's owned sheets and removable marks.
 
 perfxl never rewrites a user's sheet. It owns three sheets (自评结果, 自评综述, 检查结果)
 marked by the defined name ``_perfxl``, and a very hidden sheet ``_perfxl_marks`` that
@@ -20,10 +20,8 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.hyperlink import Hyperlink
 
 from perfxl.views.narrative import narrative
-from perfxl.rules.catalogue import SEVERITY_ZH, fmt
-from perfxl.rules.results import CheckResult
-from perfxl.scoring.precision import agrees
-from perfxl.excel.numbers import decimals_of
+from perfxl.model import SEVERITY_ZH
+from perfxl.result import CheckResult
 from perfxl.excel.package import losses, write_cached_values
 
 OWNED_NAME = "_perfxl"
@@ -167,10 +165,8 @@ def _print_setup(ws, *, landscape: bool) -> None:
 
 def write_result_sheet(wb, result: CheckResult) -> str:
     ws = wb.create_sheet(_unique(wb, RESULT), 0)
-    model = result.model
-    unit = model.unit.get("单位名称").value.value if model.unit and model.unit.get("单位名称") else ""
     ws.merge_cells("A1:I1")
-    ws["A1"] = f"{unit or ''}{model.year or ''}年度项目支出绩效自评结果"
+    ws["A1"] = f"{result.unit_name}{result.year or ''}年度项目支出绩效自评结果"
     ws["A1"].font = Font(name=FONT, bold=True, size=14)
     ws["A1"].alignment = Alignment(horizontal="center")
     ws.merge_cells("A2:I2")
@@ -212,7 +208,7 @@ def write_result_sheet(wb, result: CheckResult) -> str:
         ws.cell(row=r, column=8).fill = FILLS[p.grade]
         if p.adjustments:  # why the score is not the sum: the profile's cap or deduction
             why = "；".join(a.reason() for a in p.adjustments)
-            note = Comment(f"按评分方案调整：{why}（核算{fmt(p.raw_score)}分，调整后{fmt(p.score)}分）", AUTHOR)
+            note = Comment(f"按评分方案调整：{why}（核算{_num(p.raw_score)}分，调整后{_num(p.score)}分）", AUTHOR)
             note.width, note.height = 300, 90
             ws.cell(row=r, column=7).comment = note
         rate = p.funding.rate
@@ -220,7 +216,7 @@ def write_result_sheet(wb, result: CheckResult) -> str:
             ws.cell(row=r, column=5).fill = FILLS["red"]
         elif rate is not None and rate < 1 - 1e-9:
             ws.cell(row=r, column=5).fill = FILLS["amber"]
-        if p.entered_total is not None and not agrees(p.entered_total, p.score, decimals_of(p.entered_total)):
+        if p.entered_agrees is False:  # decided by the checks, with the profile's precision rule
             ws.cell(row=r, column=6).fill = FILLS["red"]
         if any(f.severity == "error" for f in problems.get(proj.sheet, [])):
             ws.cell(row=r, column=9).fill = FILLS["red"]
@@ -399,3 +395,9 @@ def cached_values(path: str, result: CheckResult) -> dict[str, dict[str, object]
         if value is not None:
             out.setdefault(sheet, {})[coord] = value
     return out
+
+
+def _num(v) -> str:
+    """A score in a note: at most 2 decimals, no trailing zeros."""
+    text = f"{round(float(v or 0), 2):.2f}".rstrip("0").rstrip(".")
+    return "0" if text in ("", "-0") else text
