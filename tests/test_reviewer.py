@@ -334,3 +334,51 @@ def test_views_show_the_capped_score_and_why(run, monkeypatch, tmp_path):
     book = read_workbook(str(ROOT / "samples" / "2025.xlsx"))
     paragraphs = narrative(run_checks(book, WITH_CAPS))
     assert any("“差”项目7个" in t for t in paragraphs)
+
+
+# -- the README documents profiles ------------------------------------------------------------
+
+
+def _leaf_keys(table: dict, path: str = "") -> set[str]:
+    open_tables = {"split", "cost_split", "grades", "execution_caps", "numbers.multipliers", "units.synonyms",
+                   "level1", "level2"}
+    out = set()
+    for k, v in table.items():
+        dotted = f"{path}.{k}" if path else k
+        if isinstance(v, dict) and dotted not in open_tables:
+            out |= _leaf_keys(v, dotted)
+        else:
+            out.add(dotted)
+    return out
+
+
+def test_readme_documents_every_profile_key():
+    import re
+    import tomllib
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = readme[readme.index("| 键 | 含义"):readme.index("方案文件有误时")]
+    default = tomllib.loads((ROOT / "perfxl" / "scoring" / "profiles" / "national-2020.toml").read_text("utf-8"))
+    documented = set()
+    for cell in re.findall(r"^\| (.+?) \|", table, re.M):
+        for name in re.findall(r"`\[?([a-z_.*0-9]+)\]?`", cell):
+            documented.add(name)
+    missing = set()
+    for key in _leaf_keys(default) | {"cost_split"}:
+        section = key.split(".")[0]
+        if key in documented or f"{section}.*" in documented:
+            continue
+        if "." in key and key.rsplit(".", 1)[1] in documented and any(d.startswith(section + ".") for d in documented):
+            continue  # `numbers.percent` / `per_mille`: the section is written once per cell
+        missing.add(key)
+    assert not missing, sorted(missing)
+
+
+def test_readme_shows_the_error_a_bad_key_gets(run, tmp_path, monkeypatch):
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = readme[readme.index("方案文件有误时"):]
+    expected = block.split("```")[1].strip()
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "本省.toml").write_text("[deviation]\npointz = 2\n", encoding="utf-8")
+    result = run("check", ROOT / "samples" / "2025.xlsx", "--profile", "本省.toml")
+    assert result.exit_code == 2
+    assert result.output.strip() == expected

@@ -145,7 +145,11 @@ def _check_shape(default: dict, data: dict, where: str, path: str = "") -> None:
         elif path == "" and key in _OPEN_TABLES:
             expected = "table"
         else:
-            raise ProfileError(f"{where}不认识“{dotted}”：请对照默认方案 national-2020.toml 的写法。")
+            known = "、".join(k for k in default if k not in ("name",)) if path else "、".join(
+                [*(k for k in default if isinstance(default[k], dict)),
+                 *(k for k in _OPEN_TABLES if "." not in k and k not in default), "name"])
+            place = f"[{path}] 中" if path else "顶层"
+            raise ProfileError(f"{where}不认识“{dotted}”（{place}可用的键：{known}）")
         got = _kind_of(value)
         if expected == "words" and value == []:
             got = "words"
