@@ -171,6 +171,8 @@ def write_result_sheet(wb, result: CheckResult) -> str:
     ws["A1"].alignment = Alignment(horizontal="center")
     ws.merge_cells("A2:I2")
     ws["A2"] = "由 perfxl 生成：金额单位万元；核算得分按财预〔2020〕10号规则计算（指标认可得分＋预算执行得分）。重新检查时本表会被替换。"
+    if any(p.adjustments for p in result.projects):
+        ws["A2"] = ws["A2"].value.replace("）。", "），并按评分方案封顶或扣分（原因见该得分单元格的批注）。")
     ws["A2"].font = Font(name=FONT, size=9, color="595959")
     _head(ws, 3, ["序号", "项目名称", "全年预算数", "全年执行数", "执行率", "填报得分", "核算得分", "评价等级", "问题数"])
     problems: dict[str, list] = {}
