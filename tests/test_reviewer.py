@@ -97,7 +97,7 @@ CASES = [
     Case("V105", _all_actuals("已完成"), _both(_all_actuals("已完成"), _ind(4, actual="95%")), (0, "actual"),
          why="every B the same text; one different B is enough"),
     Case("V201", _proj(executed=49), _proj(executed=49, total=59), "total", caps=True,
-         why="49% spent: cap 59; an entered 59 is not over-scoring (T104 says the rows do not add up)"),
+         why="49% spent: cap 59; an entered 59 is not over-scoring"),
     Case("V202", _proj(executed=49, total=59), _proj(executed=80), "total", caps=True,
          why="capped without over-scoring; 80% is not capped"),
 ]
@@ -154,6 +154,18 @@ def test_messages_carry_the_numbers(tmp_path):
     v102 = next(f for f in result.findings if f.code == "V102")
     assert "“12小时”" in v102.message and "“≤24小时”" in v102.message and "50%" in v102.message
     assert "扣" not in v102.message  # national-2020 takes no points
+
+
+def test_total_typed_as_the_cap_adds_up(tmp_path):
+    """Under a capping profile the form's 总分 is the capped sum: no T104, no V201, only the V202 note."""
+    result, where = _run(tmp_path, _proj(executed=49, total=59), WITH_CAPS)
+    assert [(f.code, f.cell) for f in result.findings if f.code.startswith(("T", "V2"))] == \
+        [("V202", where("项目1", "total"))]
+    assert result.projects[0].entered_agrees is True
+    result, _ = _run(tmp_path, _proj(executed=49, total=58), WITH_CAPS)
+    assert "T104" in {f.code for f in result.findings}  # below the cap and not the sum: does not add up
+    result, _ = _run(tmp_path, _proj(executed=49, total=59), DEFAULT)
+    assert "T104" in {f.code for f in result.findings}  # national-2020 caps nothing
 
 
 def test_v101_gives_way_to_the_cap_error(tmp_path):
