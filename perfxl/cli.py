@@ -97,7 +97,7 @@ def check(file, fmt, profile_path, select_codes, ignore_codes, color, output, no
     target = None if (no_write or explain_key is not None) else (file if in_place else (output or output_path(file)))
     lost = []
     if target is not None:
-        target, lost = _prepare_output(file, target, in_place, say)
+        target, lost = _prepare_output(file, target, in_place, say, model.scans)
     result = run_checks(model, profile, select_codes=_codes(select_codes), ignore_codes=_codes(ignore_codes))
     for part in lost:
         if "R119" in select(list(RULES), _codes(select_codes), _codes(ignore_codes)):
@@ -144,7 +144,7 @@ def _lock_file(path: str) -> str:
     return os.path.join(folder, "~$" + name)
 
 
-def _prepare_output(file: str, target: str, in_place: bool, say: dict):
+def _prepare_output(file: str, target: str, in_place: bool, say: dict, scans=None):
     """Refuse what must not be written; return (target, parts that would be lost)."""
     from perfxl.excel.package import losses
 
@@ -156,7 +156,7 @@ def _prepare_output(file: str, target: str, in_place: bool, say: dict):
     if not os.path.isdir(folder):
         _fail("E113", **say, folder=folder)
     try:
-        lost = losses(file)
+        lost = losses(file, scans=scans)  # the reader's scans: no worksheet part is read again
     except Exception:  # the reader already accepted the file; a package oddity only limits this report
         lost = []
     if in_place and lost:
@@ -245,6 +245,9 @@ def main() -> None:
             stream.reconfigure(errors="replace")
         except (AttributeError, ValueError):
             pass
+    import gc
+    gc.disable()  # one short run that frees everything at exit: the cyclic collector only costs
+    # time here, rescanning openpyxl's hundreds of thousands of objects (benchmarks/NOTES.md)
     try:
         cli(standalone_mode=True)
     except SystemExit:

@@ -19,7 +19,7 @@ KEYS = {
     "E105": "broken_file", "E106": "not_xlsx", "E107": "not_xlsx", "E108": "no_project_sheet",
     "E109": "bad_profile", "E110": "bad_usage", "E111": "bad_usage", "E112": "file_locked",
     "E113": "bad_output", "E114": "would_lose_content", "E115": "write_failed", "E116": "file_exists",
-    "E117": "bad_usage", "E118": "unknown_rule",
+    "E117": "bad_usage", "E118": "unknown_rule", "E119": "too_large", "E120": "bad_xml",
     "E125": "no_such_project", "E126": "bad_usage",
 }
 
@@ -87,6 +87,20 @@ DECLARED = declare(
     _e("E118", "unknown_rule", "没有这条规则", "perfxl rules 只认识目录中的规则代码和规则族字母。",
        "没有规则“{code}”", "运行 perfxl rules 查看全部规则代码",
        "No such rule", "There is no rule “{code}”", "Run perfxl rules to list every rule code"),
+    _e("E119", "too_large", "超出安全读取范围",
+       "读取前先看压缩包目录：解压后的总大小、压缩比、部件数，扫描时再看单元格数和合并区域；"
+       "超出上限的文件（例如压缩炸弹）不解析，以免耗尽时间和内存。",
+       "文件“{name}”超出 perfxl 可安全读取的范围（{reason}），未读取",
+       "请在 Excel 或 WPS 中打开，删除多余的工作表、远处的空白内容或大图片后另存为 .xlsx；如确需检查这么大的工作簿，请拆分为几个文件",
+       "Beyond safe limits", "File “{name}” is beyond what perfxl reads safely ({reason_en}); it was not read",
+       "Open it in Excel or WPS, delete extra sheets, far-away blank content or large pictures and save it as .xlsx; "
+       "split a workbook this large into several files"),
+    _e("E120", "bad_xml", "含 DTD/实体声明", "Excel 和 WPS 从不在表格内容中写入 DTD 或实体声明；"
+       "这类声明可被用来让读取程序耗尽内存，perfxl 不解析含有它们的文件。",
+       "文件“{name}”的表格内容含有 Excel 不会写入的 XML 声明（DTD/实体），未读取",
+       "请在 Excel 或 WPS 中打开并重新保存为 .xlsx",
+       "DTD or entity declarations", "File “{name}” holds XML declarations (DTD/entities) that Excel never writes; it was not read",
+       "Open it in Excel or WPS and save it again as .xlsx"),
     # --explain (docs/template.md §4.1): E125-E126, apart from the numbers above to leave them room
     _e("E125", "no_such_project", "找不到要说明的项目", "--explain 按工作表名、项目名称、序号或名称中唯一的一段找项目。",
        "“{key}”{what}", "请给出工作表名、项目名称或序号 1–{count}（{names}）",
