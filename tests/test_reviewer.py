@@ -229,6 +229,7 @@ def test_deviation_share(direction, a, b, share):
     ("≥1000平方米", "1300平方米", True), ("≥1000平方米", "1299平方米", False),
     ("≤24小时", "16.8小时", True), ("≤24小时", "16.9小时", False),
     ("≥90%", "100%", False), ("<10天", "7天", True),
+    ("1000-1200平方米", "1500平方米", False), ("1000-1200平方米", "1560平方米", True),  # a range: beyond its top
 ])
 def test_deduction_at_least_and_at_most(tmp_path, target, actual, deducted):
     row = Ind(*TIME, target, actual, 15, 15) if "时" in target or "天" in target else \
