@@ -82,3 +82,33 @@ def test_e125_in_json_and_english(run):
     assert "01搬迁单位装修" in data["findings"][0]["hint"] and "02办公用房租赁" not in data["findings"][0]["hint"]
     line = run("check", "samples/2025.xlsx", "--explain", "x", "--lang", "en").output
     assert "“x” matches no project" in line and "1–15" in line
+
+
+@pytest.mark.parametrize("layout,options", [("national", {}), ("provincial", {}), ("provincial", {"no_weight": True}),
+                                            ("messy", {})])
+def test_explain_every_layout(tmp_path, layout, options):
+    from layouts import Book, Ind, Proj, build
+    from perfxl.result import run_checks
+    from perfxl.scoring.profile import load_profile
+    from perfxl.views.explain import explain, find_project
+    from perfxl.workbook.reader import read_workbook
+
+    book = Book([Proj(executed=50, indicators=[
+        Ind("产出指标", "数量指标", "维修面积", "≥1000平方米", "1500平方米", 20, 20),
+        Ind("产出指标", "质量指标", "验收合格率", "100%", "90%", 15, 13.5, "个别分项返工"),
+        Ind("产出指标", "时效指标", "完工时间", "2025年10月底前", "2025年9月", 15, 15),
+        Ind("效益指标", "社会效益指标", "办公条件", "明显改善", "明显改善", 30, 30),
+        Ind("满意度指标", "服务对象满意度指标", "干部职工满意度", "≥90%", "95%", 10, 10)])])
+    path = tmp_path / "b.xlsx"
+    build(book, path, layout, **options)
+    profile = load_profile(str(ROOT / CAPS))
+    result = run_checks(read_workbook(str(path)), profile)
+    p = find_project(result, "1")
+    lines = explain(result, p, profile)
+    assert any(line.startswith(f"五、项目得分：{p.score:g}分，等级“{p.grade}”") for line in lines), lines
+    if options.get("no_weight"):
+        assert any("表格没有分值列" in line for line in lines)
+    else:
+        assert any("允许13.5，填报13.5，认可13.5" in line for line in lines)
+        assert any("指标偏离：实际完成值优于目标50%" in line for line in lines)
+        assert p.score == 69  # 5 + 88.5 = 93.5, minus 2 for the deviation, capped at 69 (50%)
