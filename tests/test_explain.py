@@ -16,9 +16,22 @@ def in_repo(monkeypatch):
     monkeypatch.chdir(ROOT)
 
 
-@pytest.mark.parametrize("key", ["04法院派出法庭", "2025法院派出法庭项目", "4", "项目4", "第4个", "法院"])
-def test_project_by_sheet_name_or_number(run, key):
-    result = run("check", "samples/2025.xlsx", "--explain", key, "--profile", CAPS)
+@pytest.fixture(scope="module")
+def sample_result():
+    from perfxl.result import run_checks
+    from perfxl.scoring.profile import load_profile
+    from perfxl.workbook.reader import read_workbook
+    return run_checks(read_workbook(str(ROOT / "samples" / "2025.xlsx")), load_profile())
+
+
+@pytest.mark.parametrize("key", ["04法院派出法庭", "2025法院派出法庭项目", "4", "项目4", "第4个", "法院", " 04法院派出法庭 "])
+def test_project_by_sheet_name_or_number(sample_result, key):
+    from perfxl.views.explain import find_project
+    assert find_project(sample_result, key).project.sheet == "04法院派出法庭"
+
+
+def test_derivation_lines(run):
+    result = run("check", "samples/2025.xlsx", "--explain", "项目4", "--profile", CAPS)
     assert result.exit_code == 1  # the workbook has errors, as without --explain
     lines = result.output.splitlines()
     assert lines[0] == "项目“2025法院派出法庭项目”（工作表 04法院派出法庭）的得分推导，评分方案 execution-caps"
