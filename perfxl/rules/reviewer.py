@@ -44,7 +44,7 @@ DECLARED = declare(
              "Actual “{actual}” beats the target “{target}” by {share} (deviation share {limit}); the target may have been set too low{penalty_en}",
              "Explain the over-achievement; set next year's target to what can really be done")),
     Rule("V103", "warning", "全部指标满分但执行不到位",
-         "执行率未达100%，或主要问题及原因写明了问题，全部指标却都是满分：审核中常被认为自评得分虚高。已提示“执行率低却自评为优”（V101）的项目不再提示。",
+         "执行率未达100%，或主要问题及原因写明了问题，全部指标却都是满分：审核中常被认为自评得分虚高。已提示“执行率低却自评为优”（V101）或总分高于封顶分（V201）的项目不再提示。",
          "全部{count}个指标均为满分，但{why}",
          "逐项核实实际完成值，未完成或有问题的指标按规则扣分并在偏差原因栏说明",
          "执行率76.8%，各指标均满分", "未完成的指标扣分并说明原因",
@@ -124,7 +124,7 @@ def check_reviewer(ctx, p: ProjectResult) -> None:
     scored = [r for r in p.indicators if not r.indicator.sub_item and r.indicator.merged_into is None]
     low_excellent = _excellent_but_unspent(ctx, p)
     _deviations(ctx, p)
-    if not low_excellent:
+    if not low_excellent and not _has(ctx, "V201", p.project.sheet):  # the cap error already says it
         _full_marks(ctx, p, scored)
     _nothing_to_report(ctx, p, scored)
     _same_actuals(ctx, p)
@@ -136,7 +136,8 @@ def _total_cell(p: ProjectResult):
 
 
 def _has(ctx, code: str, sheet: str) -> bool:
-    return any(f.code == code and f.sheet == sheet for f in ctx.findings)
+    """Whether ``code`` saw a problem on ``sheet`` (reported or not: --ignore hides, it does not decide)."""
+    return any(k[0] == code and k[1] == sheet for k in ctx._seen)
 
 
 def _excellent_but_unspent(ctx, p: ProjectResult) -> bool:
