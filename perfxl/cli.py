@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import sys
@@ -13,6 +14,7 @@ import click
 from perfxl import __version__
 
 EXIT_CLEAN, EXIT_ERRORS, EXIT_UNREADABLE = 0, 1, 2
+_current = {"file": None, "lang": "zh"}  # the file being checked, named by the last-resort lines
 
 
 def _fail(rule: str, /, *, as_json: bool = False, file: str | None = None, lang: str = "zh", **values) -> None:
@@ -66,39 +68,88 @@ def cli() -> None:
 @click.option("--in-place", is_flag=True, help="把结果写回输入文件（先保存 .bak 备份）")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
               help="报告语言（en: English messages）")
+@click.option("--convert", is_flag=True,
+              help="先用 LibreOffice 把 .xls/.et/.xlsb/.ods 转换为 .xlsx（保留公式）再做完整检查")
 @click.option("--explain", "explain_key", default=None, metavar="项目",
               help="逐行说明一个项目的得分推导（工作表名、项目名称或序号，如 项目3 或 3）；不写结果工作簿")
 def check(file, fmt, profile_path, select_codes, ignore_codes, color, output, no_write, in_place, lang,
-          explain_key) -> None:
+          convert, explain_key) -> None:
     """检查工作簿 FILE：公式、合计、得分与等级，逐条报告问题所在单元格。
 
     默认另存结果工作簿 <文件名>.perfxl.xlsx（输入文件不变）：含自评结果、自评综述、检查结果三张表，
-    并在有问题的单元格上加可移除的标记和批注。"""
-    from perfxl.model import finding
-    from perfxl.result import run_checks
-    from perfxl.rules.catalogue import RULES, select
-    from perfxl.scoring.profile import ProfileError, load_profile
-    from perfxl.workbook.reader import ReadError, read_workbook
-    from perfxl.views.writer import output_path
+    并在有问题的单元格上加可移除的标记和批注。
 
+    .xls/.et 文件按值检查（跳过公式检查）；加 --convert 时先用 LibreOffice 转换为 .xlsx，做完整检查。"""
+    from perfxl.scoring.profile import ProfileError, load_profile
+
+    _current.update(file=file, lang=lang)
     as_json = fmt == "json"
     say = {"as_json": as_json, "file": file, "lang": lang}
     try:
         profile = load_profile(profile_path)
     except ProfileError as exc:
         _fail("E109", **say, detail=str(exc).rstrip("。"))
+    source, workdir = file, None  # what is read: the file itself, or its conversion to .xlsx
+    if convert:
+        workdir, source = _convert(file, say)
     try:
-        model = read_workbook(file)
+        _check(file, source, say, profile, select_codes, ignore_codes, color, output, no_write, in_place,
+               explain_key=explain_key)
+    finally:
+        if workdir is not None:
+            workdir.cleanup()
+
+
+def _convert(file: str, say: dict):
+    """(temporary folder, converted .xlsx) for ``--convert``; the folder goes when the check
+    ends, however it ends."""
+    from perfxl.workbook.reader import ReadError, _check_file
+    from perfxl.workbook.xls import convert_to_xlsx, temp_workdir
+
+    name = os.path.basename(file)
+    try:
+        kind = _check_file(file)
     except ReadError as exc:
         _stop(exc, **say)
+    if kind == "xlsx":
+        _fail("E126", **say, name=name)
+    if kind == "encrypted":
+        _fail("E121", **say, name=name)
+    workdir = temp_workdir()
+    try:
+        return workdir, convert_to_xlsx(file, workdir.name)
+    except BaseException as exc:
+        workdir.cleanup()
+        if isinstance(exc, ReadError):
+            _stop(exc, **say)
+        raise
+
+
+def _check(file, source, say, profile, select_codes, ignore_codes, color, output, no_write, in_place,
+           *, explain_key: str | None = None) -> None:
+    from perfxl.model import finding
+    from perfxl.result import run_checks
+    from perfxl.rules.catalogue import RULES, select
+    from perfxl.workbook.reader import ReadError, read_workbook
+    from perfxl.views.writer import output_path
+
+    as_json, lang = say["as_json"], say["lang"]
+    try:
+        model = read_workbook(source)
+    except ReadError as exc:
+        _stop(exc, **say)
+    if in_place and (source != file or model.source_format != "xlsx"):
+        _fail("E127", **say, name=os.path.basename(file))
     if in_place and (output or no_write):
         _fail("E110", **say)
     if explain_key is not None and (output or in_place):
-        _fail("E126", **say)
+        _fail("E151", **say)
     target = None if (no_write or explain_key is not None) else (file if in_place else (output or output_path(file)))
     lost = []
     if target is not None:
-        target, lost = _prepare_output(file, target, in_place, say, model.scans)
+        target, lost = _prepare_output(source, target, in_place, say, model.scans, named=file)
+        if model.source_format == "xls":
+            lost = ["公式（只保留计算结果）、字体、颜色、边框和列宽"]
     result = run_checks(model, profile, select_codes=_codes(select_codes), ignore_codes=_codes(ignore_codes))
     for part in lost:
         if "R119" in select(list(RULES), _codes(select_codes), _codes(ignore_codes)):
@@ -107,7 +158,7 @@ def check(file, fmt, profile_path, select_codes, ignore_codes, color, output, no
         _explain(result, profile, file, explain_key, say)
     written = None
     if target is not None:
-        written = _write(file, target, result, in_place, say)
+        written = _write(source, target, result, in_place, say)
     if as_json:
         from perfxl.views.json_report import build
         click.echo(json.dumps(build(result, file, lang), ensure_ascii=False, indent=2))
@@ -128,7 +179,7 @@ def _explain(result, profile, file: str, key: str, say: dict) -> None:
     try:
         project = find_project(result, key)
     except NoSuchProject as exc:
-        _fail("E125", **say, **exc.values)
+        _fail("E150", **say, **exc.values)
     lines = explain(result, project, profile, say["lang"])
     if say["as_json"]:
         from perfxl.views.json_report import build
@@ -145,11 +196,12 @@ def _lock_file(path: str) -> str:
     return os.path.join(folder, "~$" + name)
 
 
-def _prepare_output(file: str, target: str, in_place: bool, say: dict, scans=None):
-    """Refuse what must not be written; return (target, parts that would be lost)."""
+def _prepare_output(file: str, target: str, in_place: bool, say: dict, scans=None, named: str | None = None):
+    """Refuse what must not be written; return (target, parts that would be lost). ``file`` is
+    what was read (its conversion under --convert), ``named`` the user's file."""
     from perfxl.excel.package import losses
 
-    if os.path.abspath(target) == os.path.abspath(file) and not in_place:
+    if os.path.abspath(target) == os.path.abspath(named or file) and not in_place:
         _fail("E111", **say)
     if os.path.exists(_lock_file(target)):
         _fail("E112", **say, path=target)
@@ -175,8 +227,21 @@ def _write(file: str, target: str, result, in_place: bool, say: dict) -> str | N
             shutil.copy2(file, file + ".bak")
         write_result(file, target, result)
     except OSError as exc:
-        _fail("E115", **say, path=target, reason=exc.strerror or str(exc))
+        _fail("E115", **say, path=target, reason=_os_reason(exc, say["lang"]))
     return target
+
+
+_OS_REASONS = {  # strerror is English on most systems; the line is Chinese
+    errno.EACCES: ("没有写入权限", "permission denied"), errno.EPERM: ("没有写入权限", "permission denied"),
+    errno.ENOSPC: ("磁盘空间不足", "disk full"), errno.EROFS: ("磁盘或文件夹是只读的", "read-only file system"),
+    errno.ENOENT: ("文件夹不存在", "folder does not exist"), errno.EISDIR: ("同名的是文件夹", "a folder has that name"),
+    errno.ENAMETOOLONG: ("路径太长", "path too long"), errno.EBUSY: ("文件正被占用", "file busy"),
+}
+
+
+def _os_reason(exc: OSError, lang: str = "zh") -> str:
+    zh, en = _OS_REASONS.get(getattr(exc, "errno", None), ("操作系统拒绝了写入", exc.strerror or "refused"))
+    return en if lang == "en" else zh
 
 
 @cli.command()
@@ -204,10 +269,12 @@ def init(file, projects, unit, year, force) -> None:
     try:
         write_template(tmp, projects=projects, unit=unit, year=year)
         os.replace(tmp, path)
-    except OSError as exc:
+    except BaseException as exc:  # an interrupted run leaves no temp file either
         if os.path.exists(tmp):
             os.remove(tmp)
-        _fail("E115", path=path, reason=exc.strerror or str(exc))
+        if not isinstance(exc, OSError):
+            raise
+        _fail("E115", path=path, reason=_os_reason(exc))
     click.echo(f"已生成 {path}：{projects} 个项目表，评价年度 {year}。填写后运行 perfxl check {path}")
 
 
@@ -281,7 +348,7 @@ def batch(paths, output, jobs, fmt, profile_path, select_codes, ignore_codes, ti
     try:
         load_profile(profile_path)
     except ProfileError as exc:
-        _fail("E109", **say, detail=str(exc).rstrip("。"))
+        _batch_fail("E109", **say, detail=str(exc).rstrip("。"))
     if each_dir is not None and not write_each:
         _usage("bad_usage", "-d/--dir 只能与 --write-each 一起使用：请加上 --write-each，或去掉 -d。",
                "-d/--dir goes with --write-each: add --write-each, or drop -d.", **say)
@@ -290,7 +357,7 @@ def batch(paths, output, jobs, fmt, profile_path, select_codes, ignore_codes, ti
         try:
             os.makedirs(each_dir, exist_ok=True)
         except OSError as exc:
-            _fail("E115", **say, path=each_dir, reason=exc.strerror or str(exc))
+            _batch_fail("E115", **say, path=each_dir, reason=exc.strerror or str(exc))
     found = runner.collect(paths, exclude=(output,))
     if not found.files:
         n = sum(found.skipped.values())
@@ -320,7 +387,7 @@ def batch(paths, output, jobs, fmt, profile_path, select_codes, ignore_codes, ti
     try:
         view.write_rollup(output, rows, totals)
     except OSError as exc:
-        _fail("E115", **say, path=output, reason=exc.strerror or str(exc))
+        _batch_fail("E115", **say, path=output, reason=exc.strerror or str(exc))
     if as_json:
         click.echo(json.dumps(totals.json(code, time.monotonic() - started), ensure_ascii=False))
         click.echo(f"汇总已写入：{output}", err=True)
@@ -339,23 +406,37 @@ def _check_rollup_path(output: str, force: bool, say: dict) -> None:
     from perfxl.batch import is_batch_output
 
     if os.path.isdir(output):
-        _fail("E102", **say, path=output)
+        _batch_fail("E102", **say, path=output)
     if not output.lower().endswith(".xlsx"):
-        _fail("E117", **say, path=output, example="汇总.xlsx")
+        _batch_fail("E117", **say, path=output, example="汇总.xlsx")
     folder = os.path.dirname(os.path.abspath(output))
     if not os.path.isdir(folder):
-        _fail("E113", **say, folder=folder)
+        _batch_fail("E113", **say, folder=folder)
     if os.path.exists(_lock_file(output)):
-        _fail("E112", **say, path=output)
+        _batch_fail("E112", **say, path=output)
     if os.path.exists(output) and not force and not is_batch_output(output):
-        _fail("E116", **say, path=output)
+        _batch_fail("E116", **say, path=output)
+
+
+def _batch_fail(rule: str, /, *, as_json: bool, lang: str, **values) -> None:
+    """Stop with one line, exit 2: as ``check`` does, but JSON on one line (batch prints JSON lines)."""
+    from perfxl.workbook.fatal import ReadError
+
+    exc = ReadError(rule, **values)
+    if as_json:
+        from perfxl.views.json_report import fatal_report
+        click.echo(json.dumps(fatal_report(exc, None, lang), ensure_ascii=False))
+    else:
+        click.echo(("perfxl: " if lang == "en" else "perfxl：") + exc.line(lang), err=True)
+    sys.exit(EXIT_UNREADABLE)
 
 
 def _usage(key: str, zh: str, en: str, *, as_json: bool, lang: str) -> None:
     """Stop with one line, exit 2, for a usage error of batch that no E rule describes."""
     line = en if lang == "en" else zh
     if as_json:
-        click.echo(json.dumps({"file": None, "error": {"code": key, "rule": None, "message": line}}, ensure_ascii=False))
+        click.echo(json.dumps({"file": None, "unit": None, "projects": [], "summary": None, "findings": [],
+                               "error": {"code": key, "rule": None, "message": line}}, ensure_ascii=False))
     else:
         click.echo(("perfxl: " if lang == "en" else "perfxl：") + line, err=True)
     sys.exit(EXIT_UNREADABLE)
@@ -384,16 +465,51 @@ def main() -> None:
     import gc
     gc.disable()  # one short run that frees everything at exit: the cyclic collector only costs
     # time here, rescanning openpyxl's hundreds of thousands of objects (benchmarks/NOTES.md)
+    _signals_interrupt()
     try:
         cli(standalone_mode=True)
     except SystemExit:
         raise
-    except KeyboardInterrupt:
-        click.echo("perfxl：已中断。", err=True)
-        sys.exit(EXIT_UNREADABLE)
-    except Exception as exc:  # a bug of ours: say so plainly, never a traceback
+    except (KeyboardInterrupt, Interrupted):  # Ctrl-C or SIGTERM: the writers removed their temp files
+        from perfxl.workbook.fatal import ReadError
+        _last_line(ReadError("E128", name=_current_name()))
+    except Exception:  # a bug of ours: say so plainly, never a traceback
         if os.environ.get("PERFXL_DEBUG"):
             raise
-        click.echo(f"perfxl：内部错误（{type(exc).__name__}: {exc}）。请把文件和这行信息发给维护者；"
-                   "设置环境变量 PERFXL_DEBUG=1 可看到详细信息。", err=True)
-        sys.exit(EXIT_UNREADABLE)
+        from perfxl.workbook.fatal import ReadError
+        _last_line(ReadError("E129", name=_current_name()))
+
+
+def _current_name() -> str:
+    name = os.path.basename(_current["file"] or "")
+    return name or ("the workbook" if _current["lang"] == "en" else "工作簿")
+
+
+def _last_line(exc) -> None:
+    """The one line for an interrupted run (E128) or a bug (E129): it names the file and says
+    what to do, and never shows an exception's name or text (PERFXL_DEBUG=1 shows those)."""
+    lang = _current["lang"]
+    click.echo(("perfxl: " if lang == "en" else "perfxl：") + exc.line(lang), err=True)
+    sys.exit(EXIT_UNREADABLE)
+
+
+class Interrupted(BaseException):
+    """Ctrl-C, SIGTERM or SIGHUP. Not a KeyboardInterrupt, which click turns into "Aborted!"
+    and exit 1; a BaseException, so no ``except Exception`` swallows it on the way out."""
+
+
+def _signals_interrupt() -> None:
+    """A signal unwinds the stack, so every ``finally`` and ``except BaseException`` that
+    removes a temp file runs, and main() says what happened."""
+    import signal
+
+    def handler(signum, frame):
+        raise Interrupted(signum)
+
+    for name in ("SIGINT", "SIGTERM", "SIGHUP"):
+        sig = getattr(signal, name, None)
+        if sig is not None:
+            try:
+                signal.signal(sig, handler)
+            except (ValueError, OSError):  # not the main thread
+                pass

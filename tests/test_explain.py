@@ -71,13 +71,13 @@ def test_explain_json(run):
 
 
 @pytest.mark.parametrize("key,expected", [("99", "找不到对应的项目"), ("装修", "对应多个项目"), ("", "找不到")])
-def test_e125_unknown_project_is_one_line_and_exit_2(run, key, expected):
+def test_e150_unknown_project_is_one_line_and_exit_2(run, key, expected):
     result = run("check", "samples/2025.xlsx", "--explain", key)
     assert result.exit_code == 2
     assert expected in result.output and "1–15" in result.output and "Traceback" not in result.output
 
 
-def test_e126_explain_writes_no_result_workbook_and_refuses_output(run, tmp_path):
+def test_e151_explain_writes_no_result_workbook_and_refuses_output(run, tmp_path):
     import shutil
     copy = tmp_path / "2025.xlsx"
     shutil.copy(ROOT / "samples" / "2025.xlsx", copy)
@@ -89,9 +89,9 @@ def test_e126_explain_writes_no_result_workbook_and_refuses_output(run, tmp_path
     assert sorted(p.name for p in tmp_path.iterdir()) == ["2025.xlsx"]
 
 
-def test_e125_in_json_and_english(run):
+def test_e150_in_json_and_english(run):
     data = json.loads(run("check", "samples/2025.xlsx", "--explain", "装修", "--format", "json").output)
-    assert data["error"]["code"] == "no_such_project" and data["findings"][0]["code"] == "E125"
+    assert data["error"]["code"] == "no_such_project" and data["findings"][0]["code"] == "E150"
     assert "01搬迁单位装修" in data["findings"][0]["hint"] and "02办公用房租赁" not in data["findings"][0]["hint"]
     line = run("check", "samples/2025.xlsx", "--explain", "x", "--lang", "en").output
     assert "“x” matches no project" in line and "1–15" in line

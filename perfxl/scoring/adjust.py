@@ -7,6 +7,7 @@ score is the project score everywhere (grades, 自评结果, narrative, JSON).
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -20,16 +21,17 @@ def deviation(direction: str | None, a: float | None, b: float | None) -> float 
     beat A, for equal targets, and for A ≤ 0 (no share of nothing; negative targets are rare
     and ambiguous).
     """
-    if a is None or b is None or direction is None or a <= 0:
+    if a is None or b is None or direction is None or not (a > 0 and math.isfinite(a) and math.isfinite(b)):
         return None
-    A, B = Decimal(repr(float(a))), Decimal(repr(float(b)))
+    A, B = Decimal(repr(float(a))), Decimal(repr(float(b)))  # exact: 16.8 of 24 is 30%, not 29.99…
     if direction in ("at_least", "more_than"):
         share = (B - A) / A
     elif direction in ("at_most", "less_than"):
         share = (A - B) / A
     else:
         return None
-    return float(round(share, 9)) if share > 0 else None
+    value = float(share)
+    return round(value, 9) if value > 0 and math.isfinite(value) else None
 
 
 def deviates(share: float | None, threshold: float) -> bool:

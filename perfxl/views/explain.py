@@ -15,7 +15,7 @@ from perfxl.rules.results import IndicatorResult, ProjectResult
 
 
 class NoSuchProject(Exception):
-    """The --explain argument names no project (or several); ``values`` fill rule E125."""
+    """The --explain argument names no project (or several); ``values`` fill rule E150."""
 
     def __init__(self, **values):
         super().__init__(values.get("what", ""))
