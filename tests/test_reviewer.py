@@ -395,3 +395,22 @@ def test_readme_shows_the_error_a_bad_key_gets(run, tmp_path, monkeypatch):
     result = run("check", ROOT / "samples" / "2025.xlsx", "--profile", "本省.toml")
     assert result.exit_code == 2
     assert result.output.strip() == expected
+
+
+def test_adjustment_properties():
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    @settings(max_examples=300, deadline=None)
+    @given(raw=st.floats(0, 100), rate=st.floats(0, 1.5), lower=st.floats(0, 1.5), n=st.integers(0, 8))
+    def check(raw, rate, lower, n):
+        raw = round(raw, 2)
+        score, steps = adjust(raw, rate, n, WITH_CAPS)
+        assert 0 <= score <= raw
+        cap = WITH_CAPS.cap_for(rate)
+        if cap is not None:
+            assert score <= cap[1]
+        assert adjust(raw, min(rate, lower), n, WITH_CAPS)[0] <= score  # spending less never scores more
+        assert adjust(raw, rate, n + 1, WITH_CAPS)[0] <= score  # one more deviation never scores more
+        assert [s.kind for s in steps] == sorted((s.kind for s in steps), key=["deduction", "cap"].index)
+    check()
