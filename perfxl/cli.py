@@ -48,6 +48,7 @@ def cli() -> None:
     \b
     perfxl init 2025.xlsx --projects 15     生成标准工作簿
     perfxl check 2025.xlsx                  检查工作簿，报告每个问题所在的单元格
+    perfxl check 2025.xlsx --explain 3      逐行说明第3个项目的得分推导
     perfxl batch 各单位/ -o 汇总.xlsx       检查文件夹中的全部工作簿，写一张汇总表
     perfxl rules                            列出全部检查规则
     """

@@ -43,7 +43,7 @@ def test_derivation_lines(run):
     assert "三、核算得分 = 预算执行3.33 + 指标90 = 93.33分" in text
     assert "执行率33%，按本方案得分上限为59分：93.33 → 59" in text
     assert "五、项目得分：59分，等级“差”（优≥90，良≥80，中≥60，其余为“差”）" in text
-    assert "填报总分：93（04法院派出法庭!G18）" in text
+    assert "填报总分：93（04法院派出法庭!G18），高于项目得分" in text
 
 
 def test_explain_without_profile_options_and_deduction(run):
@@ -66,7 +66,7 @@ def test_explain_json(run):
     result = run("check", "samples/2025.xlsx", "--explain", "4", "--format", "json")
     data = json.loads(result.output)
     assert data["explain"]["sheet"] == "04法院派出法庭"
-    assert data["explain"]["lines"][-1] == "  填报总分：93（04法院派出法庭!G18）"
+    assert data["explain"]["lines"][-1] == "  填报总分：93（04法院派出法庭!G18），与项目得分一致"
     assert data["summary"]["projects"] == 15
 
 

@@ -87,7 +87,8 @@ W = {
         "step": "  {reason}：{before} → {after}",
         "no_adjust": "四、评分方案没有封顶或扣分（或均不适用）",
         "score": "五、项目得分：{score}分，等级“{grade}”（{limits}）",
-        "entered": "  填报总分：{entered}（{cell}）",
+        "entered": "  填报总分：{entered}（{cell}）{verdict}",
+        "agrees": "，与项目得分一致", "above": "，高于项目得分", "below": "，低于项目得分",
         "no_entered": "  填报总分：未填写",
         "limit": "{g}≥{v}", "sep": "，", "else": "其余为“{g}”",
     },
@@ -110,7 +111,9 @@ W = {
         "step": "  {reason}: {before} → {after}",
         "no_adjust": "4. No cap or deduction applies under this profile",
         "score": "5. Project score: {score}, grade “{grade}” ({limits})",
-        "entered": "  entered total: {entered} ({cell})",
+        "entered": "  entered total: {entered} ({cell}){verdict}",
+        "agrees": ", agrees with the project score", "above": ", above the project score",
+        "below": ", below the project score",
         "no_entered": "  entered total: empty",
         "limit": "{g} ≥ {v}", "sep": ", ", "else": "else “{g}”",
     },
@@ -150,7 +153,10 @@ def explain(result: CheckResult, p: ProjectResult, profile, lang: str = "zh") ->
         limits += w["sep"] + w["else"].format(g=last[0])
     out.append(w["score"].format(score=_n(p.score), grade=p.grade, limits=limits))
     if p.entered_total is not None:
-        out.append(w["entered"].format(entered=_n(p.entered_total), cell=_ref(proj.sheet, _coord(proj.total_score))))
+        verdict = "" if p.entered_agrees is None else w["agrees"] if p.entered_agrees else \
+            w["above"] if p.entered_total > p.score else w["below"]
+        out.append(w["entered"].format(entered=_n(p.entered_total), cell=_ref(proj.sheet, _coord(proj.total_score)),
+                                       verdict=verdict))
     else:
         out.append(w["no_entered"])
     return out
