@@ -189,6 +189,8 @@ def write_result_sheet(wb, result: CheckResult) -> str:
     ws["A1"].alignment = Alignment(horizontal="center")
     ws.merge_cells("A2:I2")
     ws["A2"] = "由 perfxl 生成：金额单位万元；核算得分按财预〔2020〕10号规则计算（指标认可得分＋预算执行得分）。重新检查时本表会被替换。"
+    if any(p.adjustments for p in result.projects):
+        ws["A2"] = ws["A2"].value.replace("）。", "），并按评分方案封顶或扣分（原因见该得分单元格的批注）。")
     ws["A2"].font = Font(name=FONT, size=9, color="595959")
     _head(ws, 3, ["序号", "项目名称", "全年预算数", "全年执行数", "执行率", "填报得分", "核算得分", "评价等级", "问题数"])
     problems: dict[str, list] = {}
@@ -224,6 +226,11 @@ def write_result_sheet(wb, result: CheckResult) -> str:
         for j in (6, 7):
             ws.cell(row=r, column=j).number_format = "0.##"
         ws.cell(row=r, column=8).fill = FILLS[p.grade]
+        if p.adjustments:  # why the score is not the sum: the profile's cap or deduction
+            why = "；".join(a.reason() for a in p.adjustments)
+            note = Comment(f"按评分方案调整：{why}（核算{_num(p.raw_score)}分，调整后{_num(p.score)}分）", AUTHOR)
+            note.width, note.height = 300, 90
+            ws.cell(row=r, column=7).comment = note
         rate = p.funding.rate
         if rate is not None and rate < 0.6:
             ws.cell(row=r, column=5).fill = FILLS["red"]
@@ -464,3 +471,9 @@ def cached_values(wb, result: CheckResult, written: set[str], removed: set[str] 
         if value is not None:
             out.setdefault(sheet, {})[coord] = value
     return out
+
+
+def _num(v) -> str:
+    """A score in a note: at most 2 decimals, no trailing zeros."""
+    text = f"{round(float(v or 0), 2):.2f}".rstrip("0").rstrip(".")
+    return "0" if text in ("", "-0") else text
