@@ -325,6 +325,12 @@ def typed_cached(text: str, t: str):
         return text.strip() in ("1", "true")
     if t == "s":
         return None  # a shared-string index as a cached formula value: not written by Excel
+    if t == "d":
+        from openpyxl.utils.datetime import from_ISO8601
+        try:
+            return from_ISO8601(text.strip())
+        except (ValueError, TypeError):
+            return text
     s = text.strip()
     if not s:
         return None
