@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import os
+
 from perfxl.excel.labels import is_dash
 from perfxl.model import WorkbookModel
 from perfxl.rules.catalogue import RULES, select
+from perfxl.rules.causes import attribute
 from perfxl.rules.context import Context
 from perfxl.rules.formulas import audit_formulas
 from perfxl.rules.funding import check_funding
@@ -46,12 +49,14 @@ def check_model(model: WorkbookModel, profile, *, select_codes=(), ignore_codes=
         ctx.add("R102", None)
     else:
         pairs, rows = check_summary(ctx, model.summary, projects)
-    if any(code.startswith("X") for code in enabled):
+    if model.source_format == "xls":  # values only: no formula text to audit
+        ctx.add("R121", None, name=os.path.basename(model.path))
+    elif any(code.startswith("X") for code in enabled):
         _audit(ctx, model, pairs)
     grades = {g: 0 for g in GRADES}
     for p in projects:
         grades[p.grade] = grades.get(p.grade, 0) + 1
-    findings = sorted(ctx.findings, key=_order(model))
+    findings = sorted(attribute(ctx.findings, model), key=_order(model))
     return Outcome(model, projects, findings, grades, unit, rows)
 
 
