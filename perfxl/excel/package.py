@@ -96,7 +96,7 @@ MAX_XML = 64 * 2**20  # bytes, the XML parts uncompressed: what openpyxl has to 
 MAX_RATIO = 200  # uncompressed / compressed, for a part over RATIO_FLOOR bytes
 RATIO_FLOOR = 2**20
 MAX_MERGED_CELLS = 2_000_000  # cells covered by merged ranges, summed over the workbook
-MAX_CELLS = 1_500_000  # <c> elements, summed over the workbook (a 1,500-project workbook: 180,000)
+MAX_CELLS = 1_000_000  # <c> elements, summed over the workbook (a 1,500-project workbook: about 180,000)
 
 
 class PackageError(Exception):
