@@ -199,6 +199,12 @@ def _split_ref(ref: str) -> tuple[int, int] | None:
     return int(m.group(2)), col
 
 
+def single_cell(ref: str) -> bool:
+    """``ref`` names one cell (``B7``), not a range."""
+    pos = _split_ref(ref.replace("$", ""))
+    return pos is not None and 1 <= pos[0] <= 1048576 and 1 <= pos[1] <= 16384
+
+
 def merge_area(ref: str) -> int:
     a, _, b = ref.partition(":")
     p, q = _split_ref(a.replace("$", "")), _split_ref((b or a).replace("$", ""))
