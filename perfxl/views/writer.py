@@ -23,7 +23,7 @@ from perfxl.views.narrative import narrative
 from perfxl.model import SEVERITY_ZH
 from perfxl.result import CheckResult
 from perfxl.excel import atomic
-from perfxl.excel.package import losses, write_cached_values
+from perfxl.excel.package import single_cell, losses, write_cached_values
 
 OWNED_NAME = "_perfxl"
 MARKS_SHEET = "_perfxl_marks"
@@ -54,17 +54,24 @@ def owned_sheets(wb) -> list[str]:
     return names
 
 
-def remove_owned(wb) -> None:
+def _recorded_marks(wb, grid=None) -> list[tuple]:
+    """(kind, sheet, ref) rows of the marks sheet: from the reader's grid of it when there is
+    one (only the cells it holds: a hand-edited far cell costs nothing), else from the sheet."""
+    if grid is not None:
+        return [tuple(grid.cell(r, c).value for c in (1, 2, 3)) for r in grid.rows() if r >= 2]
+    return list(wb[MARKS_SHEET].iter_rows(min_row=2, max_col=3, values_only=True))
+
+
+def remove_owned(wb, marks_grid=None) -> None:
     """Remove the owned sheets and exactly the marks an earlier run recorded."""
     if MARKS_SHEET in wb.sheetnames:
-        marks = wb[MARKS_SHEET]
-        for kind, sheet, ref in marks.iter_rows(min_row=2, max_col=3, values_only=True):
-            if sheet not in wb.sheetnames:
+        for kind, sheet, ref in _recorded_marks(wb, marks_grid):
+            if sheet not in wb.sheetnames or not isinstance(ref, str):
                 continue
             ws = wb[sheet]
             if kind == "highlight":
                 _remove_rules(ws, ref)
-            elif kind == "comment":
+            elif kind == "comment" and single_cell(ref):  # never a range: ws[range] builds every cell
                 _remove_note(ws[ref])
         del wb[MARKS_SHEET]
     for name in owned_sheets(wb):
@@ -371,7 +378,7 @@ def write_result(input_path: str, output: str, result: CheckResult) -> list[str]
             wb = load_workbook(input_path, keep_vba=input_path.lower().endswith(".xlsm"), keep_links=True)
     previously_owned = set(owned_sheets(wb)) | ({MARKS_SHEET} if MARKS_SHEET in wb.sheetnames else set())
     lost = [] if model.source_format == "xls" else losses(input_path, previously_owned, model.scans or None)
-    remove_owned(wb)
+    remove_owned(wb, model.grids.get(MARKS_SHEET) if model.workbook is wb else None)
     owned = [write_result_sheet(wb, result), write_narrative_sheet(wb, result), write_findings_sheet(wb, result)]
     records = add_marks(wb, result, set(owned))
     _record(wb, records)
