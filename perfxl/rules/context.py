@@ -66,9 +66,9 @@ class Context:
         return num
 
 
-def pct(rate: float) -> str:
-    """A rate in messages: ``33.33%``."""
-    return show.percent(rate)
+def pct(rate: float) -> show.Rate:
+    """A rate for a message: kept as the fraction, shown as ``33.33%``."""
+    return show.Rate(rate)
 
 
 def _shown(value) -> str:

@@ -466,7 +466,7 @@ def would_give(evaluator, cell: Cell, formula: str):
     except Exception:  # a formula perfxl cannot compute: say so with a dash
         return "—"
     if isinstance(value, float) and "%" in (cell.number_format or ""):
-        return show.percent(value)
+        return show.Rate(value)
     return value
 
 

@@ -231,7 +231,7 @@ def _check_total_row(ctx: Context, summary: SummarySheet) -> None:
                 b = summary.total_row.cells.get("全年预算数")
                 e = summary.total_row.cells.get("全年执行数")
                 formula = f"=IF({b.coord}>0,{e.coord}/{b.coord},0)" if b is not None and e is not None else "=执行数/预算数"
-                ctx.add("S109", cell, entered=v, expected=rate, executed=sums.get("全年执行数", 0),
+                ctx.add("S109", cell, entered=pct(v), expected=pct(rate), executed=sums.get("全年执行数", 0),
                         budget=sums["全年预算数"], formula=formula)
 
 

@@ -16,7 +16,9 @@ def _text(v) -> str | None:
 
 def _raw(v):
     """A finding's raw value for JSON: numbers and text as they are, dates as ISO text."""
-    if v is None or isinstance(v, (bool, int, float, str)):
+    if isinstance(v, float) and not isinstance(v, bool):
+        return float(v)  # a Rate is its fraction
+    if v is None or isinstance(v, (bool, int, str)):
         return v
     if isinstance(v, (list, tuple)):
         return [_raw(x) for x in v]
