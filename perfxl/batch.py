@@ -294,8 +294,12 @@ def cpu_count() -> int:
 
 def _context():
     """fork where it exists (workers inherit what the parent imported), else spawn
-    (Windows, macOS): each worker then imports perfxl once."""
+    (Windows, macOS): each worker then imports perfxl once. ``PERFXL_START_METHOD=spawn``
+    forces one (tests run the Windows path on Linux with it)."""
     methods = multiprocessing.get_all_start_methods()
+    forced = os.environ.get("PERFXL_START_METHOD")
+    if forced in methods:
+        return multiprocessing.get_context(forced)
     if sys.platform.startswith("linux") and "fork" in methods:
         return multiprocessing.get_context("fork")
     return multiprocessing.get_context("spawn")
