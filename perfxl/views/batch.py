@@ -337,13 +337,12 @@ def _header(ws, f, row: int, names: list[str]) -> None:
 def write_rollup(path: str, rows: list[FileRow], t: Totals, *, links: bool = True) -> None:
     """Write the 汇总 workbook to ``path`` (through a temporary file, so a failed write
     leaves no half a workbook)."""
-    import tempfile
-
     import xlsxwriter
 
+    from perfxl.excel import atomic
+
     folder = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix=".perfxl-", suffix=".xlsx", dir=folder)
-    os.close(fd)
+    tmp = atomic.new_temp(folder, ".xlsx")
     try:
         wb = xlsxwriter.Workbook(tmp, {"strings_to_formulas": False, "strings_to_urls": False,
                                        "strings_to_numbers": False})
@@ -361,10 +360,9 @@ def write_rollup(path: str, rows: list[FileRow], t: Totals, *, links: bool = Tru
         wb.define_name(BATCH_NAME, f"={_quote(FRONT)}!$A$1")
         front.activate()
         wb.close()
-        os.replace(tmp, path)
+        atomic.replace(tmp, path)
     except BaseException:
-        if os.path.exists(tmp):
-            os.remove(tmp)
+        atomic.discard(tmp)
         raise
 
 

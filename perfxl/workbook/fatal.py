@@ -13,14 +13,22 @@ def _e(code, key, title, rationale, message, hint, en_title, en_message, en_hint
                 en=(en_title, en_message, en_hint))
 
 
-# The JSON ``error.code`` of each rule (a public interface: never renamed).
+# The JSON ``error.code`` of each rule (a public interface: never renamed). Encrypted files
+# were "old_format" before E121 split them from E104, and stay so; ``error.rule`` tells them apart.
 KEYS = {
     "E101": "file_not_found", "E102": "is_directory", "E103": "empty_file", "E104": "old_format",
     "E105": "broken_file", "E106": "not_xlsx", "E107": "not_xlsx", "E108": "no_project_sheet",
     "E109": "bad_profile", "E110": "bad_usage", "E111": "bad_usage", "E112": "file_locked",
     "E113": "bad_output", "E114": "would_lose_content", "E115": "write_failed", "E116": "file_exists",
     "E117": "bad_usage", "E118": "unknown_rule", "E119": "too_large", "E120": "bad_xml",
+    "E121": "old_format", "E122": "unsupported_format", "E123": "unsupported_format", "E124": "convert_failed",
+    "E125": "convert_failed", "E126": "bad_usage", "E127": "bad_usage", "E128": "interrupted",
+    "E129": "internal_error",
+    "E130": "bad_usage", "E131": "bad_usage", "E132": "file_locked", "E133": "file_exists",
 }
+
+REMOVE_PASSWORD = ("请在 Excel 中输入密码打开文件，点“文件→信息→保护工作簿→用密码进行加密”，清空密码后保存"
+                   "（WPS：“文件→文档加密→密码加密”，清空后保存），再重新检查")
 
 DECLARED = declare(
     _e("E101", "file_not_found", "找不到文件", "给出的路径上没有文件。",
@@ -32,11 +40,12 @@ DECLARED = declare(
     _e("E103", "empty_file", "空文件", "文件长度为 0 字节，通常是保存或下载未完成。",
        "文件“{name}”是空文件（0 字节）", "请重新保存或导出工作簿",
        "Empty file", "File “{name}” is empty (0 bytes)", "Save or export the workbook again"),
-    _e("E104", "old_format", "旧版或加密的工作簿",
-       "perfxl 读取 .xlsx 格式；旧版 .xls/.et 文件和加密文件无法读取。",
-       "文件“{name}”是旧版 Excel/WPS 格式或已加密", "请在 Excel 或 WPS 中“另存为” .xlsx（不设密码）后再检查",
-       "Old or encrypted workbook", "File “{name}” is in an old Excel/WPS format or encrypted",
-       "Save it as .xlsx (without a password) in Excel or WPS, then check it again"),
+    _e("E104", "old_format", "无法读取的旧版工作簿",
+       "perfxl 按值读取旧版 .xls/.et 文件（BIFF8）；更早的版本（Excel 95 及以前）或已损坏的文件无法读取。",
+       "文件“{name}”是旧版 Excel/WPS 格式，但内容已损坏或版本过旧，无法读取",
+       "请在 Excel 或 WPS 中打开并“另存为” .xlsx 后再检查",
+       "Unreadable legacy workbook", "File “{name}” is in a legacy Excel/WPS format but damaged or too old to read",
+       "Open it in Excel or WPS and save it as .xlsx, then check it again"),
     _e("E105", "broken_file", "文件已损坏", "文件不完整或已损坏（常见于下载或复制未完成），无法作为工作簿读取。",
        "文件“{name}”不完整或已损坏，无法作为工作簿读取", "请在 Excel 或 WPS 中打开并重新保存为 .xlsx，或重新下载该文件",
        "Broken file", "File “{name}” is incomplete or damaged and cannot be read as a workbook",
@@ -100,6 +109,61 @@ DECLARED = declare(
        "请在 Excel 或 WPS 中打开并重新保存为 .xlsx",
        "DTD or entity declarations", "File “{name}” holds XML declarations (DTD/entities) that Excel never writes; it was not read",
        "Open it in Excel or WPS and save it again as .xlsx"),
+    _e("E121", "old_format", "设置了打开密码", "加密（设置了打开密码）的工作簿内容是密文，不输入密码无法读取；perfxl 不索取密码。",
+       "文件“{name}”设置了打开密码（已加密），无法读取", REMOVE_PASSWORD,
+       "Password-protected workbook", "File “{name}” is protected by a password to open (encrypted) and cannot be read",
+       "Open it in Excel with the password, File > Info > Protect Workbook > Encrypt with Password, clear the "
+       "password and save (WPS: File > Document Encryption), then check it again"),
+    _e("E122", "unsupported_format", "Excel 二进制工作簿（.xlsb）",
+       "能读 .xlsb 的库只给出值、不给出数字格式：显示为 95% 的执行率、显示为 2025年9月 的日期会被读成裸数字，"
+       "检查会报出文件里没有的问题，所以 perfxl 不直接读取 .xlsb。",
+       "文件“{name}”是 Excel 二进制工作簿（.xlsb），perfxl 不直接读取这种格式",
+       "请在 Excel 中“另存为” Excel 工作簿（.xlsx）后再检查，或加 --convert 用 LibreOffice 转换后检查",
+       "Binary workbook (.xlsb)", "File “{name}” is an Excel binary workbook (.xlsb), which perfxl does not read directly",
+       "Save it as an Excel workbook (.xlsx) in Excel, or add --convert to convert it with LibreOffice"),
+    _e("E123", "unsupported_format", "OpenDocument 表格（.ods）",
+       "能读 .ods 的库只给出值、不给出数字格式，检查会把百分数和日期读错，所以 perfxl 不直接读取 .ods。",
+       "文件“{name}”是 OpenDocument 表格（.ods），perfxl 不直接读取这种格式",
+       "请在 WPS、Excel 或 LibreOffice 中“另存为” .xlsx 后再检查，或加 --convert 用 LibreOffice 转换后检查",
+       "OpenDocument spreadsheet (.ods)", "File “{name}” is an OpenDocument spreadsheet (.ods), which perfxl does not read directly",
+       "Save it as .xlsx, or add --convert to convert it with LibreOffice"),
+    _e("E124", "convert_failed", "没有安装 LibreOffice", "--convert 用 LibreOffice（soffice）把旧版或其他格式转换为 .xlsx。",
+       "文件“{name}”要用 --convert 转换，但本机没有安装 LibreOffice（soffice）",
+       "请安装 LibreOffice；或去掉 --convert 直接检查（.xls/.et 将跳过公式检查）；或在 Excel/WPS 中另存为 .xlsx",
+       "LibreOffice is not installed", "--convert needs LibreOffice (soffice) to convert “{name}”, and it is not installed",
+       "Install LibreOffice, drop --convert, or save the file as .xlsx in Excel/WPS"),
+    _e("E125", "convert_failed", "转换失败", "LibreOffice 没能把文件转换为 .xlsx（文件损坏、加密或超时）。",
+       "文件“{name}”用 LibreOffice 转换为 .xlsx 失败",
+       "请在 Excel 或 WPS 中打开并“另存为” .xlsx 后再检查",
+       "Conversion failed", "LibreOffice could not convert “{name}” to .xlsx", "Save it as .xlsx in Excel or WPS"),
+    _e("E126", "bad_usage", "不需要转换", "--convert 只用于 .xls、.et、.xlsb、.ods 文件。",
+       "文件“{name}”已是 .xlsx，不需要 --convert", "去掉 --convert 再运行",
+       "Nothing to convert", "File “{name}” is already an .xlsx", "Run again without --convert"),
+    _e("E127", "bad_usage", "旧版文件不能原地改写", "旧版 .xls/.et 的结果只能另存为 .xlsx，不能写回原文件。",
+       "文件“{name}”不是 .xlsx，结果不能写回原文件", "去掉 --in-place，结果将另存为 <文件名>.perfxl.xlsx",
+       "Cannot rewrite a legacy file", "File “{name}” is not an .xlsx; the result cannot be written into it",
+       "Drop --in-place: the result is saved as <name>.perfxl.xlsx"),
+    _e("E128", "interrupted", "检查被中断", "运行被 Ctrl-C 或系统信号（SIGTERM）中断；未完成的结果文件已删除。",
+       "检查“{name}”时被中断，没有写入任何结果文件", "需要时请重新运行",
+       "Interrupted", "The check of “{name}” was interrupted; no result file was written", "Run it again when needed"),
+    _e("E129", "internal_error", "内部错误", "perfxl 自身的缺陷（不是文件的问题）；详细信息只在设置 PERFXL_DEBUG=1 时显示。",
+       "检查“{name}”时发生内部错误（这是 perfxl 的缺陷，不是文件的问题）",
+       "请把该文件和这行信息发给维护者；设置环境变量 PERFXL_DEBUG=1 再运行可看到详细信息",
+       "Internal error", "An internal error occurred while checking “{name}” (a perfxl bug, not a problem of the file)",
+       "Send the file and this line to the maintainers; set PERFXL_DEBUG=1 to see the details"),
+    _e("E130", "bad_usage", "报告路径与输入相同", "perfxl report 绝不改写输入的工作簿。",
+       "报告的输出路径与输入文件相同", "请用 -o 指定一个 .docx 文件",
+       "Report is the input", "The report's output path is the input file", "Give a .docx file with -o"),
+    _e("E131", "bad_usage", "不是 .docx 文件名", "perfxl report 写 Word 文档（.docx）。",
+       "“{path}”不是 .docx 文件名", "请用 .docx 结尾，例如 {example}",
+       "Not a .docx name", "“{path}” is not a .docx file name", "End it with .docx, for example {example}"),
+    _e("E132", "file_locked", "报告正被打开", "Word/WPS 打开文档时会留下锁文件（~$），此时写入会失败或被覆盖。",
+       "“{path}”正被 Word 或 WPS 打开（存在锁文件 ~$）", "请先关闭该文件再运行",
+       "Report is open", "“{path}” is open in Word or WPS (a ~$ lock file exists)", "Close it and run again"),
+    _e("E133", "file_exists", "报告已被编辑", "perfxl 生成的报告被人修改过（Word/WPS 保存时记下了修改者），覆盖会丢失这些修改。",
+       "“{path}”已存在，并且在 perfxl 生成后被编辑过，未覆盖", "请用 -o 另存为新文件，或加 --force 覆盖",
+       "Report was edited", "“{path}” exists and was edited after perfxl wrote it; it was not overwritten",
+       "Write a new file with -o, or add --force to overwrite it"),
 )
 
 
