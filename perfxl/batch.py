@@ -84,7 +84,10 @@ def collect(paths, *, exclude: tuple[str, ...] = ()) -> Collected:
         if real in excluded:
             out.skipped["output"] += 1
             return
-        reason = skip_reason(path) if os.path.isfile(path) else None
+        if os.path.isfile(path):
+            reason = skip_reason(path)
+        else:  # missing: the check says so in its row; a pipe or device: nothing to read
+            reason = "other" if os.path.exists(path) else None
         if reason:
             out.skipped[reason] += 1
         else:

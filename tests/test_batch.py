@@ -351,3 +351,12 @@ def test_json_lines_make_the_same_roll_up(run, folder, tmp_path):
     assert t.json(view.exit_code(rows, False), 0)["batch"] | {"seconds": summary["batch"]["seconds"]} == summary["batch"]
     view.write_rollup(str(tmp_path / "b.xlsx"), rows, t)
     assert _sheet(tmp_path / "b.xlsx", "问题清单")[1] == _sheet(tmp_path / "a.xlsx", "问题清单")[1]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes")
+def test_a_named_pipe_is_skipped_not_read(tmp_path):
+    _good(tmp_path / "甲.xlsx")
+    os.mkfifo(tmp_path / "管道.xlsx")
+    found = runner.collect([tmp_path])
+    assert [os.path.basename(f) for f in found.files] == ["甲.xlsx"]
+    assert found.skipped["other"] == 1
