@@ -214,9 +214,10 @@ def text_summary(t: Totals, lang: str = "zh") -> str:
 
 
 def text_line(row: FileRow, lang: str = "zh") -> str | None:
-    """One line for a file that needs attention; None for a clean one."""
+    """One line for a file with errors or that could not be checked; None for the others
+    (files with warnings only are counted in the summary line and listed in the roll-up)."""
     state = row.state()
-    if state == "passed":
+    if state in ("passed", "warnings"):
         return None
     if lang == "en":
         if not row.checked:
