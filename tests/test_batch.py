@@ -263,11 +263,11 @@ def test_timeout_and_crash_are_rows_and_the_run_goes_on(run, tmp_path, monkeypat
     root.mkdir()
     for name in ("慢单位.xlsx", "崩单位.xlsx", "甲单位.xlsx", "乙单位.xlsx", "丙单位.xlsx"):
         _good(root / name)
-    result = run("batch", root, "-o", tmp_path / "汇总.xlsx", "-j", "2", "--timeout", "1.5", "--format", "json")
+    result = run("batch", root, "-o", tmp_path / "汇总.xlsx", "-j", "2", "--timeout", "3", "--format", "json")
     *files, summary = [json.loads(line) for line in result.stdout.strip().splitlines()]
     by_name = {os.path.basename(o["file"]): o for o in files}
     assert by_name["慢单位.xlsx"]["error"]["code"] == "timeout"
-    assert "1.5 秒" in by_name["慢单位.xlsx"]["error"]["message"]
+    assert "3 秒" in by_name["慢单位.xlsx"]["error"]["message"]
     assert by_name["崩单位.xlsx"]["error"]["code"] == "worker_crashed"
     assert all("findings" in by_name[n] for n in ("甲单位.xlsx", "乙单位.xlsx", "丙单位.xlsx"))
     assert (summary["batch"]["timed_out"], summary["batch"]["crashed"], summary["batch"]["checked"]) == (1, 1, 3)
