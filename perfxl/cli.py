@@ -66,9 +66,14 @@ def check(file, fmt, profile_path, select_codes, ignore_codes, color, output, no
     from perfxl.rules.engine import run_checks
     from perfxl.scoring.profile import ProfileError, load_profile
     from perfxl.workbook.reader import ReadError, read_workbook
-    from perfxl.views.writer import output_path
+    from perfxl.files import OUTPUT_EXTENSIONS, open_in, output_path
 
     as_json = fmt == "json"
+    _refuse_lock_file(file, as_json, lang)
+    if output and os.path.splitext(output)[1].lower() not in OUTPUT_EXTENSIONS:
+        _fail(_t(lang, f"-o “{output}”：结果工作簿只能保存为 .xlsx 或 .xlsm 文件，请换一个以 .xlsx 结尾的文件名。",
+                 f"-o “{output}”: the result workbook can only be saved as .xlsx or .xlsm; use a name ending in .xlsx."),
+              as_json=as_json, file=file, code="bad_usage")
     try:
         profile = load_profile(profile_path)
     except ProfileError as exc:
@@ -79,10 +84,33 @@ def check(file, fmt, profile_path, select_codes, ignore_codes, color, output, no
         _fail(exc.message, as_json=as_json, file=file, code=exc.code)
     if in_place and (output or no_write):
         _fail("--in-place 不能与 -o 或 --no-write 同时使用。", as_json=as_json, file=file, code="bad_usage")
-    target = None if no_write else (file if in_place else (output or output_path(file)))
+    if output and os.path.splitext(output)[1].lower() != os.path.splitext(file)[1].lower() \
+            and os.path.splitext(file)[1].lower() in OUTPUT_EXTENSIONS:
+        ext = os.path.splitext(file)[1].lower()
+        _fail(_t(lang, f"-o “{output}”：输入文件是 {ext}，结果工作簿也必须是 {ext}（否则 Excel 无法打开），请改用 {ext} 结尾的文件名。",
+                 f"-o “{output}”: the input is {ext}, so the result must be {ext} too (Excel would not open it otherwise)."),
+              as_json=as_json, file=file, code="bad_usage")
+    own_output = "_perfxl" in model.defined_names  # a result file perfxl wrote earlier
+    if no_write:
+        target = None
+    elif in_place:
+        target = file
+    elif output:
+        target = output
+    else:
+        target = output_path(file)
+        if _same_file(target, file) and not own_output:  # named like a result, but the user's own
+            base, ext = os.path.splitext(file)
+            target = f"{base}.perfxl{ext}"
+    rewrite = target is not None and _same_file(target, file)
+    program = open_in(file)
+    if program and not rewrite:
+        click.echo(_t(lang, f"注意：文件可能正在 {program} 中打开，未保存的修改不会被检查（检查的是磁盘上已保存的内容）。",
+                      f"Note: the file may be open in {program}; unsaved changes are not checked (only what is saved on disk)."),
+                   err=True)
     lost = []
     if target is not None:
-        target, lost = _prepare_output(file, target, in_place, as_json)
+        target, lost = _prepare_output(file, target, in_place, as_json, rewrite and (in_place or own_output))
     result = run_checks(model, profile, select_codes=_codes(select_codes), ignore_codes=_codes(ignore_codes))
     for part in lost:
         from perfxl.rules.catalogue import finding
@@ -104,19 +132,43 @@ def check(file, fmt, profile_path, select_codes, ignore_codes, color, output, no
     sys.exit(EXIT_ERRORS if result.errors else EXIT_CLEAN)
 
 
-def _lock_file(path: str) -> str:
-    folder, name = os.path.split(os.path.abspath(path))
-    return os.path.join(folder, "~$" + name)
+def _t(lang: str, zh: str, en: str) -> str:
+    return en if lang == "en" else zh
 
 
-def _prepare_output(file: str, target: str, in_place: bool, as_json: bool):
-    """Refuse what must not be written; return (target, parts that would be lost)."""
+def _same_file(a: str, b: str) -> bool:
+    return os.path.normcase(os.path.abspath(a)) == os.path.normcase(os.path.abspath(b))
+
+
+def _refuse_lock_file(file: str, as_json: bool, lang: str) -> None:
+    """``~$2025.xlsx`` is the lock Excel/WPS keep while 2025.xlsx is open, not a workbook."""
+    import zipfile
+
+    from perfxl.files import lock_owner
+
+    owner = lock_owner(file)
+    if owner is None or not os.path.isfile(file) or zipfile.is_zipfile(file):
+        return
+    program = "LibreOffice" if os.path.basename(file).startswith(".~lock.") else "Excel/WPS"
+    _fail(_t(lang, f"“{os.path.basename(file)}”不是工作簿，而是 {program} 打开“{owner}”时生成的临时锁文件（关闭文件后会自动删除）："
+                   f"请先在 {program} 中保存“{owner}”，再检查“{owner}”。",
+             f"“{os.path.basename(file)}” is not a workbook but the lock file {program} keeps while “{owner}” is open "
+             f"(it disappears when the file is closed): save “{owner}” in {program}, then check “{owner}”."),
+          as_json=as_json, file=file, code="lock_file")
+
+
+def _prepare_output(file: str, target: str, in_place: bool, as_json: bool, rewrite: bool = False):
+    """Refuse what must not be written; return (target, parts that would be lost). ``rewrite``:
+    the input itself is written (``--in-place``, or a result file perfxl wrote earlier)."""
     from perfxl.excel.package import losses
+    from perfxl.files import open_in
 
-    if os.path.abspath(target) == os.path.abspath(file) and not in_place:
+    if _same_file(target, file) and not rewrite:
         _fail("输出路径与输入文件相同：如确要改写输入文件，请使用 --in-place。", as_json=as_json, file=file, code="bad_usage")
-    if os.path.exists(_lock_file(target)):
-        _fail(f"“{target}”正被 Excel 或 WPS 打开（存在锁文件 ~$）：请先关闭该文件再运行。", as_json=as_json, file=file, code="file_locked")
+    program = open_in(target)
+    if program:
+        _fail(f"“{target}”正被 {program.replace('/', ' 或 ')} 打开（旁边有它的锁文件）：请先关闭该文件再运行。", as_json=as_json, file=file,
+              code="file_locked")
     folder = os.path.dirname(os.path.abspath(target))
     if not os.path.isdir(folder):
         _fail(f"文件夹“{folder}”不存在：请先创建，或用 -o 指定其他位置。", as_json=as_json, file=file, code="bad_output")
@@ -124,20 +176,19 @@ def _prepare_output(file: str, target: str, in_place: bool, as_json: bool):
         lost = losses(file)
     except Exception:  # the reader already accepted the file; a package oddity only limits this report
         lost = []
-    if in_place and lost:
+    if rewrite and lost:
         _fail("该文件含 perfxl 无法保留的内容（" + "；".join(lost) + "），不能使用 --in-place：请去掉 --in-place，结果将另存为新文件。",
               as_json=as_json, file=file, code="would_lose_content")
     return target, lost
 
 
 def _write(file: str, target: str, result, in_place: bool, as_json: bool) -> str | None:
-    import shutil
-
+    from perfxl.files import backup
     from perfxl.views.writer import write_result
 
     try:
         if in_place:
-            shutil.copy2(file, file + ".bak")
+            backup(file)  # 2025.xlsx.bak, then .bak2, …: the first backup keeps the original
         write_result(file, target, result)
     except OSError as exc:
         _fail(f"无法写入“{target}”（{exc.strerror or exc}）：请检查文件夹是否可写、文件是否被打开。",

@@ -19,6 +19,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.hyperlink import Hyperlink
 
+from perfxl.files import output_path  # noqa: F401  (where results go; kept importable here)
 from perfxl.views.narrative import narrative
 from perfxl.rules.catalogue import SEVERITY_ZH
 from perfxl.rules.results import CheckResult
@@ -36,6 +37,7 @@ AUTHOR = "perfxl"
 FILLS = {name: PatternFill("solid", start_color=color, end_color=color) for name, color in {
     "优": "C6EFCE", "良": "BDD7EE", "中": "FFE699", "差": "FFC7CE",
     "amber": "FFE699", "red": "FFC7CE", "head": "D9D9D9",
+    "fix": "F4B084", "look": "FFF2CC",  # 自评结果: 需要更正 / 需要关注, apart from the grade colours
 }.items()}
 THIN = Side(style="thin", color="808080")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
@@ -156,54 +158,92 @@ def _head(ws, row: int, values: list[str]) -> None:
 
 
 def _print_setup(ws, *, landscape: bool) -> None:
-    """A4, fit to one page wide."""
+    """A4, fit to one page wide, any number of pages tall, centred, narrow margins."""
     if landscape:
         ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.horizontalCentered = True
+    m = ws.page_margins
+    m.left = m.right = 0.5
+    m.top = m.bottom = 0.6
+    m.header = m.footer = 0.3
+    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+
+
+def _is_number(v) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+
+def _same(a, b) -> bool:
+    return a is not None and b is not None and abs(float(a) - float(b)) <= 1e-9 * max(1.0, abs(float(b)))
+
+
+def _link_or_value(sheet: str, cell, figure, divisor: float = 1):
+    """A formula pointing at the user's cell when recalculating it gives ``figure``, else
+    ``figure`` itself: a number typed as text, a dash or an error would recalculate to
+    something else than the check reports (docs/template.md §7)."""
+    if figure is None or cell is None or not cell.coord:
+        return figure
+    if _is_number(figure) and _is_number(cell.value) and _same(cell.value / divisor, figure):
+        return f"={_quote(sheet)}!{cell.coord}" + ("" if divisor == 1 else f"/{divisor:g}")
+    if isinstance(figure, str) and cell.value == figure:
+        return f"={_quote(sheet)}!{cell.coord}"
+    return figure
+
+
+RESULT_COLUMNS = {"A": 6, "B": 44, "C": 12, "D": 12, "E": 10, "F": 10, "G": 10, "H": 10, "I": 8}
 
 
 def write_result_sheet(wb, result: CheckResult) -> str:
+    from openpyxl.worksheet.pagebreak import Break
+
+    from perfxl.excel.textfit import row_height
+    from perfxl.views.attribution import findings_by_project
+
     ws = wb.create_sheet(_unique(wb, RESULT), 0)
     model = result.model
     unit = model.unit.get("单位名称").value.value if model.unit and model.unit.get("单位名称") else ""
     ws.merge_cells("A1:I1")
     ws["A1"] = f"{unit or ''}{model.year or ''}年度项目支出绩效自评结果"
     ws["A1"].font = Font(name=FONT, bold=True, size=14)
-    ws["A1"].alignment = Alignment(horizontal="center")
+    ws["A1"].alignment = Alignment(horizontal="center", vertical="center")
+    ws.row_dimensions[1].height = 26
     ws.merge_cells("A2:I2")
-    ws["A2"] = "由 perfxl 生成：金额单位万元；核算得分按财预〔2020〕10号规则计算（指标认可得分＋预算执行得分）。重新检查时本表会被替换。"
+    ws["A2"] = ("由 perfxl 生成：金额单位万元；核算得分按财预〔2020〕10号规则计算（指标认可得分＋预算执行得分），"
+                "问题明细见“检查结果”表。重新检查时本表会被替换。")
     ws["A2"].font = Font(name=FONT, size=9, color="595959")
+    ws["A2"].alignment = Alignment(wrap_text=True, vertical="center")
+    ws.row_dimensions[2].height = row_height([(ws["A2"].value, sum(RESULT_COLUMNS.values()))], font_size=9)
     _head(ws, 3, ["序号", "项目名称", "全年预算数", "全年执行数", "执行率", "填报得分", "核算得分", "评价等级", "问题数"])
-    problems: dict[str, list] = {}
-    for f in result.findings:
-        if f.severity in ("error", "warning") and f.sheet:
-            problems.setdefault(f.sheet, []).append(f)
+    ws.row_dimensions[3].height = 20
+    about = findings_by_project(result)
     first = 4
     for i, p in enumerate(result.projects):
         r = first + i
         proj = p.project
-        q = _quote(proj.sheet)
-        k = "/10000" if proj.money_unit == "元" else ""
+        divisor = 10000 if proj.money_unit == "元" else 1
         total = proj.funding.total.cells if proj.funding and proj.funding.total else {}
+        mine = about.get(proj.sheet, [])
         values = [
             i + 1,
-            f"={q}!{proj.name.value.coord}" if proj.name and proj.name.value.value is not None and proj.name.value.coord != proj.name.label.coord else p.name,
-            f"={q}!{total['全年预算数'].coord}{k}" if "全年预算数" in total and p.funding.budget is not None else p.funding.budget,
-            f"={q}!{total['全年执行数'].coord}{k}" if "全年执行数" in total and p.funding.executed is not None else p.funding.executed,
+            _link_or_value(proj.sheet, proj.name.value if proj.name else None, p.name),
+            _link_or_value(proj.sheet, total.get("全年预算数"), p.funding.budget, divisor),
+            _link_or_value(proj.sheet, total.get("全年执行数"), p.funding.executed, divisor),
             f"=IF(C{r}>0,D{r}/C{r},0)" if p.funding.rate is not None else None,
-            f"={q}!{proj.total_score.coord}" if proj.total_score is not None and p.entered_total is not None else None,
+            _link_or_value(proj.sheet, proj.total_score, p.entered_total),
             p.score,
             p.grade,
-            len(problems.get(proj.sheet, [])),
+            len(mine),
         ]
         for j, v in enumerate(values, 1):
             c = ws.cell(row=r, column=j, value=v)
             c.border = BOX
             c.font = Font(name=FONT)
             c.alignment = Alignment(vertical="center", wrap_text=j == 2, horizontal="left" if j == 2 else "center")
+        ws.row_dimensions[r].height = row_height([(p.name, RESULT_COLUMNS["B"])], minimum=18)
         for j in (3, 4):
             ws.cell(row=r, column=j).number_format = "#,##0.00"
         ws.cell(row=r, column=5).number_format = "0.00%"
@@ -212,28 +252,34 @@ def write_result_sheet(wb, result: CheckResult) -> str:
         ws.cell(row=r, column=8).fill = FILLS[p.grade]
         rate = p.funding.rate
         if rate is not None and rate < 0.6:
-            ws.cell(row=r, column=5).fill = FILLS["red"]
+            ws.cell(row=r, column=5).fill = FILLS["fix"]
         elif rate is not None and rate < 1 - 1e-9:
-            ws.cell(row=r, column=5).fill = FILLS["amber"]
+            ws.cell(row=r, column=5).fill = FILLS["look"]
         if p.entered_total is not None and not agrees(p.entered_total, p.score, decimals_of(p.entered_total)):
-            ws.cell(row=r, column=6).fill = FILLS["red"]
-        if any(f.severity == "error" for f in problems.get(proj.sheet, [])):
-            ws.cell(row=r, column=9).fill = FILLS["red"]
+            ws.cell(row=r, column=6).fill = FILLS["fix"]
+        if any(f.severity == "error" for f in mine):
+            ws.cell(row=r, column=9).fill = FILLS["fix"]
             ws.cell(row=r, column=9).font = Font(name=FONT, bold=True, color="9C0006")
-        elif problems.get(proj.sheet):
-            ws.cell(row=r, column=9).fill = FILLS["amber"]
+        elif mine:
+            ws.cell(row=r, column=9).fill = FILLS["look"]
     last = first + len(result.projects) - 1
     t = last + 1
-    project_problems = sum(len(problems.get(p.project.sheet, [])) for p in result.projects)
-    total_row = ["合计", "", f"=SUM(C{first}:C{last})", f"=SUM(D{first}:D{last})", f"=IF(C{t}>0,D{t}/C{t},0)",
-                 "", "", "", project_problems]
+    total_row = ["合计", "", f"=SUM(C{first}:C{last})", f"=SUM(D{first}:D{last})",
+                 f"=IF(C{t}>0,D{t}/C{t},0)" if result.budget_total > 0 else None,
+                 "", "", "", len(result.findings)]
     for j, v in enumerate(total_row, 1):
         c = ws.cell(row=t, column=j, value=v if v != "" else None)
         c.border = BOX
         c.font = Font(name=FONT, bold=True)
-        c.alignment = Alignment(horizontal="center")
+        c.alignment = Alignment(horizontal="center", vertical="center")
+    ws.row_dimensions[t].height = 18
     ws.cell(row=t, column=3).number_format = ws.cell(row=t, column=4).number_format = "#,##0.00"
     ws.cell(row=t, column=5).number_format = "0.00%"
+    if result.errors:
+        ws.cell(row=t, column=9).fill = FILLS["fix"]
+        ws.cell(row=t, column=9).font = Font(name=FONT, bold=True, color="9C0006")
+    elif result.findings:
+        ws.cell(row=t, column=9).fill = FILLS["look"]
     r = t + 2
     for g, n in result.grades.items():
         label = ws.cell(row=r, column=2, value=f"评价等级“{g}”的项目数")
@@ -253,13 +299,15 @@ def write_result_sheet(wb, result: CheckResult) -> str:
     c.border = BOX
     c.font = Font(name=FONT, bold=True)
     c.alignment = Alignment(horizontal="center")
-    widths = {"A": 8, "B": 46, "C": 13, "D": 13, "E": 10, "F": 10, "G": 10, "H": 10, "I": 8}
-    for col, w in widths.items():
+    r = _legend(ws, r + 2)
+    for col, w in RESULT_COLUMNS.items():
         ws.column_dimensions[col].width = w
     ws.freeze_panes = "C4"
     ws.print_title_rows = "3:3"
     _print_setup(ws, landscape=True)
     if result.projects:
+        # the chart gets a page of its own (never cut by a page break) and fits on it
+        ws.row_breaks.append(Break(id=r))
         chart = BarChart()
         chart.type = "bar"
         chart.title = "各项目核算得分"
@@ -270,10 +318,42 @@ def write_result_sheet(wb, result: CheckResult) -> str:
         chart.x_axis.scaling.orientation = "maxMin"  # projects top-down, in sheet order
         chart.add_data(Reference(ws, min_col=7, min_row=3, max_row=last), titles_from_data=True)
         chart.set_categories(Reference(ws, min_col=2, min_row=first, max_row=last))
-        chart.height = max(7.5, 0.9 * len(result.projects) + 3)
+        chart.height = min(15.5, max(7.5, 0.7 * len(result.projects) + 3))  # A4 landscape: about 16 cm free
         chart.width = 24
-        ws.add_chart(chart, f"A{r + 2}")
+        ws.add_chart(chart, f"A{r + 1}")
     return ws.title
+
+
+LEGEND = [
+    ("fix", "需要更正：执行率低于60%；填报得分与核算得分不一致（以核算得分为准）；问题数中有错误（深红粗体）"),
+    ("look", "需要关注：执行率低于100%；问题数中只有警告或提示"),
+]
+
+
+def _legend(ws, r: int) -> int:
+    """The meaning of every colour of the sheet; returns the row after it."""
+    from perfxl.excel.textfit import row_height
+
+    head = ws.cell(row=r, column=1, value="图例")
+    head.font = Font(name=FONT, bold=True)
+    ws.merge_cells(start_row=r, start_column=2, end_row=r, end_column=9)
+    note = ws.cell(row=r, column=2, value="评价等级列的颜色与上方等级统计相同（优、良、中、差）。问题数：该项目表及其在汇总表中的行"
+                                         "的全部检查结果；合计为整个工作簿的全部检查结果（含单位情况等不属于单个项目的问题）。")
+    note.font = Font(name=FONT, size=9)
+    note.alignment = Alignment(wrap_text=True, vertical="center")
+    width = sum(w for c, w in RESULT_COLUMNS.items() if c != "A")
+    ws.row_dimensions[r].height = row_height([(note.value, width)], font_size=9)
+    for key, text in LEGEND:
+        r += 1
+        swatch = ws.cell(row=r, column=1)
+        swatch.fill = FILLS[key]
+        swatch.border = BOX
+        ws.merge_cells(start_row=r, start_column=2, end_row=r, end_column=9)
+        c = ws.cell(row=r, column=2, value=text)
+        c.font = Font(name=FONT, size=9)
+        c.alignment = Alignment(wrap_text=True, vertical="center")
+        ws.row_dimensions[r].height = row_height([(text, width)], font_size=9)
+    return r + 1
 
 
 def write_narrative_sheet(wb, result: CheckResult) -> str:
@@ -325,11 +405,6 @@ def _record(wb, records: list[tuple[str, str, str]]) -> None:
 
 
 # -- the whole write ----------------------------------------------------------------------
-
-def output_path(input_path: str) -> str:
-    base, ext = os.path.splitext(input_path)
-    return f"{base}.perfxl{ext or '.xlsx'}"
-
 
 def write_result(input_path: str, output: str, result: CheckResult) -> list[str]:
     """Write the output workbook atomically; return what openpyxl could not keep."""
