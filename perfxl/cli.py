@@ -66,7 +66,7 @@ def check(file, fmt, profile_path, select_codes, ignore_codes, color, output, no
     from perfxl.rules.engine import run_checks
     from perfxl.scoring.profile import ProfileError, load_profile
     from perfxl.workbook.reader import ReadError, read_workbook
-    from perfxl.files import OUTPUT_EXTENSIONS, open_in, output_path
+    from perfxl.views.files import OUTPUT_EXTENSIONS, open_in, output_path
 
     as_json = fmt == "json"
     _refuse_lock_file(file, as_json, lang)
@@ -144,7 +144,7 @@ def _refuse_lock_file(file: str, as_json: bool, lang: str) -> None:
     """``~$2025.xlsx`` is the lock Excel/WPS keep while 2025.xlsx is open, not a workbook."""
     import zipfile
 
-    from perfxl.files import lock_owner
+    from perfxl.views.files import lock_owner
 
     owner = lock_owner(file)
     if owner is None or not os.path.isfile(file) or zipfile.is_zipfile(file):
@@ -161,7 +161,7 @@ def _prepare_output(file: str, target: str, in_place: bool, as_json: bool, rewri
     """Refuse what must not be written; return (target, parts that would be lost). ``rewrite``:
     the input itself is written (``--in-place``, or a result file perfxl wrote earlier)."""
     from perfxl.excel.package import losses
-    from perfxl.files import open_in
+    from perfxl.views.files import open_in
 
     if _same_file(target, file) and not rewrite:
         _fail("输出路径与输入文件相同：如确要改写输入文件，请使用 --in-place。", as_json=as_json, file=file, code="bad_usage")
@@ -183,7 +183,7 @@ def _prepare_output(file: str, target: str, in_place: bool, as_json: bool, rewri
 
 
 def _write(file: str, target: str, result, in_place: bool, as_json: bool) -> str | None:
-    from perfxl.files import backup
+    from perfxl.views.files import backup
     from perfxl.views.writer import write_result
 
     try:

@@ -8,7 +8,7 @@ import os
 from openpyxl import load_workbook
 
 from layouts import Book, Proj, build
-from perfxl.files import backup, open_in, output_path
+from perfxl.views.files import backup, open_in, output_path
 from perfxl.views.writer import FINDINGS, NARRATIVE, RESULT
 
 

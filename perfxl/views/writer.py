@@ -19,7 +19,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.hyperlink import Hyperlink
 
-from perfxl.files import output_path  # noqa: F401  (where results go; kept importable here)
+from perfxl.views.files import output_path  # noqa: F401  (where results go; kept importable here)
 from perfxl.views.narrative import narrative
 from perfxl.rules.catalogue import SEVERITY_ZH
 from perfxl.rules.results import CheckResult
