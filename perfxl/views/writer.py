@@ -26,6 +26,7 @@ from perfxl.rules.results import CheckResult
 from perfxl.scoring.precision import agrees
 from perfxl.excel.numbers import decimals_of
 from perfxl.excel.package import losses, write_cached_values
+from perfxl.excel.textfit import row_height
 
 OWNED_NAME = "_perfxl"
 MARKS_SHEET = "_perfxl_marks"
@@ -170,7 +171,7 @@ def _print_setup(ws, *, landscape: bool) -> None:
     m.left = m.right = 0.5
     m.top = m.bottom = 0.6
     m.header = m.footer = 0.3
-    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+    ws.oddFooter.center.text = "&A  第 &P 页"
 
 
 def _is_number(v) -> bool:
@@ -194,13 +195,12 @@ def _link_or_value(sheet: str, cell, figure, divisor: float = 1):
     return figure
 
 
-RESULT_COLUMNS = {"A": 6, "B": 44, "C": 12, "D": 12, "E": 10, "F": 10, "G": 10, "H": 10, "I": 8}
+RESULT_COLUMNS = {"A": 6, "B": 54, "C": 12, "D": 12, "E": 10, "F": 10, "G": 10, "H": 10, "I": 8}
 
 
 def write_result_sheet(wb, result: CheckResult) -> str:
     from openpyxl.worksheet.pagebreak import Break
 
-    from perfxl.excel.textfit import row_height
     from perfxl.views.attribution import findings_by_project
 
     ws = wb.create_sheet(_unique(wb, RESULT), 0)
@@ -243,7 +243,7 @@ def write_result_sheet(wb, result: CheckResult) -> str:
             c.border = BOX
             c.font = Font(name=FONT)
             c.alignment = Alignment(vertical="center", wrap_text=j == 2, horizontal="left" if j == 2 else "center")
-        ws.row_dimensions[r].height = row_height([(p.name, RESULT_COLUMNS["B"])], minimum=18)
+        ws.row_dimensions[r].height = row_height([(p.name, RESULT_COLUMNS["B"])], minimum=17)
         for j in (3, 4):
             ws.cell(row=r, column=j).number_format = "#,##0.00"
         ws.cell(row=r, column=5).number_format = "0.00%"
@@ -319,7 +319,7 @@ def write_result_sheet(wb, result: CheckResult) -> str:
         chart.add_data(Reference(ws, min_col=7, min_row=3, max_row=last), titles_from_data=True)
         chart.set_categories(Reference(ws, min_col=2, min_row=first, max_row=last))
         chart.height = min(15.5, max(7.5, 0.7 * len(result.projects) + 3))  # A4 landscape: about 16 cm free
-        chart.width = 24
+        chart.width = round(sum(RESULT_COLUMNS.values()) * 0.2, 1)  # the table's width, in cm
         ws.add_chart(chart, f"A{r + 1}")
     return ws.title
 
@@ -332,10 +332,9 @@ LEGEND = [
 
 def _legend(ws, r: int) -> int:
     """The meaning of every colour of the sheet; returns the row after it."""
-    from perfxl.excel.textfit import row_height
-
     head = ws.cell(row=r, column=1, value="图例")
     head.font = Font(name=FONT, bold=True)
+    head.alignment = Alignment(horizontal="center", vertical="center")
     ws.merge_cells(start_row=r, start_column=2, end_row=r, end_column=9)
     note = ws.cell(row=r, column=2, value="评价等级列的颜色与上方等级统计相同（优、良、中、差）。问题数：该项目表及其在汇总表中的行"
                                          "的全部检查结果；合计为整个工作簿的全部检查结果（含单位情况等不属于单个项目的问题）。")
@@ -365,32 +364,38 @@ def write_narrative_sheet(wb, result: CheckResult) -> str:
         c = ws.cell(row=i, column=1, value=text)
         c.font = Font(name=FONT, size=11)
         c.alignment = Alignment(wrap_text=True, vertical="top")
-        lines = sum(max(1, -(-len(part) // 31)) for part in text.split("\n"))
-        ws.row_dimensions[i].height = 16 * lines + 6
+        ws.row_dimensions[i].height = row_height([(text, 66)], font_size=11)
     _print_setup(ws, landscape=False)
     return ws.title
+
+
+FINDINGS_COLUMNS = {"A": 9, "B": 7, "C": 16, "D": 9, "E": 60, "F": 50}
 
 
 def write_findings_sheet(wb, result: CheckResult) -> str:
     ws = wb.create_sheet(_unique(wb, FINDINGS), 2)
     _head(ws, 1, ["严重程度", "代码", "工作表", "单元格", "问题", "修改建议"])
+    ws.row_dimensions[1].height = 20
     for i, f in enumerate(result.findings, 2):
         values = [SEVERITY_ZH[f.severity], f.code, f.sheet, f.cell, f.message, f.hint]
         for j, v in enumerate(values, 1):
             c = ws.cell(row=i, column=j, value=v)
             c.font = Font(name=FONT)
-            c.alignment = Alignment(wrap_text=j >= 5, vertical="top")
+            c.alignment = Alignment(wrap_text=j >= 5 or j == 3, vertical="top")
             c.border = BOX
-        fill = {"error": FILLS["red"], "warning": FILLS["amber"]}.get(f.severity)
+        ws.row_dimensions[i].height = row_height([(f.sheet, FINDINGS_COLUMNS["C"]), (f.message, FINDINGS_COLUMNS["E"]),
+                                                  (f.hint, FINDINGS_COLUMNS["F"])])
+        fill = {"error": FILLS["fix"], "warning": FILLS["look"]}.get(f.severity)
         if fill:
             ws.cell(row=i, column=1).fill = fill
         if f.sheet and f.cell and f.sheet in wb.sheetnames:
             c = ws.cell(row=i, column=4)
             c.hyperlink = Hyperlink(ref=c.coordinate, location=f"{_quote(f.sheet)}!{f.cell}", display=f.cell)
             c.font = Font(name=FONT, color="0563C1", underline="single")
-    for col, w in {"A": 9, "B": 7, "C": 16, "D": 8, "E": 60, "F": 50}.items():
+    for col, w in FINDINGS_COLUMNS.items():
         ws.column_dimensions[col].width = w
     ws.freeze_panes = "A2"
+    ws.print_title_rows = "1:1"
     ws.auto_filter.ref = f"A1:F{max(1, len(result.findings) + 1)}"
     _print_setup(ws, landscape=True)
     return ws.title

@@ -1,0 +1,95 @@
+"""Regenerate the pictures in docs/img/ from the current code, as LibreOffice prints them.
+
+    python docs/render.py            # needs soffice (LibreOffice), pdftoppm and pdftotext (poppler)
+
+It checks samples/2025.xlsx into a temporary folder, writes a two-project `perfxl init`
+workbook, prints both to PDF with LibreOffice (A4, the sheets' own print settings; 宋体 and
+黑体 mapped to Noto CJK by docs/fonts-cjk.conf) and keeps one page per picture:
+
+    result.png          自评结果, first page (table, grade counts, legend)
+    result-chart.png    自评结果, the chart's page
+    narrative.png       自评综述, first page
+    findings.png        检查结果, first page
+    init-summary.png    汇总 of the init workbook
+    init-project.png    项目1 of the init workbook
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+IMG = os.path.join(ROOT, "docs", "img")
+FONTS = os.path.join(ROOT, "docs", "fonts-cjk.conf")
+
+
+def to_pdf(path: str, work: str) -> str:
+    profile = os.path.join(work, "lo-profile")
+    env = dict(os.environ, FONTCONFIG_FILE=FONTS)
+    subprocess.run(["soffice", f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",
+                    "--outdir", work, path], check=False, capture_output=True, env=env, timeout=300)
+    pdf = os.path.join(work, os.path.splitext(os.path.basename(path))[0] + ".pdf")
+    if not os.path.exists(pdf):
+        sys.exit(f"LibreOffice did not print {path}")
+    return pdf
+
+
+def page_texts(pdf: str) -> list[str]:
+    text = subprocess.run(["pdftotext", "-layout", pdf, "-"], capture_output=True, text=True, check=True).stdout
+    return text.split("\f")
+
+
+def first_page(texts: list[str], *needles: str, after: int = 0) -> int:
+    """1-based number of the first page from ``after`` on that holds every needle."""
+    for i, t in enumerate(texts[after:], after + 1):
+        squeezed = "".join(t.split())
+        if all(n in squeezed for n in needles):
+            return i
+    sys.exit(f"no page holds {needles}")
+
+
+def save_page(pdf: str, page: int, name: str, work: str) -> None:
+    stem = os.path.join(work, "page")
+    subprocess.run(["pdftoppm", "-png", "-r", "80", "-f", str(page), "-l", str(page), "-singlefile", pdf, stem],
+                   check=True)
+    shutil.copy(stem + ".png", os.path.join(IMG, name))
+    print(f"docs/img/{name}  (page {page})")
+
+
+def main() -> None:
+    sys.path.insert(0, ROOT)
+    from click.testing import CliRunner
+
+    from perfxl.cli import cli
+    from perfxl.workbook.template import write_template
+
+    for tool in ("soffice", "pdftoppm", "pdftotext"):
+        if shutil.which(tool) is None:
+            sys.exit(f"{tool} is not installed (see README: LibreOffice)")
+    os.makedirs(IMG, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="perfxl-render-") as work:
+        sample = os.path.join(work, "2025.xlsx")
+        shutil.copy(os.path.join(ROOT, "samples", "2025.xlsx"), sample)
+        CliRunner().invoke(cli, ["check", sample, "--no-color"])
+        pdf = to_pdf(os.path.join(work, "2025.perfxl.xlsx"), work)
+        texts = page_texts(pdf)
+        result = first_page(texts, "项目支出绩效自评结果")
+        save_page(pdf, result, "result.png", work)
+        save_page(pdf, first_page(texts, "各项目核算得分", after=result - 1), "result-chart.png", work)
+        save_page(pdf, first_page(texts, "自评综述", "绩效自评综述"), "narrative.png", work)
+        save_page(pdf, first_page(texts, "严重程度", "修改建议"), "findings.png", work)
+
+        init = os.path.join(work, "init.xlsx")
+        write_template(init, projects=2, unit="某某区机关事务服务中心", year=2025)
+        pdf = to_pdf(init, work)
+        texts = page_texts(pdf)
+        save_page(pdf, first_page(texts, "序号", "项目名称", "评价等级"), "init-summary.png", work)
+        save_page(pdf, first_page(texts, "项目支出绩效自评表", "三级指标"), "init-project.png", work)
+
+
+if __name__ == "__main__":
+    main()
