@@ -21,6 +21,7 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 
 from perfxl.views.files import output_path  # noqa: F401  (where results go; kept importable here)
 from perfxl.views.narrative import narrative
+from perfxl.views.rowfit import fit_rows
 from perfxl.rules.catalogue import SEVERITY_ZH
 from perfxl.rules.results import CheckResult
 from perfxl.scoring.precision import agrees
@@ -420,6 +421,9 @@ def write_result(input_path: str, output: str, result: CheckResult) -> list[str]
     previously_owned = set(owned_sheets(wb)) | ({MARKS_SHEET} if MARKS_SHEET in wb.sheetnames else set())
     lost = losses(input_path, previously_owned)
     remove_owned(wb)
+    for ws in wb.worksheets:
+        if ws.sheet_state == "visible":
+            fit_rows(ws)
     owned = [write_result_sheet(wb, result), write_narrative_sheet(wb, result), write_findings_sheet(wb, result)]
     records = add_marks(wb, result, set(owned))
     _record(wb, records)
