@@ -33,7 +33,7 @@ def _time(fn, runs: int = 5) -> float:
 def main(n: int = 150) -> None:
     from openpyxl import load_workbook
 
-    from perfxl.rules.engine import run_checks
+    from perfxl.result import run_checks
     from perfxl.scoring.profile import load_profile
     from perfxl.workbook.reader import read_workbook
 

@@ -15,11 +15,19 @@ from perfxl import __version__
 EXIT_CLEAN, EXIT_ERRORS, EXIT_UNREADABLE = 0, 1, 2
 
 
-def _fail(message: str, *, as_json: bool = False, file: str | None = None, code: str = "error") -> None:
+def _fail(rule: str, /, *, as_json: bool = False, file: str | None = None, lang: str = "zh", **values) -> None:
+    """Stop with one line (or one JSON report) for a rule of family E; exit 2."""
+    from perfxl.workbook.fatal import ReadError
+    _stop(ReadError(rule, **values), as_json=as_json, file=file, lang=lang)
+
+
+def _stop(exc, *, as_json: bool = False, file: str | None = None, lang: str = "zh") -> None:
+    line = exc.line(lang)
     if as_json:
-        click.echo(json.dumps({"file": file, "error": {"code": code, "message": message}}, ensure_ascii=False))
+        from perfxl.views.json_report import fatal_report
+        click.echo(json.dumps(fatal_report(exc, file, lang), ensure_ascii=False, indent=2))
     else:
-        click.echo(f"perfxl：{message}", err=True)
+        click.echo(("perfxl: " if lang == "en" else "perfxl：") + line, err=True)
     sys.exit(EXIT_UNREADABLE)
 
 
@@ -62,34 +70,31 @@ def check(file, fmt, profile_path, select_codes, ignore_codes, color, output, no
 
     默认另存结果工作簿 <文件名>.perfxl.xlsx（输入文件不变）：含自评结果、自评综述、检查结果三张表，
     并在有问题的单元格上加可移除的标记和批注。"""
+    from perfxl.model import finding
+    from perfxl.result import run_checks
     from perfxl.rules.catalogue import RULES, select
-    from perfxl.rules.engine import run_checks
     from perfxl.scoring.profile import ProfileError, load_profile
     from perfxl.workbook.reader import ReadError, read_workbook
     from perfxl.views.files import OUTPUT_EXTENSIONS, open_in, output_path
 
     as_json = fmt == "json"
-    _refuse_lock_file(file, as_json, lang)
+    say = {"as_json": as_json, "file": file, "lang": lang}
+    _refuse_lock_file(file, say)
     if output and os.path.splitext(output)[1].lower() not in OUTPUT_EXTENSIONS:
-        _fail(_t(lang, f"-o “{output}”：结果工作簿只能保存为 .xlsx 或 .xlsm 文件，请换一个以 .xlsx 结尾的文件名。",
-                 f"-o “{output}”: the result workbook can only be saved as .xlsx or .xlsm; use a name ending in .xlsx."),
-              as_json=as_json, file=file, code="bad_usage")
+        _fail("E120", **say, path=output)
     try:
         profile = load_profile(profile_path)
     except ProfileError as exc:
-        _fail(str(exc), as_json=as_json, file=file, code="bad_profile")
+        _fail("E109", **say, detail=str(exc).rstrip("。"))
     try:
         model = read_workbook(file)
     except ReadError as exc:
-        _fail(exc.message, as_json=as_json, file=file, code=exc.code)
+        _stop(exc, **say)
     if in_place and (output or no_write):
-        _fail("--in-place 不能与 -o 或 --no-write 同时使用。", as_json=as_json, file=file, code="bad_usage")
-    if output and os.path.splitext(output)[1].lower() != os.path.splitext(file)[1].lower() \
-            and os.path.splitext(file)[1].lower() in OUTPUT_EXTENSIONS:
-        ext = os.path.splitext(file)[1].lower()
-        _fail(_t(lang, f"-o “{output}”：输入文件是 {ext}，结果工作簿也必须是 {ext}（否则 Excel 无法打开），请改用 {ext} 结尾的文件名。",
-                 f"-o “{output}”: the input is {ext}, so the result must be {ext} too (Excel would not open it otherwise)."),
-              as_json=as_json, file=file, code="bad_usage")
+        _fail("E110", **say)
+    ext = os.path.splitext(file)[1].lower()
+    if output and ext in OUTPUT_EXTENSIONS and os.path.splitext(output)[1].lower() != ext:
+        _fail("E121", **say, path=output, ext=ext)
     own_output = "_perfxl" in model.defined_names  # a result file perfxl wrote earlier
     if no_write:
         target = None
@@ -105,20 +110,19 @@ def check(file, fmt, profile_path, select_codes, ignore_codes, color, output, no
     rewrite = target is not None and _same_file(target, file)
     program = open_in(file)
     if program and not rewrite:
-        click.echo(_t(lang, f"注意：文件可能正在 {program} 中打开，未保存的修改不会被检查（检查的是磁盘上已保存的内容）。",
-                      f"Note: the file may be open in {program}; unsaved changes are not checked (only what is saved on disk)."),
-                   err=True)
+        click.echo(f"Note: the file may be open in {program}; unsaved changes are not checked (only what is saved "
+                   "on disk)." if lang == "en" else
+                   f"注意：文件可能正在 {program} 中打开，未保存的修改不会被检查（检查的是磁盘上已保存的内容）。", err=True)
     lost = []
     if target is not None:
-        target, lost = _prepare_output(file, target, in_place, as_json, rewrite and (in_place or own_output))
+        target, lost = _prepare_output(file, target, say, rewrite=rewrite and (in_place or own_output))
     result = run_checks(model, profile, select_codes=_codes(select_codes), ignore_codes=_codes(ignore_codes))
     for part in lost:
-        from perfxl.rules.catalogue import finding
         if "R119" in select(list(RULES), _codes(select_codes), _codes(ignore_codes)):
             result.findings.append(finding("R119", None, None, part=part))
     written = None
     if target is not None:
-        written = _write(file, target, result, in_place, as_json)
+        written = _write(file, target, result, in_place, say)
     if as_json:
         from perfxl.views.json_report import build
         click.echo(json.dumps(build(result, file, lang), ensure_ascii=False, indent=2))
@@ -128,19 +132,15 @@ def check(file, fmt, profile_path, select_codes, ignore_codes, color, output, no
             color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
         click.echo(render(result, file, color, lang), color=color)
     if written:
-        click.echo(f"结果已写入：{written}", err=as_json)
+        click.echo((f"Result written to: {written}" if lang == "en" else f"结果已写入：{written}"), err=as_json)
     sys.exit(EXIT_ERRORS if result.errors else EXIT_CLEAN)
-
-
-def _t(lang: str, zh: str, en: str) -> str:
-    return en if lang == "en" else zh
 
 
 def _same_file(a: str, b: str) -> bool:
     return os.path.normcase(os.path.abspath(a)) == os.path.normcase(os.path.abspath(b))
 
 
-def _refuse_lock_file(file: str, as_json: bool, lang: str) -> None:
+def _refuse_lock_file(file: str, say: dict) -> None:
     """``~$2025.xlsx`` is the lock Excel/WPS keep while 2025.xlsx is open, not a workbook."""
     import zipfile
 
@@ -150,39 +150,32 @@ def _refuse_lock_file(file: str, as_json: bool, lang: str) -> None:
     if owner is None or not os.path.isfile(file) or zipfile.is_zipfile(file):
         return
     program = "LibreOffice" if os.path.basename(file).startswith(".~lock.") else "Excel/WPS"
-    _fail(_t(lang, f"“{os.path.basename(file)}”不是工作簿，而是 {program} 打开“{owner}”时生成的临时锁文件（关闭文件后会自动删除）："
-                   f"请先在 {program} 中保存“{owner}”，再检查“{owner}”。",
-             f"“{os.path.basename(file)}” is not a workbook but the lock file {program} keeps while “{owner}” is open "
-             f"(it disappears when the file is closed): save “{owner}” in {program}, then check “{owner}”."),
-          as_json=as_json, file=file, code="lock_file")
+    _fail("E119", **say, name=os.path.basename(file), owner=owner, program=program)
 
 
-def _prepare_output(file: str, target: str, in_place: bool, as_json: bool, rewrite: bool = False):
+def _prepare_output(file: str, target: str, say: dict, *, rewrite: bool = False):
     """Refuse what must not be written; return (target, parts that would be lost). ``rewrite``:
     the input itself is written (``--in-place``, or a result file perfxl wrote earlier)."""
     from perfxl.excel.package import losses
     from perfxl.views.files import open_in
 
     if _same_file(target, file) and not rewrite:
-        _fail("输出路径与输入文件相同：如确要改写输入文件，请使用 --in-place。", as_json=as_json, file=file, code="bad_usage")
-    program = open_in(target)
-    if program:
-        _fail(f"“{target}”正被 {program.replace('/', ' 或 ')} 打开（旁边有它的锁文件）：请先关闭该文件再运行。", as_json=as_json, file=file,
-              code="file_locked")
+        _fail("E111", **say)
+    if open_in(target) == "Excel/WPS":
+        _fail("E112", **say, path=target)
     folder = os.path.dirname(os.path.abspath(target))
     if not os.path.isdir(folder):
-        _fail(f"文件夹“{folder}”不存在：请先创建，或用 -o 指定其他位置。", as_json=as_json, file=file, code="bad_output")
+        _fail("E113", **say, folder=folder)
     try:
         lost = losses(file)
     except Exception:  # the reader already accepted the file; a package oddity only limits this report
         lost = []
     if rewrite and lost:
-        _fail("该文件含 perfxl 无法保留的内容（" + "；".join(lost) + "），不能使用 --in-place：请去掉 --in-place，结果将另存为新文件。",
-              as_json=as_json, file=file, code="would_lose_content")
+        _fail("E114", **say, parts="；".join(lost))
     return target, lost
 
 
-def _write(file: str, target: str, result, in_place: bool, as_json: bool) -> str | None:
+def _write(file: str, target: str, result, in_place: bool, say: dict) -> str | None:
     from perfxl.views.files import backup
     from perfxl.views.writer import write_result
 
@@ -191,8 +184,7 @@ def _write(file: str, target: str, result, in_place: bool, as_json: bool) -> str
             backup(file)  # 2025.xlsx.bak, then .bak2, …: the first backup keeps the original
         write_result(file, target, result)
     except OSError as exc:
-        _fail(f"无法写入“{target}”（{exc.strerror or exc}）：请检查文件夹是否可写、文件是否被打开。",
-              as_json=as_json, file=file, code="write_failed")
+        _fail("E115", **say, path=target, reason=exc.strerror or str(exc))
     return target
 
 
@@ -209,14 +201,14 @@ def init(file, projects, unit, year, force) -> None:
 
     path = file or f"{year}.xlsx"
     if os.path.isdir(path):
-        _fail(f"“{path}”是文件夹：请给出要生成的 .xlsx 文件名。")
+        _fail("E102", path=path)
     if not path.lower().endswith(".xlsx"):
-        _fail(f"“{path}”不是 .xlsx 文件名：请用 .xlsx 结尾，例如 {year}.xlsx。")
+        _fail("E117", path=path, example=f"{year}.xlsx")
     if os.path.exists(path) and not force:
-        _fail(f"文件“{path}”已存在，未覆盖：换一个文件名，或加 --force 覆盖。")
+        _fail("E116", path=path)
     folder = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(folder):
-        _fail(f"文件夹“{folder}”不存在：请先创建它，或换一个位置。")
+        _fail("E113", folder=folder)
     tmp = os.path.join(folder, f".{os.path.basename(path)}.perfxl-tmp")
     try:
         write_template(tmp, projects=projects, unit=unit, year=year)
@@ -224,7 +216,7 @@ def init(file, projects, unit, year, force) -> None:
     except OSError as exc:
         if os.path.exists(tmp):
             os.remove(tmp)
-        _fail(f"无法写入“{path}”（{exc.strerror or exc}）：请检查文件是否被 Excel/WPS 打开，或文件夹是否可写。")
+        _fail("E115", path=path, reason=exc.strerror or str(exc))
     click.echo(f"已生成 {path}：{projects} 个项目表，评价年度 {year}。填写后运行 perfxl check {path}")
 
 
@@ -237,7 +229,7 @@ def rules(code) -> None:
     if code:
         rule = RULES.get(code.strip().upper())
         if rule is None:
-            _fail(f"没有规则“{code}”：运行 perfxl rules 查看全部规则代码。")
+            _fail("E118", code=code)
         click.echo(f"{rule.code}  {rule.title}（{SEVERITY_ZH[rule.severity]}，{FAMILIES[rule.family]}）")
         click.echo(f"\n为什么：{rule.rationale}")
         click.echo(f"提示信息：{rule.message}")

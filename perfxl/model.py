@@ -12,6 +12,66 @@ from typing import Any
 from perfxl.excel.cell import Cell, Number  # noqa: F401  (re-exported: the model is made of cells)
 
 
+SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
+SEVERITY_EN = {"error": "error", "warning": "warning", "info": "info"}
+
+# Rule families, in the order the docs and ``perfxl rules`` list them: letter -> (中文, English).
+FAMILIES: dict[str, tuple[str, str]] = {
+    "E": ("文件与命令", "File and command"),
+    "R": ("读取与结构", "Reading and structure"),
+    "F": ("项目资金", "Funding"),
+    "I": ("绩效指标", "Indicators"),
+    "T": ("总分与等级", "Totals and grades"),
+    "S": ("汇总表", "Summary sheet"),
+    "U": ("单位情况", "Unit sheet"),
+    "X": ("公式审核", "Formula audit"),
+}
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One check, as data: the family module that makes the check declares it (``declare``)."""
+
+    code: str
+    severity: str  # error | warning | info
+    title: str
+    rationale: str
+    message: str  # str.format template, Chinese
+    hint: str
+    bad: str
+    good: str
+    en: tuple[str, str, str] = ("", "", "")  # English title, message, hint
+    default: bool = True  # off-by-default rules run only when --select names their code
+
+    @property
+    def family(self) -> str:
+        return self.code[0]
+
+
+RULES: dict[str, Rule] = {}  # the registry: filled by the modules that declare rules
+
+
+def declare(*rules: Rule) -> dict[str, Rule]:
+    """Register rules; a code is declared once (codes are a public interface)."""
+    for r in rules:
+        if r.code in RULES and RULES[r.code] != r:
+            raise ValueError(f"rule {r.code} declared twice")
+        RULES[r.code] = r
+    return {r.code: r for r in rules}
+
+
+class _Values(dict):
+    """Leave unknown placeholders visible rather than failing on them."""
+
+    def __missing__(self, key):
+        return "{" + key + "}"
+
+
+def render(template: str, values: dict) -> str:
+    from perfxl.excel.show import value as shown
+    return template.format_map(_Values({k: shown(v) for k, v in values.items()}))
+
+
 @dataclass
 class Finding:
     code: str
@@ -20,13 +80,30 @@ class Finding:
     cell: str | None
     message: str
     hint: str = ""
-    values: dict = field(default_factory=dict, repr=False, compare=False)  # for other languages
+    values: dict = field(default_factory=dict, repr=False, compare=False)  # the raw values, as read
 
     @property
     def ref(self) -> str:
         if self.sheet and self.cell:
             return f"{self.sheet}!{self.cell}"
         return self.sheet or ""
+
+    def text(self, lang: str = "zh") -> tuple[str, str]:
+        """(message, hint) in ``lang``; the user's own text stays as typed."""
+        rule = RULES.get(self.code)
+        if lang != "en" or rule is None or not rule.en[1]:
+            return self.message, self.hint
+        return render(rule.en[1], self.values), render(rule.en[2], self.values)
+
+    def flat(self) -> tuple[str | None, str | None, str]:
+        return (self.sheet, self.cell, self.code)
+
+
+def finding(code: str, sheet: str | None, cell: str | None, /, **values) -> Finding:
+    """A finding of a declared rule; ``values`` are kept raw and fill the message templates."""
+    rule = RULES[code]
+    return Finding(code, rule.severity, sheet, cell, render(rule.message, values), render(rule.hint, values),
+                   dict(values))
 
 
 @dataclass
@@ -147,16 +224,13 @@ class WorkbookModel:
 
     @property
     def year(self) -> int | None:
+        from perfxl.excel.years import parse_year
         if self.unit:
             f = self.unit.get("评价年度")
             if f is not None:
-                try:
-                    v = f.value.value
-                    y = v.year if hasattr(v, "year") else int(float(str(v).strip().rstrip("度").rstrip("年")))
-                    if 2000 <= y <= 2100:
-                        return y
-                except (TypeError, ValueError):
-                    pass
+                y = parse_year(f.value.value)
+                if y is not None:
+                    return y
         for p in self.projects:
             if p.year:
                 return p.year

@@ -1,6 +1,6 @@
 """Workbooks built from scratch in code, in three layouts that every test reuses.
 
-- national:   the form as in TEMPLATE §2.3 (columns A–H, like ``perfxl init``);
+- national:   the form as in docs/template.md §2.3 (columns A–H, like ``perfxl init``);
 - provincial: columns shifted, （A）/（B） markers, 本年财政拨款, 分值 before a split
               target (指标性质 | 指标值 | 度量单位) under a two-row header, an extra
               unknown column, amounts in 元 (``yuan=True``), or no 分值 column;

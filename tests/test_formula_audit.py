@@ -10,7 +10,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from conftest import needs_soffice
 from layouts import LAYOUTS, Book, Proj, build
-from perfxl.rules.engine import run_checks
+from perfxl.result import run_checks
 from perfxl.scoring.profile import load_profile
 from perfxl.workbook.reader import read_workbook
 

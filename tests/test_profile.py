@@ -1,4 +1,4 @@
-"""Scoring profiles (TEMPLATE §4): the shipped national-2020 and files merged over it."""
+"""Scoring profiles (docs/template.md §4): the shipped national-2020 and files merged over it."""
 
 from __future__ import annotations
 

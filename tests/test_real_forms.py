@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from openpyxl import Workbook
 
-from perfxl.rules.engine import run_checks
+from perfxl.result import run_checks
 from perfxl.scoring.profile import load_profile
 from perfxl.workbook.reader import read_workbook
 

@@ -15,9 +15,8 @@ from openpyxl import load_workbook
 
 from conftest import needs_soffice
 from layouts import Book, Proj, build
-from perfxl.rules.engine import run_checks
+from perfxl.result import run_checks
 from perfxl.scoring.profile import load_profile
-from perfxl.views.attribution import findings_by_project
 from perfxl.views.writer import FILLS, RESULT
 from perfxl.workbook.reader import read_workbook
 
@@ -55,7 +54,7 @@ def _check(run, path: str) -> dict:
 
 def _counts(path: str) -> tuple[dict[str, int], int]:
     result = run_checks(read_workbook(path), load_profile(None))
-    return {k: len(v) for k, v in findings_by_project(result).items()}, len(result.findings)
+    return {p.project.sheet: len(result.about(p.project.sheet)) for p in result.projects}, len(result.findings)
 
 
 def _recalculate(paths: list[str], tmp_path) -> dict[str, str]:

@@ -8,7 +8,7 @@ import pytest
 from openpyxl import load_workbook
 
 from layouts import LAYOUTS, Book, build
-from perfxl.rules.engine import run_checks
+from perfxl.result import run_checks
 from perfxl.scoring.profile import load_profile
 from perfxl.workbook.reader import read_workbook
 

@@ -7,7 +7,7 @@ import os
 
 from openpyxl import load_workbook
 
-from perfxl.rules.engine import run_checks
+from perfxl.result import run_checks
 from perfxl.scoring.profile import load_profile
 from perfxl.excel.numbers import read_number
 from perfxl.workbook.reader import read_workbook

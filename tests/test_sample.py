@@ -1,4 +1,4 @@
-"""The bundled sample: the script and the committed file agree, the workbook is the one TEMPLATE §6
+"""The bundled sample: the script and the committed file agree, the workbook is the one docs/template.md §6
 describes (typed by hand, the report's figures), and perfxl says about it what §6 says it must."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import pytest
 from openpyxl import load_workbook
 
 from perfxl.views.narrative import narrative
-from perfxl.rules.engine import run_checks
+from perfxl.result import run_checks
 from perfxl.scoring.profile import load_profile
 from perfxl.workbook.reader import read_workbook
 

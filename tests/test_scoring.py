@@ -1,4 +1,4 @@
-"""Scores, precision, profiles and the JSON report (TEMPLATE §4, the rule-engine issue)."""
+"""Scores, precision, profiles and the JSON report (docs/template.md §4, the rule-engine issue)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 from pathlib import Path
 
 from layouts import Book, Ind, Proj, build
-from perfxl.rules.engine import run_checks
+from perfxl.result import run_checks
 from perfxl.scoring.profile import ProfileError, load_profile
 from perfxl.scoring.precision import agrees
 from perfxl.excel.numbers import decimals_of
@@ -116,7 +116,7 @@ def test_json_report_shape(run, in_repo):
     assert ind["score_range"] == [20, 20] and ind["computed_score"] == 20
     errors = [(f["code"], f["sheet"], f["cell"]) for f in data["findings"] if f["severity"] == "error"]
     assert sorted(errors) == [("S106", "汇总", "C16"), ("U105", "单位情况", "B19")]
-    assert all(set(f) == {"code", "severity", "sheet", "cell", "message", "hint"} for f in data["findings"])
+    assert all(set(f) == {"code", "severity", "sheet", "cell", "message", "hint", "values"} for f in data["findings"])
 
 
 def test_yuan_sheet_reports_money_in_wan(run, tmp_path):

@@ -1,5 +1,5 @@
 """How targets (年度指标值, A) and actual values (实际完成值, B) are read: a table of spellings
-seen on national and provincial forms, each with the expected parse (TEMPLATE §3)."""
+seen on national and provincial forms, each with the expected parse (docs/template.md §3)."""
 
 from __future__ import annotations
 
@@ -168,7 +168,7 @@ def test_percent_formatted_target_cell():
     assert display_text(datetime(2025, 12, 31)) == "2025年12月31日"
 
 
-# (A, B, weight, low, high, status, level) — ranges of TEMPLATE §4
+# (A, B, weight, low, high, status, level) — ranges of docs/template.md §4
 SCORES = [
     ("≥2000平方米", "1800平方米", 15, 13.5, 13.5, "ok", None),
     ("≥2000平方米", "约1800平方米", 15, 13.5, 13.5, "ok", None),

@@ -1,4 +1,4 @@
-"""The indicator-value reader and per-indicator score ranges (TEMPLATE §3, §4).
+"""The indicator-value reader and per-indicator score ranges (docs/template.md §3, §4).
 
 Table-driven: each row is a spelling seen on national or provincial forms and what it
 must read as. Numbers are in the base unit (万元 -> 元, 万人次 -> 人次), percentages as

@@ -206,7 +206,7 @@ def test_no_write_and_output_option(run, tmp_path):
     assert sorted(os.listdir(tmp_path)) == ["out", "rich.xlsx"]
 
 
-def test_in_place_backup_and_lock(run, tmp_path):
+def test_e112_in_place_backup_and_lock(run, tmp_path):
     path = _rich(tmp_path)
     before = open(path, "rb").read()
     lock = tmp_path / "~$rich.xlsx"
@@ -236,7 +236,7 @@ def _with_textbox(tmp_path) -> str:
     return path
 
 
-def test_losses_are_reported_and_in_place_refuses(run, tmp_path):
+def test_r119_e114_losses_are_reported_and_in_place_refuses(run, tmp_path):
     path = _with_textbox(tmp_path)
     result = run("check", path, "--in-place")
     assert result.exit_code == 2 and "形状/文本框" in result.output

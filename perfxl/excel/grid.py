@@ -87,7 +87,7 @@ class SheetGrid:
         return m[2] if m else row
 
     def value_right_of(self, row: int, col: int, stop: set[str]) -> Cell:
-        """The value of a label (TEMPLATE §1): the first non-empty cell to its right,
+        """The value of a label (docs/template.md §1): the first non-empty cell to its right,
         unless another label comes first; a merged range counts as its top-left cell."""
         start = self.merge_end_col(row, col) + 1
         for c in range(start, self.max_col + 1):

@@ -1,4 +1,4 @@
-"""Label normalisation and the contract's synonyms (TEMPLATE §1, §2).
+"""Label normalisation and the contract's synonyms (docs/template.md §1, §2).
 
 Labels are compared after normalising both sides, so a hand-made form with
 full-width characters, line breaks, numbering or unit markers still matches.

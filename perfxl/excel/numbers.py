@@ -1,4 +1,4 @@
-"""Reading numbers from cells (TEMPLATE §1): typed numbers, numbers typed as text, dashes."""
+"""Reading numbers from cells (docs/template.md §1): typed numbers, numbers typed as text, dashes."""
 
 from __future__ import annotations
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from perfxl.model import Cell, Finding, Number
-from perfxl.rules.catalogue import finding
+from perfxl.model import Cell, Finding, Number, finding
 from perfxl.excel.labels import is_dash
 from perfxl.excel.numbers import read_number
 

@@ -15,8 +15,8 @@ DOC = Path(__file__).resolve().parents[2] / "docs" / "rules.md"
 
 def render() -> str:
     out = ["# perfxl 检查规则", "",
-           "本文件由 `python -m perfxl.rules.docs` 从规则目录（`perfxl/rules/catalogue.py`）生成，请勿手工编辑。", "",
-           "严重程度：错误（exit 1）、警告、提示。`--select`/`--ignore` 接受规则代码或规则族字母。", ""]
+           "本文件由 `python -m perfxl.rules.docs` 从规则注册表生成（每条规则在做该项检查的模块中声明，`perfxl/rules/catalogue.py` 汇集），请勿手工编辑。", "",
+           "严重程度：错误（exit 1）、警告、提示。E 族（文件与命令）的错误使检查无法进行（exit 2），在 JSON 中与其他问题形状相同。`--select`/`--ignore` 接受规则代码或规则族字母。", ""]
     for letter, name in FAMILIES.items():
         rules = [r for r in RULES.values() if r.family == letter]
         out += [f"## {letter} — {name}", "", "| 代码 | 严重程度 | 规则 |", "| --- | --- | --- |"]

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from perfxl.excel.labels import is_dash
 from perfxl.model import WorkbookModel
 from perfxl.rules.catalogue import RULES, select
 from perfxl.rules.context import Context
 from perfxl.rules.formulas import audit_formulas
 from perfxl.rules.funding import check_funding
 from perfxl.rules.indicators import check_indicators
-from perfxl.rules.results import CheckResult, ProjectResult
+from perfxl.rules.results import Outcome, ProjectResult
 from perfxl.rules.summary import check_summary
 from perfxl.rules.totals import check_totals
 from perfxl.rules.unit import check_unit
@@ -16,7 +17,8 @@ from perfxl.rules.unit import check_unit
 GRADES = ("优", "良", "中", "差")
 
 
-def run_checks(model: WorkbookModel, profile, *, select_codes=(), ignore_codes=()) -> CheckResult:
+def check_model(model: WorkbookModel, profile, *, select_codes=(), ignore_codes=()) -> Outcome:
+    """Every check over a read workbook; ``perfxl.result.run_checks`` wraps this into a CheckResult."""
     enabled = select(list(RULES), tuple(select_codes), tuple(ignore_codes))
     ctx = Context(profile, enabled)
     for f in model.findings:  # found while reading
@@ -29,26 +31,38 @@ def run_checks(model: WorkbookModel, profile, *, select_codes=(), ignore_codes=(
             ctx.add("R110", cell, sheet=project.sheet, label="项目名称", what="项目全称")
         funding = check_funding(ctx, project)
         indicators = check_indicators(ctx, project, year)
-        entered, score = check_totals(ctx, project, funding, indicators)
-        projects.append(ProjectResult(project, funding, indicators, entered, score, profile.grade(score)))
+        entered, score, agrees = check_totals(ctx, project, funding, indicators)
+        projects.append(ProjectResult(project, funding, indicators, entered, score, profile.grade(score), agrees,
+                                      _texts(project)))
     if year is None and any(r.kind == "deadline" for p in projects for r in p.indicators):
         ctx.add("R116", None)
+    unit = None
     if model.unit is None:
         ctx.add("R101", None)
     else:
-        check_unit(ctx, model.unit, projects)
-    pairs = []
+        unit = check_unit(ctx, model.unit, projects)
+    pairs, rows = [], []
     if model.summary is None:
         ctx.add("R102", None)
     else:
-        pairs = check_summary(ctx, model.summary, projects)
+        pairs, rows = check_summary(ctx, model.summary, projects)
     if any(code.startswith("X") for code in enabled):
         _audit(ctx, model, pairs)
     grades = {g: 0 for g in GRADES}
     for p in projects:
         grades[p.grade] = grades.get(p.grade, 0) + 1
     findings = sorted(ctx.findings, key=_order(model))
-    return CheckResult(model, projects, findings, grades)
+    return Outcome(model, projects, findings, grades, unit, rows)
+
+
+def _texts(project) -> dict[str, str]:
+    out = {}
+    for key, cell in (("实际完成情况", project.goal_actual),
+                      ("主要问题及原因", project.problems.value if project.problems else None),
+                      ("下一步改进措施", project.next_steps.value if project.next_steps else None)):
+        if cell is not None and not is_dash(cell.value):
+            out[key] = str(cell.value).strip()
+    return out
 
 
 STALE_SENSITIVE = ("F", "T", "S", "U")

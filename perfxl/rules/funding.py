@@ -2,10 +2,77 @@
 
 from __future__ import annotations
 
-from perfxl.model import Cell, Project
+from perfxl.model import Cell, Project, Rule, declare
 from perfxl.rules.context import Context, filled, pct, to_wan
 from perfxl.rules.results import FundingResult
 from perfxl.scoring.precision import agrees
+
+DECLARED = declare(
+    Rule("F101", "error", "资金来源合计不符",
+         "年度资金总额应等于当年财政拨款、上年结转资金、其他资金之和（项目支出绩效自评表资金块）。",
+         "年度资金总额的{column}为{total}，而各来源之和为{parts}",
+         "核对各资金来源金额，或改正年度资金总额",
+         "总额 50，财政拨款 40，其他资金 5", "总额 50，财政拨款 45，其他资金 5",
+         en=("Funding parts do not add up",
+             "年度资金总额 {column} is {total}, the parts add up to {parts}",
+             "Correct the parts or the total")),
+    Rule("F102", "error", "执行率计算错误",
+         "执行率 = 全年执行数 ÷ 全年预算数，是预算执行得分的依据（财预〔2020〕10号）。",
+         "执行率填为{entered}，按 {executed}÷{budget} 应为{computed}",
+         "改为 =全年执行数/全年预算数 的公式或正确数值",
+         "预算 90、执行 30，执行率填 50%", "执行率为 33.33%",
+         en=("Execution rate wrong",
+             "Execution rate typed {entered}; {executed}÷{budget} gives {computed}",
+             "Use =executed/budget")),
+    Rule("F103", "error", "预算执行得分计算错误",
+         "预算执行得分 = 分值 × 执行率（执行率超过100%按100%计），财预〔2020〕10号自评表规则。",
+         "预算执行得分填为{entered}，按 {weight}×{rate} 应为{computed}",
+         "改为 =分值*MIN(执行率,1) 的结果",
+         "分值10、执行率33.33%，得分填10", "得分 3.33",
+         en=("Funding score wrong",
+             "Funding score typed {entered}; {weight}×{rate} gives {computed}",
+             "Use =weight*MIN(rate,1)")),
+    Rule("F104", "warning", "执行数超过预算数",
+         "执行数一般不应超过全年预算数；超出部分不增加得分，需核实数据或说明原因。",
+         "全年执行数{executed}超过全年预算数{budget}",
+         "核实执行数与预算数（是否漏记预算调整）",
+         "预算 20、执行 25", "预算 25、执行 25",
+         en=("Executed above budget",
+             "Executed {executed} is above the budget {budget}",
+             "Check the amounts")),
+    Rule("F105", "error", "金额为负数",
+         "预算数、执行数不能为负数。",
+         "{column}为负数{value}",
+         "改为正确的非负金额",
+         "执行数 -5", "执行数 5",
+         en=("Negative amount",
+             "{column} is negative: {value}",
+             "Type the correct non-negative amount")),
+    Rule("F106", "warning", "全年预算数为0",
+         "预算数为 0 时无法计算执行率，预算执行得分按 0 计。",
+         "全年预算数为0，无法计算执行率，预算执行得分按0计",
+         "填写全年预算数；确无预算的项目不应单独评价",
+         "全年预算数 0", "全年预算数 19",
+         en=("Budget is zero",
+             "全年预算数 is 0: no execution rate, funding score 0",
+             "Fill in the budget")),
+    Rule("F107", "warning", "执行率填写为不带%的数字",
+         "执行率应为百分比；大于 2 的数字按漏写百分号理解（20 即 20%）。",
+         "执行率填为{value}，按{percent}%理解",
+         "把单元格设为百分比格式，或填 0.2 / 20%",
+         "执行率 20", "执行率 20%",
+         en=("Rate typed without %",
+             "Execution rate typed {value}, read as {percent}%",
+             "Format the cell as a percentage")),
+    Rule("F108", "warning", "执行率未达100%且未说明原因",
+         "预算执行率低于 100% 属于偏差，应说明原因及改进措施（自评表“偏差原因分析及改进措施”）。",
+         "执行率{rate}低于100%，但没有填写偏差原因或主要问题",
+         "在“主要问题及原因”或偏差原因栏说明未执行的原因及改进措施",
+         "执行率 33%，主要问题栏为空", "主要问题栏写明“工程尚未结算”",
+         en=("Rate below 100% unexplained",
+             "Execution rate {rate} is below 100% with no reason given",
+             "Explain the gap in 主要问题及原因")),
+)
 
 MONEY = ("年初预算数", "全年预算数", "全年执行数")
 PARTS = ("当年财政拨款", "上年结转资金", "其他资金")

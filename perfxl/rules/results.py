@@ -47,6 +47,8 @@ class ProjectResult:
     entered_total: float | None = None
     score: float = 0.0
     grade: str = "差"
+    entered_agrees: bool | None = None  # the typed 总分 agrees with the score (profile's precision rule)
+    texts: dict[str, str] = field(default_factory=dict)  # 实际完成情况, 主要问题及原因, 下一步改进措施 as typed
 
     @property
     def name(self) -> str:
@@ -54,25 +56,61 @@ class ProjectResult:
 
 
 @dataclass
-class CheckResult:
+class UnitResult:
+    """The unit sheet's figures, read once: staff counts and amounts (万元), and their shares."""
+
+    sheet: str
+    name: str = ""
+    year: int | None = None
+    money_unit: str = "万元"
+    counts: dict[str, float] = field(default_factory=dict)  # 在编人员 ... 人员合计
+    money: dict[str, float] = field(default_factory=dict)  # 年初预算数 ... 年末结转和结余, in 万元
+    cells: dict[str, str] = field(default_factory=dict)  # label -> address of its value
+
+    def share(self, part: str, whole: str) -> float | None:
+        """``part`` as a fraction of ``whole`` (基本支出 of 财政拨款支出), None when either is missing."""
+        if part in self.money and self.money.get(whole):
+            return self.money[part] / self.money[whole]
+        return None
+
+    @property
+    def shares(self) -> dict[str, float]:
+        """基本/项目 of 财政拨款支出, 人员/公用 of 基本支出."""
+        out = {}
+        for part, whole in (("基本支出", "财政拨款支出"), ("项目支出", "财政拨款支出"),
+                            ("人员经费", "基本支出"), ("日常公用经费", "基本支出")):
+            v = self.share(part, whole)
+            if v is not None:
+                out[part] = v
+        return out
+
+    @property
+    def income_change(self) -> float | None:
+        """财政拨款收入 − 年初预算数."""
+        if "财政拨款收入" in self.money and "年初预算数" in self.money:
+            return self.money["财政拨款收入"] - self.money["年初预算数"]
+        return None
+
+
+@dataclass
+class SummaryRowResult:
+    """One summary row and its project, with the decisions the checks made about each column."""
+
+    row: int
+    sheet: str
+    project_sheet: str
+    name: str
+    cells: dict[str, str] = field(default_factory=dict)  # column -> address
+    agrees: dict[str, bool] = field(default_factory=dict)  # column -> agrees with the project
+
+
+@dataclass
+class Outcome:
+    """What the engine hands to ``perfxl.result``: findings and every figure the views show."""
+
     model: WorkbookModel
     projects: list[ProjectResult]
     findings: list[Finding]
     grades: dict[str, int]
-
-    @property
-    def excellent_rate(self) -> float | None:
-        n = len(self.projects)
-        return self.grades.get("优", 0) / n if n else None
-
-    @property
-    def budget_total(self) -> float:
-        return sum(p.funding.budget or 0 for p in self.projects)
-
-    @property
-    def executed_total(self) -> float:
-        return sum(p.funding.executed or 0 for p in self.projects)
-
-    @property
-    def errors(self) -> int:
-        return sum(1 for f in self.findings if f.severity == "error")
+    unit: UnitResult | None = None
+    summary_rows: list[SummaryRowResult] = field(default_factory=list)

@@ -1,15 +1,82 @@
-"""S: the summary sheet agrees with its projects (TEMPLATE §2.2)."""
+"""S: the summary sheet agrees with its projects (docs/template.md §2.2)."""
 
 from __future__ import annotations
 
 import re
 
-from perfxl.model import SummarySheet
+from perfxl.model import Rule, SummarySheet, declare
 from perfxl.rules.context import Context, filled, pct, to_wan
 from perfxl.rules.funding import _has_percent_sign
-from perfxl.rules.results import ProjectResult
+from perfxl.rules.results import ProjectResult, SummaryRowResult
 from perfxl.scoring.precision import agrees
 from perfxl.excel.labels import nfkc
+
+DECLARED = declare(
+    Rule("S101", "error", "汇总表中的项目没有对应的项目表",
+         "汇总表每一行都应对应一张项目表，否则其数据无从核对。",
+         "汇总表中的“{name}”找不到对应的项目表",
+         "检查项目名称是否与项目表的“项目名称”一致，或补上该项目表",
+         "汇总表有“食堂改造”，无对应项目表", "名称与项目表一致",
+         en=("Summary row without project",
+             "Summary row “{name}” has no project sheet",
+             "Make the name match the project sheet's 项目名称")),
+    Rule("S102", "warning", "项目表未列入汇总表",
+         "每个项目都应出现在汇总表（评价结论表）中。",
+         "项目“{name}”（工作表“{sheet}”）未列入汇总表",
+         "在汇总表中增加该项目一行",
+         "15 个项目表、汇总表 14 行", "汇总表 15 行",
+         en=("Project missing from summary",
+             "Project “{name}” (sheet “{sheet}”) is not in the summary",
+             "Add a summary row for it")),
+    Rule("S103", "warning", "项目名称不完全一致",
+         "汇总表与项目表的项目名称只在去掉年份、“项目”“费用”等字样后才一致，建议统一名称。",
+         "汇总表名称“{summary_name}”与项目表名称“{project_name}”不完全一致",
+         "把两处名称改为完全一致",
+         "“2025机关大院保洁费用”与“机关大院保洁费用项目”", "两处均为“机关大院保洁费用项目”",
+         en=("Names match only loosely",
+             "Summary name “{summary_name}” and project name “{project_name}” differ",
+             "Use the same name in both places")),
+    Rule("S104", "error", "汇总表金额与项目表不符",
+         "汇总表的预算数、执行数必须与项目表一致。",
+         "{column}为{entered}，项目表“{project_sheet}”为{expected}",
+         "改为与项目表一致，或用公式引用项目表单元格",
+         "汇总预算 90、项目表 80", "两处均为 90",
+         en=("Summary amount differs",
+             "{column} is {entered}; project sheet “{project_sheet}” has {expected}",
+             "Copy or reference the project sheet's value")),
+    Rule("S105", "error", "汇总表执行率与项目表不符",
+         "汇总表的执行率必须与项目的执行数÷预算数一致。",
+         "执行率为{entered}，项目“{name}”应为{expected}",
+         "改为 =执行数/预算数，或引用项目表",
+         "项目执行 30/90，汇总执行率填 50%", "汇总执行率 33.33%",
+         en=("Summary rate differs",
+             "Rate is {entered}; project “{name}” has {expected}",
+             "Use =executed/budget or reference the project sheet")),
+    Rule("S106", "error", "汇总表得分与项目得分不符",
+         "汇总表的自评得分必须等于项目得分（按规则核算：指标认可得分＋预算执行得分）。",
+         "自评得分为{entered}，项目“{name}”核算得分为{expected}",
+         "改为{expected}（或按规则修正项目表的得分）",
+         "汇总 98，核算 98.68", "汇总 98.68（或 99）",
+         en=("Summary score differs",
+             "Score is {entered}; project “{name}” scores {expected}",
+             "Use {expected}")),
+    Rule("S107", "error", "汇总表评价等级与得分不符",
+         "评价等级由项目得分决定：优≥90，良≥80，中≥60，差<60。",
+         "评价等级为“{entered}”，项目“{name}”核算得分{score}应为“{expected}”",
+         "改为“{expected}”",
+         "得分 85、等级“优”", "等级“良”",
+         en=("Summary grade differs",
+             "Grade “{entered}”, but project “{name}” scoring {score} is “{expected}”",
+             "Use “{expected}”")),
+    Rule("S108", "error", "汇总表合计行不符",
+         "合计行应等于各行之和。",
+         "合计行的{column}为{entered}，各行之和为{expected}",
+         "改为 =SUM(...) 公式或正确数值",
+         "各行预算之和 150，合计行填 140", "合计行 =SUM(C3:C4)",
+         en=("Summary total row wrong",
+             "The total row's {column} is {entered}; the rows add up to {expected}",
+             "Use =SUM(...)")),
+)
 
 _YEAR = re.compile(r"^(?:19|20|21)\d{2}年?度?")
 _SUFFIX = re.compile(r"(?:项目|费用|经费|工程|款)$")
@@ -65,11 +132,15 @@ def match_rows(ctx: Context, summary: SummarySheet, projects: list[ProjectResult
 
 
 def check_summary(ctx: Context, summary: SummarySheet, projects: list[ProjectResult]):
-    """Check every row against its project; return the (row, project) pairs."""
+    """Check every row against its project; return the (row, project) pairs and each row's decisions."""
     profile = ctx.profile
     pairs = match_rows(ctx, summary, projects)
+    results = []
     for row, p in pairs:
         cells = row.cells
+        res = SummaryRowResult(row.row, summary.sheet, p.project.sheet, p.name,
+                               {k: c.coord for k, c in cells.items()})
+        results.append(res)
         for col, expected in (("全年预算数", p.funding.budget), ("全年执行数", p.funding.executed)):
             if col in cells and filled(cells[col]) and expected is not None:
                 num = ctx.number(cells[col], col)
@@ -95,9 +166,13 @@ def check_summary(ctx: Context, summary: SummarySheet, projects: list[ProjectRes
             if typed.rstrip("秀好等") != p.grade:  # 优秀 / 良好 / 中等 are the same grades
                 ctx.add("S107", cells["评价等级"], entered=str(cells["评价等级"].value).strip(), name=p.name,
                         score=p.score, expected=p.grade)
+    # the decisions, whatever --select/--ignore shows: a column agrees unless a check objected to it
+    wrong = {k[2] for k in ctx._seen if k[1] == summary.sheet and k[0] in ("S104", "S105", "S106", "S107", "R111")}
+    for res in results:
+        res.agrees = {k: a not in wrong for k, a in res.cells.items() if k not in ("项目名称", "序号")}
     if summary.total_row is not None:
         _check_total_row(ctx, summary)
-    return pairs
+    return pairs, results
 
 
 def _check_total_row(ctx: Context, summary: SummarySheet) -> None:

@@ -1,16 +1,59 @@
-"""T: weights, the 总分 row, the project score and its grade (TEMPLATE §4)."""
+"""T: weights, the 总分 row, the project score and its grade (docs/template.md §4)."""
 
 from __future__ import annotations
 
-from perfxl.model import Project
+from perfxl.model import Project, Rule, declare
 from perfxl.rules.context import Context, filled
 from perfxl.rules.results import FundingResult, IndicatorResult
 from perfxl.scoring.precision import agrees, round_half_up
 
+DECLARED = declare(
+    Rule("T101", "error", "分值合计不是100",
+         "各指标分值与预算执行分值之和必须为 100 分（财预〔2020〕10号自评表）。",
+         "分值合计为{total}（预算执行{funding}＋指标{indicators}），应为100",
+         "调整各指标分值使合计为100",
+         "指标分值合计 85、预算执行 10", "指标分值合计 90",
+         en=("Weights do not sum to 100",
+             "Weights sum to {total} (funding {funding} + indicators {indicators}), not 100",
+             "Adjust the weights")),
+    Rule("T102", "warning", "一级指标分值结构不符",
+         "财预〔2020〕10号规定：产出指标50、效益指标30、满意度指标10、预算执行率10（无满意度指标时其10分可计入产出或效益）。",
+         "一级指标分值为{actual}，标准为{expected}",
+         "按标准结构调整分值；确有特殊规定请使用对应的评分方案（--profile）",
+         "产出 40、效益 40", "产出 50、效益 30、满意度 10",
+         en=("First-level split differs",
+             "First-level weights are {actual}; the standard is {expected}",
+             "Follow the standard split or use a profile (--profile)")),
+    Rule("T103", "info", "含成本指标的分值结构未核对",
+         "新版表格含一级“成本指标”，默认评分方案未规定其分值结构，故不核对一级指标分值结构。",
+         "本表含一级指标“成本指标”，未核对一级指标分值结构",
+         "如本省有规定，请使用含成本指标分值结构的评分方案（--profile）",
+         "（提示类规则）含成本指标而未指定分值结构的评分方案", "评分方案的 cost_split 给出成本指标的分值",
+         en=("Cost indicators: split not checked",
+             "This sheet has first-level 成本指标; the split is not checked",
+             "Use a profile with a cost split if your province has one")),
+    Rule("T104", "error", "总分与各项得分之和不符",
+         "总分应等于预算执行得分与各指标得分之和。",
+         "总分填为{entered}，而预算执行得分{funding}＋指标得分{indicators}＝{computed}",
+         "改为 =预算执行得分+SUM(指标得分) 的结果",
+         "各项之和 93.33，总分填 95", "总分 93.33（或 93）",
+         en=("Total does not add up",
+             "Total typed {entered}; funding {funding} + indicators {indicators} = {computed}",
+             "Use =funding score + SUM(indicator scores)")),
+    Rule("T105", "error", "总分行分值不是100",
+         "总分行的分值栏应为 100。",
+         "总分行分值填为{entered}，应为100",
+         "改为 100",
+         "总分行分值 90", "总分行分值 100",
+         en=("Total weight not 100",
+             "The total row's weight is {entered}, not 100",
+             "Type 100")),
+)
+
 
 def check_totals(ctx: Context, project: Project, funding: FundingResult,
-                 indicators: list[IndicatorResult]) -> tuple[float | None, float]:
-    """Return (entered 总分, project score)."""
+                 indicators: list[IndicatorResult]) -> tuple[float | None, float, bool | None]:
+    """Return (entered 总分, project score, whether the entered 总分 agrees with the score)."""
     scored = [r for r in indicators if not r.indicator.sub_item and r.indicator.merged_into is None]
     if project.has_weight_column:
         _check_weights(ctx, project, funding, scored)
@@ -26,7 +69,10 @@ def check_totals(ctx: Context, project: Project, funding: FundingResult,
                 ctx.add("T104", project.total_score, entered=entered_total, funding=funding.entered or 0,
                         indicators=round(entered_sum - (funding.entered or 0), 6), computed=round(entered_sum, 6))
     score = round_half_up(sum(r.accepted or 0 for r in scored) + funding.computed, 2)
-    return entered_total, score
+    agrees_score = None
+    if entered_total is not None:
+        agrees_score = agrees(entered_total, score, num.decimals, tolerance=ctx.profile.score_tolerance)
+    return entered_total, score, agrees_score
 
 
 def _check_weights(ctx: Context, project: Project, funding: FundingResult,

@@ -1,4 +1,4 @@
-"""The precision rule of TEMPLATE §4: does a typed value agree with a computed one?
+"""The precision rule of docs/template.md §4: does a typed value agree with a computed one?
 
 Typed values are rounded by people (``93`` for 93.33): a value agrees when it is within
 the tolerance, or when the computed value rounded half-up to the typed value's own

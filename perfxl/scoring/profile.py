@@ -1,4 +1,4 @@
-"""Scoring profiles as data (TEMPLATE §4): weights, bands, grade limits, tolerances, word lists.
+"""Scoring profiles as data (docs/template.md §4): weights, bands, grade limits, tolerances, word lists.
 
 The default ``national-2020`` ships in the package; ``--profile FILE`` merges a TOML file
 over it, so a province only writes what differs. Tables merge key by key; a number, a

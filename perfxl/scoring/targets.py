@@ -1,4 +1,4 @@
-"""Indicator values (TEMPLATE §3): what a target A and an actual value B mean, and the
+"""Indicator values (docs/template.md §3): what a target A and an actual value B mean, and the
 score range the rules of §4 allow for a row.
 
 A is read in order — none, deadline, quantitative, qualitative — and B with A's rules
@@ -389,7 +389,7 @@ def find_date(text: str, year: int | None) -> tuple[bool, date | None]:
 
 def read_target(value, *, number_format: str = "General", year: int | None = None, level1: str = "",
                 level2: str = "", name: str = "", profile) -> Reading:
-    """Read a 年度指标值 in the order of TEMPLATE §3: none, deadline, quantitative, qualitative."""
+    """Read a 年度指标值 in the order of docs/template.md §3: none, deadline, quantitative, qualitative."""
     shown = display_text(value, number_format)
     if value is None or _is_dash(shown):
         return Reading("none", shown)

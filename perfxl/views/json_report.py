@@ -2,16 +2,10 @@
 
 from __future__ import annotations
 
-from perfxl.rules.results import CheckResult
+from datetime import date, datetime
 
-
-def _n(v):
-    if v is None:
-        return None
-    if isinstance(v, bool):
-        return v
-    r = round(float(v), 6)
-    return int(r) if r == int(r) and abs(r) < 1e15 else r
+from perfxl.excel.show import json_number as _n
+from perfxl.result import CheckResult
 
 
 def _text(v) -> str | None:
@@ -20,20 +14,40 @@ def _text(v) -> str | None:
     return str(v).strip()
 
 
+def _raw(v):
+    """A finding's raw value for JSON: numbers and text as they are, dates as ISO text."""
+    if v is None or isinstance(v, (bool, int, float, str)):
+        return v
+    if isinstance(v, (datetime, date)):
+        return v.isoformat()
+    return str(v)
+
+
 def _finding(f, lang: str) -> dict:
-    from perfxl.rules.english import localize
-    message, hint = localize(f, lang)
-    return {"code": f.code, "severity": f.severity, "sheet": f.sheet, "cell": f.cell, "message": message, "hint": hint}
+    message, hint = f.text(lang)
+    return {"code": f.code, "severity": f.severity, "sheet": f.sheet, "cell": f.cell, "message": message, "hint": hint,
+            "values": {k: _raw(v) for k, v in f.values.items()}}
+
+
+def fatal_report(exc, file: str | None, lang: str = "zh") -> dict:
+    """A file or command that cannot be checked: the report's shape, its one finding, and the
+    ``error`` object (``code`` as JSON always had it, e.g. ``file_not_found``)."""
+    return {
+        "file": file,
+        "unit": None,
+        "projects": [],
+        "summary": None,
+        "findings": [_finding(exc.finding, lang)],
+        "error": {"code": exc.key, "rule": exc.finding.code, "message": exc.line(lang)},
+    }
 
 
 def build(result: CheckResult, file: str, lang: str = "zh") -> dict:
     from perfxl.scoring.targets import display_text
 
-    model = result.model
     unit = None
-    if model.unit is not None:
-        name = model.unit.get("单位名称")
-        unit = {"name": _text(name.value.value) if name else None, "year": model.year}
+    if result.unit is not None:
+        unit = {"name": result.unit.name or None, "year": result.year}
     projects = []
     for p in result.projects:
         inds = []

@@ -6,9 +6,9 @@ import unicodedata
 
 import click
 
-from perfxl.rules.catalogue import SEVERITY_ZH, fmt
-from perfxl.rules.english import SEVERITY_EN, localize
-from perfxl.rules.results import CheckResult
+from perfxl.excel import show
+from perfxl.model import SEVERITY_EN, SEVERITY_ZH
+from perfxl.result import CheckResult
 
 COLORS = {"error": "red", "warning": "yellow", "info": "cyan"}
 
@@ -22,12 +22,8 @@ def pad(text: str, n: int, right: bool = False) -> str:
     return space + text if right else text + space
 
 
-def money(v: float | None) -> str:
-    return "" if v is None else f"{v:,.2f}"
-
-
-def pct(v: float | None, decimals: int = 1) -> str:
-    return "" if v is None else f"{v * 100:.{decimals}f}%"
+money = show.money
+pct = show.fixed_percent
 
 
 WORDS = {
@@ -52,14 +48,11 @@ def render(result: CheckResult, file: str, color: bool, lang: str = "zh") -> str
     def style(text, **kw):
         return click.style(text, **kw) if color else text
 
-    model = result.model
     lines = []
-    unit_name = ""
-    if model.unit and model.unit.get("单位名称"):
-        unit_name = str(model.unit.get("单位名称").value.value or "").strip()
+    unit_name = result.unit_name
     lines.append(style(w["title"], bold=True))
     colon = ": " if lang == "en" else "："
-    lines.append(f"{w['unit']}{colon}{unit_name or w['unnamed']}    {w['year']}{colon}{model.year or w['unknown']}"
+    lines.append(f"{w['unit']}{colon}{unit_name or w['unnamed']}    {w['year']}{colon}{result.year or w['unknown']}"
                  f"    {w['file']}{colon}{file}")
     lines.append("")
 
@@ -73,7 +66,7 @@ def render(result: CheckResult, file: str, color: bool, lang: str = "zh") -> str
         for f in items:
             where = f"{f.sheet}!{f.cell}" if f.sheet and f.cell else (f.sheet or "—")
             tag = style(f"{severity_words[f.severity]}", fg=COLORS[f.severity], bold=f.severity == "error")
-            message, hint = localize(f, lang)
+            message, hint = f.text(lang)
             lines.append(f"  {pad(where, 14)}  {f.code}  {tag}  {message}")
             if hint:
                 lines.append(style(f"  {' ' * 14}        → {hint}", dim=True))
@@ -84,8 +77,8 @@ def render(result: CheckResult, file: str, color: bool, lang: str = "zh") -> str
     rows = []
     for i, p in enumerate(result.projects, 1):
         rows.append([str(i), p.name, money(p.funding.budget), money(p.funding.executed),
-                     pct(p.funding.rate), fmt(p.entered_total) if p.entered_total is not None else "",
-                     fmt(p.score), p.grade])
+                     pct(p.funding.rate), show.num(p.entered_total),
+                     show.num(p.score), p.grade])
     lines.extend(_table(head, rows, right={2, 3, 4, 5, 6}, color=color))
     lines.append("")
     g = result.grades
@@ -99,10 +92,9 @@ def render(result: CheckResult, file: str, color: bool, lang: str = "zh") -> str
     return "\n".join(lines)
 
 
-def _whole(rate: float | None) -> int:
+def _whole(rate: float | None) -> str:
     """评优率 as a whole percentage, half up (14 of 15 -> 93)."""
-    from perfxl.scoring.precision import round_half_up
-    return int(round_half_up((rate or 0) * 100, 0))
+    return show.whole_percent(rate).rstrip("%")
 
 
 def _table(head: list[str], rows: list[list[str]], right: set[int], color: bool) -> list[str]:

@@ -1,4 +1,4 @@
-"""Write-back (TEMPLATE §7): the user's workbook plus perfxl's owned sheets and removable marks.
+"""Write-back (docs/template.md §7): the user's workbook plus perfxl's owned sheets and removable marks.
 
 perfxl never rewrites a user's sheet. It owns three sheets (自评结果, 自评综述, 检查结果)
 marked by the defined name ``_perfxl``, and a very hidden sheet ``_perfxl_marks`` that
@@ -22,10 +22,8 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 from perfxl.views.files import output_path  # noqa: F401  (where results go; kept importable here)
 from perfxl.views.narrative import narrative
 from perfxl.views.rowfit import fit_rows
-from perfxl.rules.catalogue import SEVERITY_ZH
-from perfxl.rules.results import CheckResult
-from perfxl.scoring.precision import agrees
-from perfxl.excel.numbers import decimals_of
+from perfxl.model import SEVERITY_ZH
+from perfxl.result import CheckResult
 from perfxl.excel.package import losses, write_cached_values
 from perfxl.excel.textfit import row_height
 
@@ -202,13 +200,9 @@ RESULT_COLUMNS = {"A": 6, "B": 54, "C": 12, "D": 12, "E": 10, "F": 10, "G": 10, 
 def write_result_sheet(wb, result: CheckResult) -> str:
     from openpyxl.worksheet.pagebreak import Break
 
-    from perfxl.views.attribution import findings_by_project
-
     ws = wb.create_sheet(_unique(wb, RESULT), 0)
-    model = result.model
-    unit = model.unit.get("单位名称").value.value if model.unit and model.unit.get("单位名称") else ""
     ws.merge_cells("A1:I1")
-    ws["A1"] = f"{unit or ''}{model.year or ''}年度项目支出绩效自评结果"
+    ws["A1"] = f"{result.unit_name}{result.year or ''}年度项目支出绩效自评结果"
     ws["A1"].font = Font(name=FONT, bold=True, size=14)
     ws["A1"].alignment = Alignment(horizontal="center", vertical="center")
     ws.row_dimensions[1].height = 26
@@ -220,14 +214,13 @@ def write_result_sheet(wb, result: CheckResult) -> str:
     ws.row_dimensions[2].height = row_height([(ws["A2"].value, sum(RESULT_COLUMNS.values()))], font_size=9)
     _head(ws, 3, ["序号", "项目名称", "全年预算数", "全年执行数", "执行率", "填报得分", "核算得分", "评价等级", "问题数"])
     ws.row_dimensions[3].height = 20
-    about = findings_by_project(result)
     first = 4
     for i, p in enumerate(result.projects):
         r = first + i
         proj = p.project
         divisor = 10000 if proj.money_unit == "元" else 1
         total = proj.funding.total.cells if proj.funding and proj.funding.total else {}
-        mine = about.get(proj.sheet, [])
+        mine = result.about(proj.sheet)  # its sheet and its summary row (docs/template.md §7)
         values = [
             i + 1,
             _link_or_value(proj.sheet, proj.name.value if proj.name else None, p.name),
@@ -256,7 +249,7 @@ def write_result_sheet(wb, result: CheckResult) -> str:
             ws.cell(row=r, column=5).fill = FILLS["fix"]
         elif rate is not None and rate < 1 - 1e-9:
             ws.cell(row=r, column=5).fill = FILLS["look"]
-        if p.entered_total is not None and not agrees(p.entered_total, p.score, decimals_of(p.entered_total)):
+        if p.entered_agrees is False:  # decided by the checks, with the profile's precision rule
             ws.cell(row=r, column=6).fill = FILLS["fix"]
         if any(f.severity == "error" for f in mine):
             ws.cell(row=r, column=9).fill = FILLS["fix"]

@@ -1,4 +1,4 @@
-"""Read any workbook that follows the contract (TEMPLATE §1–§2) into the plain model.
+"""Read any workbook that follows the contract (docs/template.md §1–§2) into the plain model.
 
 Labels are found by meaning, never by coordinates. The file is loaded twice (formulas,
 and cached values); each sheet becomes one sparse grid that every lookup uses.
@@ -12,22 +12,15 @@ import warnings
 import zipfile
 
 from perfxl.model import (Cell, Field, Funding, FundingRow, Indicator, Project, SummaryRow,
-                          SummarySheet, UnitSheet, WorkbookModel)
-from perfxl.rules.catalogue import finding
+                          SummarySheet, UnitSheet, WorkbookModel, finding)
+from perfxl.workbook import structure  # noqa: F401  (declares the R rules this module reports)
+from perfxl.workbook.fatal import ReadError
 from perfxl.excel import labels as L
 from perfxl.excel.grid import SheetGrid, coord, split_inline
 from perfxl.excel.labels import is_dash, nfkc, normalize
+from perfxl.excel.years import year_in_title
 
 TEMPLATE_MARKER = "_perfxl_template"
-
-
-class ReadError(Exception):
-    """The file cannot be checked at all (exit 2). ``message`` is for the user, in Chinese."""
-
-    def __init__(self, code: str, message: str):
-        super().__init__(message)
-        self.code = code
-        self.message = message
 
 
 # -- loading ------------------------------------------------------------------
@@ -35,34 +28,34 @@ class ReadError(Exception):
 def _check_file(path: str) -> None:
     name = os.path.basename(path) or path
     if not os.path.exists(path):
-        raise ReadError("file_not_found", f"找不到文件“{path}”：请检查文件名和所在文件夹。")
+        raise ReadError("E101", path=path)
     if os.path.isdir(path):
-        raise ReadError("is_directory", f"“{path}”是文件夹，不是工作簿：请给出 .xlsx 文件的路径。")
+        raise ReadError("E102", path=path)
     if os.path.getsize(path) == 0:
-        raise ReadError("empty_file", f"文件“{name}”是空文件（0 字节）：请重新保存或导出工作簿。")
+        raise ReadError("E103", name=name)
     lower = name.lower()
     if lower.endswith(".xls") or lower.endswith(".et"):
-        raise ReadError("old_format", f"文件“{name}”是旧版 Excel/WPS 格式：请在 Excel 或 WPS 中“另存为” .xlsx 后再检查。")
+        raise ReadError("E104", name=name)
     if not zipfile.is_zipfile(path):
         with open(path, "rb") as fh:
             head = fh.read(8)
         if head.startswith(b"PK"):
-            raise ReadError("broken_file", f"文件“{name}”不完整或已损坏（可能下载或复制未完成）：请重新保存或重新下载该文件。")
+            raise ReadError("E105", name=name)
         if head.startswith(b"\xd0\xcf\x11\xe0"):
-            raise ReadError("old_format", f"文件“{name}”是旧版 .xls 格式或已加密：请在 Excel 或 WPS 中“另存为” .xlsx（不设密码）后再检查。")
-        raise ReadError("not_xlsx", f"文件“{name}”不是 Excel 工作簿（.xlsx）：请在 Excel 或 WPS 中打开并另存为 .xlsx 后再检查。")
+            raise ReadError("E104", name=name)
+        raise ReadError("E106", name=name)
     try:
         with zipfile.ZipFile(path) as z:
             names = set(z.namelist())
             bad = z.testzip()
     except (zipfile.BadZipFile, OSError, EOFError, ValueError):
-        raise ReadError("broken_file", f"文件“{name}”已损坏或不完整：请重新保存或重新下载该文件。") from None
+        raise ReadError("E105", name=name) from None
     if bad is not None:
-        raise ReadError("broken_file", f"文件“{name}”已损坏（{bad} 无法读取）：请重新保存或重新下载该文件。")
+        raise ReadError("E105", name=name, part=bad)
     if "xl/workbook.xml" not in names:
         if "word/document.xml" in names:
-            raise ReadError("not_xlsx", f"文件“{name}”是 Word 文档，不是 Excel 工作簿：请给出 .xlsx 文件。")
-        raise ReadError("not_xlsx", f"文件“{name}”不是 Excel 工作簿（.xlsx）：请在 Excel 或 WPS 中另存为 .xlsx 后再检查。")
+            raise ReadError("E107", name=name)
+        raise ReadError("E106", name=name)
 
 
 def _load(path: str):
@@ -77,7 +70,7 @@ def _load(path: str):
     except ReadError:
         raise
     except Exception as exc:  # openpyxl raises many kinds on broken packages
-        raise ReadError("broken_file", f"文件“{name}”无法作为工作簿读取（{type(exc).__name__}）：请在 Excel 或 WPS 中打开并重新保存为 .xlsx。") from None
+        raise ReadError("E105", name=name, reason=type(exc).__name__) from None
     return wb_f, wb_v
 
 
@@ -203,10 +196,9 @@ def _title_year(grid: SheetGrid) -> int | None:
         for col in grid.cols_in(row):
             v = grid.cell(row, col).value
             if isinstance(v, str):
-                m = (re.search(r"((?:20|21)\d{2})\s*年度", nfkc(v)) or re.search(r"\(((?:20|21)\d{2})年?\)", nfkc(v))
-                     or re.search(r"((?:20|21)\d{2})年(?!\d|\s*\d+月)", nfkc(v)))
-                if m:
-                    return int(m.group(1))
+                y = year_in_title(v)
+                if y:
+                    return y
     return None
 
 
@@ -485,7 +477,7 @@ def read_workbook(path: str) -> WorkbookModel:
     owned = _owned_sheets(wb_f)
     for grid in grids:
         if grid.name in owned:
-            continue  # perfxl's own result sheets (TEMPLATE §7) are not the user's data
+            continue  # perfxl's own result sheets (docs/template.md §7) are not the user's data
         kind = classify(grid)
         if kind is None:
             continue
@@ -502,9 +494,7 @@ def read_workbook(path: str) -> WorkbookModel:
             firsts[kind] = grid.name
             model.summary = read_summary(grid)
     if not model.projects:
-        raise ReadError("no_project_sheet",
-                        f"文件“{os.path.basename(path)}”中没有项目表（含“项目名称”和绩效指标表头“三级指标/年度指标值/得分”的工作表）："
-                        "请按标准表样填写，或用 perfxl init 生成模板。")
+        raise ReadError("E108", name=os.path.basename(path))
     return model
 
 

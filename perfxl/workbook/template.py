@@ -1,4 +1,4 @@
-"""``perfxl init``: the standard workbook, written with XlsxWriter (TEMPLATE §2).
+"""``perfxl init``: the standard workbook, written with XlsxWriter (docs/template.md §2).
 
 It looks like the paper form 项目支出绩效自评表: merged headers, borders, a CJK font
 (宋体, titles 黑体, GB2312 charset so Excel picks the East Asian font), 万元 and percentage
@@ -41,7 +41,7 @@ LEVEL1 = ["产出指标", "效益指标", "满意度指标", "成本指标"]
 LEVEL2 = ["数量指标", "质量指标", "时效指标", "成本指标", "经济成本指标", "社会成本指标", "生态环境成本指标",
           "经济效益指标", "社会效益指标", "生态效益指标", "可持续影响指标", "服务对象满意度指标"]
 
-# (label, kind) in TEMPLATE §2.1 order. Kinds: text, long (tall text), year, count, total, money.
+# (label, kind) in docs/template.md §2.1 order. Kinds: text, long (tall text), year, count, total, money.
 UNIT_LABELS = [
     ("单位名称", "text"), ("评价年度", "year"), ("主管部门", "text"), ("部门概况", "long"), ("机构设置", "long"),
     ("在编人员", "count"), ("退休人员", "count"), ("劳动聘用人员", "count"), ("其他人员", "count"),

@@ -1,0 +1,93 @@
+"""How numbers are shown to people — in messages, hints, reports and prose. The only place
+that formats a number for a reader (docs/template.md §1, §5).
+
+Every function rounds half up, as finance staff do (98.675 -> 98.68), and never shows
+trailing zeros unless a fixed number of decimals is asked for.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+
+def _q(value: float, decimals: int) -> Decimal:
+    try:
+        d = Decimal(repr(float(value)))
+    except (InvalidOperation, ValueError, OverflowError):
+        return Decimal(0)
+    if not d.is_finite():
+        return d
+    return d.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+
+
+def _strip(text: str) -> str:
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "", "-") else text
+
+
+def num(value: float | int | None, decimals: int = 2) -> str:
+    """``19``, ``46.8``, ``46.76``: at most ``decimals`` decimals, no trailing zeros."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return str(value)
+    return _strip(f"{_q(value, decimals):f}")
+
+
+def exact(value: float | int | None) -> str:
+    """A value as the evaluator sees it: up to 6 decimals (stale caches, computed formulas)."""
+    return num(value, 6)
+
+
+def percent(rate: float | None, decimals: int = 2) -> str:
+    """A rate as a percentage, trailing zeros dropped: ``33.33%``, ``100%``."""
+    if rate is None:
+        return ""
+    return num(rate * 100, decimals) + "%"
+
+
+def fixed_percent(rate: float | None, decimals: int = 1) -> str:
+    """A rate with a fixed number of decimals, for aligned columns: ``86.8%``."""
+    if rate is None:
+        return ""
+    return f"{_q(rate * 100, decimals):f}%"
+
+
+def whole_percent(rate: float | None) -> str:
+    """A rate as a whole percentage (评优率 14 of 15 -> ``93%``)."""
+    return f"{int(_q((rate or 0) * 100, 0))}%"
+
+
+def share(part: float, whole: float) -> str:
+    """A share of a total with 2 decimals (``70.03%``); a dash when the total is 0."""
+    return f"{_q(part / whole * 100, 2):f}%" if whole else "—"
+
+
+def money(value: float | None) -> str:
+    """An amount in a table column: ``1,234.50``."""
+    return "" if value is None else f"{_q(value, 2):,.2f}"
+
+
+def value(v) -> str:
+    """Any value in a message: numbers as :func:`num`, dates as ``2025年12月31日``, text as typed."""
+    if v is None:
+        return ""
+    if isinstance(v, bool):
+        return str(v)
+    if isinstance(v, (int, float)):
+        return num(v)
+    if isinstance(v, datetime) and (v.hour, v.minute, v.second) == (0, 0, 0):
+        return f"{v.year}年{v.month}月{v.day}日"
+    if isinstance(v, date) and not isinstance(v, datetime):
+        return f"{v.year}年{v.month}月{v.day}日"
+    return str(v)
+
+
+def json_number(v):
+    """A number for JSON: 6 decimals at most, whole numbers as integers."""
+    if v is None or isinstance(v, bool):
+        return v
+    r = round(float(v), 6)
+    return int(r) if r == int(r) and abs(r) < 1e15 else r

@@ -1,0 +1,87 @@
+"""CheckResult: everything every view needs, computed once — projects and their scores, the
+unit's figures, the summary rows' decisions and every finding. Views only render it.
+
+Data flows one way: file -> reader -> model -> rules -> CheckResult -> views.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from perfxl.model import Finding, WorkbookModel
+from perfxl.rules.engine import check_model
+from perfxl.rules.results import Outcome, ProjectResult, SummaryRowResult, UnitResult
+
+
+@dataclass
+class CheckResult:
+    model: WorkbookModel
+    projects: list[ProjectResult]
+    findings: list[Finding]
+    grades: dict[str, int]
+    unit: UnitResult | None = None
+    summary_rows: list[SummaryRowResult] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, outcome: Outcome) -> "CheckResult":
+        return cls(outcome.model, outcome.projects, outcome.findings, outcome.grades, outcome.unit,
+                   outcome.summary_rows)
+
+    # -- figures ---------------------------------------------------------------
+    @property
+    def year(self) -> int | None:
+        if self.unit is not None and self.unit.year:
+            return self.unit.year
+        return self.model.year
+
+    @property
+    def unit_name(self) -> str:
+        return self.unit.name if self.unit is not None else ""
+
+    @property
+    def excellent_rate(self) -> float | None:
+        n = len(self.projects)
+        return self.grades.get("优", 0) / n if n else None
+
+    @property
+    def budget_total(self) -> float:
+        return sum(p.funding.budget or 0 for p in self.projects)
+
+    @property
+    def executed_total(self) -> float:
+        return sum(p.funding.executed or 0 for p in self.projects)
+
+    # -- findings --------------------------------------------------------------
+    def count(self, severity: str) -> int:
+        return sum(1 for f in self.findings if f.severity == severity)
+
+    @property
+    def errors(self) -> int:
+        return self.count("error")
+
+    def flatten(self, *, severities: tuple[str, ...] = ("error", "warning", "info"),
+                codes: tuple[str, ...] = ()) -> list[tuple[str | None, str | None, str]]:
+        """Findings as ``("项目3", "H17", "I104")`` tuples, in report order (for tests)."""
+        return [f.flat() for f in self.findings
+                if f.severity in severities and (not codes or f.code in codes or f.code[0] in codes)]
+
+    def about(self, sheet: str) -> list[Finding]:
+        """Every finding about a project: its sheet and its summary row."""
+        rows = {(r.sheet, r.row) for r in self.summary_rows if r.project_sheet == sheet}
+        out = []
+        for f in self.findings:
+            if f.sheet == sheet:
+                out.append(f)
+            elif f.cell and (f.sheet, _row(f.cell)) in rows:
+                out.append(f)
+        return out
+
+
+def _row(cell: str) -> int:
+    digits = "".join(ch for ch in cell if ch.isdigit())
+    return int(digits or 0)
+
+
+def run_checks(model: WorkbookModel, profile, *, select_codes=(), ignore_codes=()) -> CheckResult:
+    """Check a read workbook: one pass, one result."""
+    return CheckResult.of(check_model(model, profile, select_codes=select_codes, ignore_codes=ignore_codes))

@@ -1,0 +1,132 @@
+"""E: a file or a command that cannot be checked at all (exit 2). These are findings like any
+other (code, Chinese and English text, hint, documented in docs/rules.md); the one difference
+is that they stop the run. ``key`` is the name JSON has always given them (``file_not_found``).
+"""
+
+from __future__ import annotations
+
+from perfxl.model import Finding, Rule, declare, finding
+
+
+def _e(code, key, title, rationale, message, hint, en_title, en_message, en_hint) -> Rule:
+    return Rule(code, "error", title, rationale, message, hint, f"key: {key}", "—",
+                en=(en_title, en_message, en_hint))
+
+
+# The JSON ``error.code`` of each rule (a public interface: never renamed).
+KEYS = {
+    "E101": "file_not_found", "E102": "is_directory", "E103": "empty_file", "E104": "old_format",
+    "E105": "broken_file", "E106": "not_xlsx", "E107": "not_xlsx", "E108": "no_project_sheet",
+    "E109": "bad_profile", "E110": "bad_usage", "E111": "bad_usage", "E112": "file_locked",
+    "E113": "bad_output", "E114": "would_lose_content", "E115": "write_failed", "E116": "file_exists",
+    "E117": "bad_usage", "E118": "unknown_rule", "E119": "lock_file", "E120": "bad_usage", "E121": "bad_usage",
+}
+
+DECLARED = declare(
+    _e("E101", "file_not_found", "找不到文件", "给出的路径上没有文件。",
+       "找不到文件“{path}”", "请检查文件名和所在文件夹",
+       "File not found", "File “{path}” was not found", "Check the file name and its folder"),
+    _e("E102", "is_directory", "路径是文件夹", "给出的路径是文件夹而不是工作簿。",
+       "“{path}”是文件夹，不是工作簿", "请给出 .xlsx 文件的路径",
+       "Path is a folder", "“{path}” is a folder, not a workbook", "Give the path of an .xlsx file"),
+    _e("E103", "empty_file", "空文件", "文件长度为 0 字节，通常是保存或下载未完成。",
+       "文件“{name}”是空文件（0 字节）", "请重新保存或导出工作簿",
+       "Empty file", "File “{name}” is empty (0 bytes)", "Save or export the workbook again"),
+    _e("E104", "old_format", "旧版或加密的工作簿",
+       "perfxl 读取 .xlsx 格式；旧版 .xls/.et 文件和加密文件无法读取。",
+       "文件“{name}”是旧版 Excel/WPS 格式或已加密", "请在 Excel 或 WPS 中“另存为” .xlsx（不设密码）后再检查",
+       "Old or encrypted workbook", "File “{name}” is in an old Excel/WPS format or encrypted",
+       "Save it as .xlsx (without a password) in Excel or WPS, then check it again"),
+    _e("E105", "broken_file", "文件已损坏", "文件不完整或已损坏（常见于下载或复制未完成），无法作为工作簿读取。",
+       "文件“{name}”不完整或已损坏，无法作为工作簿读取", "请在 Excel 或 WPS 中打开并重新保存为 .xlsx，或重新下载该文件",
+       "Broken file", "File “{name}” is incomplete or damaged and cannot be read as a workbook",
+       "Open and save it again as .xlsx in Excel or WPS, or download it again"),
+    _e("E106", "not_xlsx", "不是 Excel 工作簿", "文件不是 .xlsx 工作簿（例如 CSV 或其他文件改了扩展名）。",
+       "文件“{name}”不是 Excel 工作簿（.xlsx）", "请在 Excel 或 WPS 中打开并另存为 .xlsx 后再检查",
+       "Not an Excel workbook", "File “{name}” is not an Excel workbook (.xlsx)",
+       "Open it in Excel or WPS and save it as .xlsx"),
+    _e("E107", "not_xlsx", "是 Word 文档", "文件是 Word 文档而不是工作簿。",
+       "文件“{name}”是 Word 文档，不是 Excel 工作簿", "请给出 .xlsx 文件",
+       "A Word document", "File “{name}” is a Word document, not an Excel workbook", "Give an .xlsx file"),
+    _e("E108", "no_project_sheet", "没有项目表",
+       "工作簿中至少要有一张项目表（含“项目名称”和绩效指标表头，docs/template.md §2）才能检查。",
+       "文件“{name}”中没有项目表（含“项目名称”和绩效指标表头“三级指标/年度指标值/得分”的工作表）",
+       "请按标准表样填写，或用 perfxl init 生成模板",
+       "No project sheet", "File “{name}” has no project sheet (a sheet with a project name label and an indicator table header)",
+       "Fill in the standard form, or make a template with perfxl init"),
+    _e("E109", "bad_profile", "评分方案有误", "--profile 给出的评分方案文件无法使用。",
+       "评分方案有误：{detail}", "请对照默认方案 national-2020.toml 改正",
+       "Bad scoring profile", "The scoring profile cannot be used: {detail}",
+       "Correct it after the default profile national-2020.toml"),
+    _e("E110", "bad_usage", "选项冲突", "--in-place 改写输入文件，与另存（-o）或不写（--no-write）互相矛盾。",
+       "--in-place 不能与 -o 或 --no-write 同时使用", "只保留其中一个选项",
+       "Conflicting options", "--in-place cannot be combined with -o or --no-write", "Keep only one of them"),
+    _e("E111", "bad_usage", "输出路径与输入相同", "默认绝不改写输入文件。",
+       "输出路径与输入文件相同", "如确要改写输入文件，请使用 --in-place",
+       "Output is the input", "The output path is the input file", "Use --in-place to rewrite the input on purpose"),
+    _e("E112", "file_locked", "文件正被打开", "Excel/WPS 打开文件时会留下锁文件（~$），此时写入会失败或被覆盖。",
+       "“{path}”正被 Excel 或 WPS 打开（存在锁文件 ~$）", "请先关闭该文件再运行",
+       "File is open", "“{path}” is open in Excel or WPS (a ~$ lock file exists)", "Close it and run again"),
+    _e("E113", "bad_output", "文件夹不存在", "要写入的文件所在的文件夹不存在。",
+       "文件夹“{folder}”不存在", "请先创建该文件夹，或换一个位置",
+       "Folder does not exist", "Folder “{folder}” does not exist", "Create it first, or choose another place"),
+    _e("E114", "would_lose_content", "改写会丢失内容", "输入文件含 perfxl 无法保留的内容（R119），改写输入文件会丢失它们。",
+       "该文件含 perfxl 无法保留的内容（{parts}），不能使用 --in-place", "请去掉 --in-place，结果将另存为新文件",
+       "Rewriting would lose content", "The file holds content perfxl cannot keep ({parts}); --in-place is refused",
+       "Drop --in-place: the result is saved as a new file"),
+    _e("E115", "write_failed", "无法写入", "操作系统拒绝写入（文件被打开、文件夹只读或磁盘已满）。",
+       "无法写入“{path}”（{reason}）", "请检查文件是否被 Excel/WPS 打开，或文件夹是否可写",
+       "Cannot write", "Cannot write “{path}” ({reason})", "Check that the file is not open and the folder is writable"),
+    _e("E116", "file_exists", "文件已存在", "perfxl init 不覆盖已有文件。",
+       "文件“{path}”已存在，未覆盖", "换一个文件名，或加 --force 覆盖",
+       "File exists", "File “{path}” exists and was not overwritten", "Choose another name, or add --force"),
+    _e("E117", "bad_usage", "不是 .xlsx 文件名", "perfxl init 生成 .xlsx 工作簿。",
+       "“{path}”不是 .xlsx 文件名", "请用 .xlsx 结尾，例如 {example}",
+       "Not an .xlsx name", "“{path}” is not an .xlsx file name", "End it with .xlsx, for example {example}"),
+    _e("E118", "unknown_rule", "没有这条规则", "perfxl rules 只认识目录中的规则代码和规则族字母。",
+       "没有规则“{code}”", "运行 perfxl rules 查看全部规则代码",
+       "No such rule", "There is no rule “{code}”", "Run perfxl rules to list every rule code"),
+    _e("E119", "lock_file", "这是锁文件，不是工作簿",
+       "Excel/WPS 打开工作簿时在旁边留下“~$文件名”（LibreOffice 留下“.~lock.文件名#”），关闭后自动删除；它不含表格内容。",
+       "“{name}”不是工作簿，而是 {program} 打开“{owner}”时生成的临时锁文件", "请在 {program} 中保存“{owner}”，再检查“{owner}”",
+       "A lock file, not a workbook", "“{name}” is not a workbook but the lock file {program} keeps while “{owner}” is open",
+       "Save “{owner}” in {program}, then check “{owner}”"),
+    _e("E120", "bad_usage", "结果文件名不是工作簿", "结果工作簿是 .xlsx（或带宏的 .xlsm）文件；别的扩展名会让 Excel/WPS 打不开它。",
+       "-o “{path}”：结果工作簿只能保存为 .xlsx 或 .xlsm 文件", "请换一个以 .xlsx 结尾的文件名",
+       "Result name is not a workbook", "-o “{path}”: the result workbook can only be saved as .xlsx or .xlsm",
+       "Use a name ending in .xlsx"),
+    _e("E121", "bad_usage", "结果与输入的类型不同", "带宏的 .xlsm 存成 .xlsx（或反之）后 Excel 拒绝打开。",
+       "-o “{path}”：输入文件是 {ext}，结果工作簿也必须是 {ext}", "请改用 {ext} 结尾的文件名",
+       "Result type differs from the input", "-o “{path}”: the input is {ext}, so the result must be {ext} too",
+       "Use a name ending in {ext}"),
+)
+
+
+class ReadError(Exception):
+    """A file or command that cannot be checked (exit 2), carrying its finding.
+
+    ``ReadError("E101", path=...)``; the JSON key (``file_not_found``) is ``.key``.
+    """
+
+    def __init__(self, code: str, /, **values):
+        self.finding: Finding = finding(code, None, None, **values)
+        self.key = KEYS.get(code, code)
+        super().__init__(self.finding.message)
+
+    @property
+    def code(self) -> str:
+        return self.finding.code
+
+    def line(self, lang: str = "zh") -> str:
+        """The one line a user reads: what is wrong and what to do."""
+        message, hint = self.finding.text(lang)
+        if lang == "en":
+            return f"{message}: {hint}."
+        return f"{message}：{hint}。"
+
+    @property
+    def message(self) -> str:
+        return self.line()
+
+
+Fatal = ReadError
