@@ -87,8 +87,8 @@ def main() -> None:
         write_template(init, projects=2, unit="某某区机关事务服务中心", year=2025)
         pdf = to_pdf(init, work)
         texts = page_texts(pdf)
-        save_page(pdf, first_page(texts, "序号", "项目名称", "评价等级"), "init-summary.png", work)
-        save_page(pdf, first_page(texts, "项目支出绩效自评表", "三级指标"), "init-project.png", work)
+        save_page(pdf, first_page(texts, "项目支出绩效自评结果汇总表"), "init-summary.png", work)
+        save_page(pdf, first_page(texts, "年度资金总额", "三级指标", "下一步改进措施"), "init-project.png", work)
 
 
 if __name__ == "__main__":

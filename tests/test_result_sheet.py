@@ -176,6 +176,18 @@ def test_chart_has_a_page_of_its_own(run, tmp_path):
     ws = load_workbook(path.replace(".xlsx", ".perfxl.xlsx"))[RESULT]
     (chart,) = ws._charts
     anchor_row = chart.anchor._from.row + 1  # 1-based
-    assert [b.id for b in ws.row_breaks.brk] == [anchor_row - 1]
-    assert chart.height <= 15.5
+    assert [b.id for b in ws.row_breaks.brk] == [anchor_row - 2]
+    assert chart.height <= 16.5
+    assert ws.print_title_rows is None  # the table fits one page: no header above the chart
+
+
+def test_a_long_table_repeats_its_header(run, tmp_path):
+    book = Book([Proj(sheet=f"项目{i}", name=f"第{i}个维修项目") for i in range(1, 41)])
+    book.unit["项目支出"] = 4000
+    path = tmp_path / "long.xlsx"
+    build(book, path)
+    run("check", path, "--select", "T")
+    ws = load_workbook(tmp_path / "long.perfxl.xlsx")[RESULT]
     assert ws.print_title_rows == "$3:$3"
+    (chart,) = ws._charts
+    assert chart.height <= 16.5

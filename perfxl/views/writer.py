@@ -297,7 +297,9 @@ def write_result_sheet(wb, result: CheckResult) -> str:
     for col, w in RESULT_COLUMNS.items():
         ws.column_dimensions[col].width = w
     ws.freeze_panes = "C4"
-    ws.print_title_rows = "3:3"
+    table = sum(ws.row_dimensions[i].height or 15 for i in range(1, r))
+    if table > 480:  # the table runs over one A4 landscape page: repeat its header there
+        ws.print_title_rows = "3:3"  # (not when it fits: the chart's page needs no table header)
     _print_setup(ws, landscape=True)
     if result.projects:
         # the chart gets a page of its own (never cut by a page break) and fits on it
@@ -312,9 +314,10 @@ def write_result_sheet(wb, result: CheckResult) -> str:
         chart.x_axis.scaling.orientation = "maxMin"  # projects top-down, in sheet order
         chart.add_data(Reference(ws, min_col=7, min_row=3, max_row=last), titles_from_data=True)
         chart.set_categories(Reference(ws, min_col=2, min_row=first, max_row=last))
-        chart.height = min(15.5, max(7.5, 0.7 * len(result.projects) + 3))  # A4 landscape: about 16 cm free
-        chart.width = round(sum(RESULT_COLUMNS.values()) * 0.2, 1)  # the table's width, in cm
-        ws.add_chart(chart, f"A{r + 1}")
+        # one A4 landscape page: about 18 cm free below the repeated header at Excel's scale
+        chart.height = min(16.5, max(7.5, 0.7 * len(result.projects) + 3))
+        chart.width = round(sum(RESULT_COLUMNS.values()) * 0.22, 1)  # about the table's width, in cm
+        ws.add_chart(chart, f"A{r + 2}")  # a blank row first: no sliver of the chart above the break
     return ws.title
 
 
