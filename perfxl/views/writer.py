@@ -13,6 +13,7 @@ import warnings
 
 from openpyxl import load_workbook
 from openpyxl.chart import BarChart, Reference
+from openpyxl.chart.label import DataLabelList
 from openpyxl.comments import Comment
 from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -297,8 +298,8 @@ def write_result_sheet(wb, result: CheckResult) -> str:
     for col, w in RESULT_COLUMNS.items():
         ws.column_dimensions[col].width = w
     ws.freeze_panes = "C4"
-    table = sum(ws.row_dimensions[i].height or 15 for i in range(1, r))
-    if table > 480:  # the table runs over one A4 landscape page: repeat its header there
+    table = sum(ws.row_dimensions[i].height or 15 for i in range(1, t + 1))
+    if table > 500:  # the table runs over one A4 landscape page: repeat its header there
         ws.print_title_rows = "3:3"  # (not when it fits: the chart's page needs no table header)
     _print_setup(ws, landscape=True)
     if result.projects:
@@ -307,10 +308,14 @@ def write_result_sheet(wb, result: CheckResult) -> str:
         chart = BarChart()
         chart.type = "bar"
         chart.title = "各项目核算得分"
-        chart.y_axis.title = "得分"
+        chart.y_axis.crosses = "max"  # the score axis below the bars, where a reader looks for it
+        # each score printed at the end of its bar, readable on paper
+        chart.dataLabels = DataLabelList(showVal=True, showCatName=False, showSerName=False, showLegendKey=False,
+                                         showPercent=False, showBubbleSize=False, dLblPos="inEnd")
         chart.y_axis.scaling.min = 0
         chart.y_axis.scaling.max = 100
         chart.legend = None
+        chart.gapWidth = 60  # bars as thick as the gaps between them
         chart.x_axis.scaling.orientation = "maxMin"  # projects top-down, in sheet order
         chart.add_data(Reference(ws, min_col=7, min_row=3, max_row=last), titles_from_data=True)
         chart.set_categories(Reference(ws, min_col=2, min_row=first, max_row=last))
