@@ -46,6 +46,7 @@ def cli() -> None:
     \b
     perfxl init 2025.xlsx --projects 15     生成标准工作簿
     perfxl check 2025.xlsx                  检查工作簿，报告每个问题所在的单元格
+    perfxl batch 各单位/ -o 汇总.xlsx       检查文件夹中的全部工作簿，写一张汇总表
     perfxl rules                            列出全部检查规则
     """
 
@@ -81,7 +82,7 @@ def check(file, fmt, profile_path, select_codes, ignore_codes, color, output, no
     say = {"as_json": as_json, "file": file, "lang": lang}
     _refuse_lock_file(file, say)
     if output and os.path.splitext(output)[1].lower() not in OUTPUT_EXTENSIONS:
-        _fail("E120", **say, path=output)
+        _fail("E122", **say, path=output)
     try:
         profile = load_profile(profile_path)
     except ProfileError as exc:
@@ -94,7 +95,7 @@ def check(file, fmt, profile_path, select_codes, ignore_codes, color, output, no
         _fail("E110", **say)
     ext = os.path.splitext(file)[1].lower()
     if output and ext in OUTPUT_EXTENSIONS and os.path.splitext(output)[1].lower() != ext:
-        _fail("E121", **say, path=output, ext=ext)
+        _fail("E123", **say, path=output, ext=ext)
     own_output = "_perfxl" in model.defined_names  # a result file perfxl wrote earlier
     if no_write:
         target = None
@@ -115,7 +116,7 @@ def check(file, fmt, profile_path, select_codes, ignore_codes, color, output, no
                    f"注意：文件可能正在 {program} 中打开，未保存的修改不会被检查（检查的是磁盘上已保存的内容）。", err=True)
     lost = []
     if target is not None:
-        target, lost = _prepare_output(file, target, say, rewrite=rewrite and (in_place or own_output))
+        target, lost = _prepare_output(file, target, say, model.scans, rewrite=rewrite and (in_place or own_output))
     result = run_checks(model, profile, select_codes=_codes(select_codes), ignore_codes=_codes(ignore_codes))
     for part in lost:
         if "R119" in select(list(RULES), _codes(select_codes), _codes(ignore_codes)):
@@ -150,10 +151,10 @@ def _refuse_lock_file(file: str, say: dict) -> None:
     if owner is None or not os.path.isfile(file) or zipfile.is_zipfile(file):
         return
     program = "LibreOffice" if os.path.basename(file).startswith(".~lock.") else "Excel/WPS"
-    _fail("E119", **say, name=os.path.basename(file), owner=owner, program=program)
+    _fail("E121", **say, name=os.path.basename(file), owner=owner, program=program)
 
 
-def _prepare_output(file: str, target: str, say: dict, *, rewrite: bool = False):
+def _prepare_output(file: str, target: str, say: dict, scans=None, *, rewrite: bool = False):
     """Refuse what must not be written; return (target, parts that would be lost). ``rewrite``:
     the input itself is written (``--in-place``, or a result file perfxl wrote earlier)."""
     from perfxl.excel.package import losses
@@ -167,7 +168,7 @@ def _prepare_output(file: str, target: str, say: dict, *, rewrite: bool = False)
     if not os.path.isdir(folder):
         _fail("E113", **say, folder=folder)
     try:
-        lost = losses(file)
+        lost = losses(file, scans=scans)  # the reader's scans: no worksheet part is read again
     except Exception:  # the reader already accepted the file; a package oddity only limits this report
         lost = []
     if rewrite and lost:
@@ -247,6 +248,143 @@ def rules(code) -> None:
         click.echo(f"  {rule.code}  {SEVERITY_ZH[rule.severity]}  {rule.title}")
 
 
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(), metavar="PATH...")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default="汇总.perfxl.xlsx", show_default=True,
+              help="汇总工作簿的路径")
+@click.option("-j", "--jobs", type=click.IntRange(1, 256), default=None, show_default="CPU 核数",
+              help="同时检查的工作进程数")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="输出格式（json：每个文件一行 JSON，最后一行为汇总）")
+@click.option("--profile", "profile_path", type=click.Path(), default=None,
+              help="评分方案 TOML 文件（默认 national-2020，财预〔2020〕10号）")
+@click.option("--select", "select_codes", multiple=True, help="只运行这些规则（代码或族，如 F,I104）")
+@click.option("--ignore", "ignore_codes", multiple=True, help="不运行这些规则（代码或族）")
+@click.option("--timeout", type=click.FloatRange(min=0.1), default=60, show_default=True,
+              help="每个文件的检查时限（秒）；超时的文件记为一行“超时”")
+@click.option("--strict", is_flag=True, help="有文件无法检查（无法读取、超时、异常）时退出码为 2（默认为 1）")
+@click.option("--write-each", is_flag=True, help="同时为每个工作簿写结果工作簿 <文件名>.perfxl.xlsx（同 check）")
+@click.option("-d", "--dir", "each_dir", type=click.Path(file_okay=False), default=None,
+              help="与 --write-each 一起使用：把各结果工作簿写入此文件夹（默认：与输入同目录）")
+@click.option("--force", is_flag=True, help="汇总工作簿的路径上已有其他文件时覆盖它")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
+              help="问题说明的语言（en: English messages）")
+def batch(paths, output, jobs, fmt, profile_path, select_codes, ignore_codes, timeout, strict, write_each,
+          each_dir, force, lang) -> None:
+    """检查 PATH 中的全部工作簿（文件或文件夹，含子文件夹），写一张汇总工作簿。
+
+    \b
+    汇总工作簿含 总览、单位汇总、项目明细、问题清单 四张表；每个文件的数字和问题与 perfxl check 相同。
+    跳过 ~$ 锁文件、perfxl 的输出（*.perfxl.xlsx、汇总工作簿）和非工作簿文件，并计数。
+    无法读取、超时或检查进程异常退出的文件记为一行，不中断检查。
+    退出码：0 无错误；1 有文件含错误或无法检查；2 用法错误，或加 --strict 时有文件无法检查。"""
+    import time
+
+    from perfxl import batch as runner
+    from perfxl.scoring.profile import ProfileError, load_profile
+    from perfxl.views import batch as view
+
+    as_json = fmt == "json"
+    say = {"as_json": as_json, "lang": lang}
+    started = time.monotonic()
+    try:
+        load_profile(profile_path)
+    except ProfileError as exc:
+        _fail("E109", **say, detail=str(exc).rstrip("。"))
+    if each_dir is not None and not write_each:
+        _usage("bad_usage", "-d/--dir 只能与 --write-each 一起使用：请加上 --write-each，或去掉 -d。",
+               "-d/--dir goes with --write-each: add --write-each, or drop -d.", **say)
+    _check_rollup_path(output, force, say)
+    if each_dir is not None:
+        try:
+            os.makedirs(each_dir, exist_ok=True)
+        except OSError as exc:
+            _fail("E115", **say, path=each_dir, reason=exc.strerror or str(exc))
+    found = runner.collect(paths, exclude=(output,))
+    if not found.files:
+        n = sum(found.skipped.values())
+        _usage("no_workbooks",
+               "在给出的路径中没有找到要检查的工作簿" + (f"（跳过了 {n} 个文件）" if n else "")
+               + "：请给出 .xlsx 工作簿，或含工作簿的文件夹。",
+               "No workbook to check in the paths given" + (f" ({n} files skipped)" if n else "")
+               + ": give .xlsx workbooks, or folders that hold them.", **say)
+    options = runner.Options(profile_path, lang, _codes(select_codes), _codes(ignore_codes))
+    targets = runner.each_output(found.files, each_dir) if write_each else None
+    rows = []
+    bar = _progress(len(found.files)) if not as_json and sys.stderr.isatty() else None
+    errors = 0
+    for row in runner.run(found.files, jobs=jobs or os.cpu_count() or 1, timeout=timeout, options=options,
+                          write_to=targets):
+        if as_json:
+            click.echo(json.dumps(row.json(), ensure_ascii=False))
+        elif bar is not None:
+            errors += max(row.errors, 0 if row.checked else 1)  # a timed-out file counts as one
+            bar.set_description_str(f"错误 {errors}", refresh=False)
+            bar.update(1)
+        rows.append(row.slim())
+    if bar is not None:
+        bar.close()
+    totals = view.totals(rows, found.skipped)
+    code = view.exit_code(rows, strict)
+    try:
+        view.write_rollup(output, rows, totals)
+    except OSError as exc:
+        _fail("E115", **say, path=output, reason=exc.strerror or str(exc))
+    if as_json:
+        click.echo(json.dumps(totals.json(code, time.monotonic() - started), ensure_ascii=False))
+        click.echo(f"汇总已写入：{output}", err=True)
+    else:
+        for row in view.order(rows):
+            line = view.text_line(row, lang)
+            if line:
+                click.echo(line)
+        click.echo(view.text_summary(totals, lang))
+        click.echo(f"汇总已写入：{output}" if lang == "zh" else f"Roll-up written to {output}")
+    sys.exit(code)
+
+
+def _check_rollup_path(output: str, force: bool, say: dict) -> None:
+    """The roll-up may replace an earlier roll-up, never a user's own workbook (unless --force)."""
+    from perfxl.batch import is_batch_output
+
+    if os.path.isdir(output):
+        _fail("E102", **say, path=output)
+    if not output.lower().endswith(".xlsx"):
+        _fail("E117", **say, path=output, example="汇总.xlsx")
+    folder = os.path.dirname(os.path.abspath(output))
+    if not os.path.isdir(folder):
+        _fail("E113", **say, folder=folder)
+    from perfxl.views.files import open_in
+
+    if open_in(output) == "Excel/WPS":
+        _fail("E112", **say, path=output)
+    if os.path.exists(output) and not force and not is_batch_output(output):
+        _fail("E116", **say, path=output)
+
+
+def _usage(key: str, zh: str, en: str, *, as_json: bool, lang: str) -> None:
+    """Stop with one line, exit 2, for a usage error of batch that no E rule describes."""
+    line = en if lang == "en" else zh
+    if as_json:
+        click.echo(json.dumps({"file": None, "error": {"code": key, "rule": None, "message": line}}, ensure_ascii=False))
+    else:
+        click.echo(("perfxl: " if lang == "en" else "perfxl：") + line, err=True)
+    sys.exit(EXIT_UNREADABLE)
+
+
+def _progress(total: int):
+    """A progress bar on the terminal (stderr): files done, errors so far, elapsed and remaining."""
+    from tqdm import tqdm
+
+    import shutil
+
+    tqdm.monitor_interval = 0  # no monitor thread: workers are forked while the bar runs
+    size = shutil.get_terminal_size((100, 24))  # a pty of size 0 would hide the bar
+    return tqdm(total=total, desc="错误 0", file=sys.stderr, ncols=min(120, size.columns), nrows=size.lines,
+                bar_format="检查 {n_fmt}/{total_fmt} 个工作簿 |{bar}| {desc}，已用 {elapsed}，剩余约 {remaining}")
+
+
 def main() -> None:
     """Entry point: Chinese never breaks a console that cannot print it, and no traceback
     reaches a user."""
@@ -255,6 +393,9 @@ def main() -> None:
             stream.reconfigure(errors="replace")
         except (AttributeError, ValueError):
             pass
+    import gc
+    gc.disable()  # one short run that frees everything at exit: the cyclic collector only costs
+    # time here, rescanning openpyxl's hundreds of thousands of objects (benchmarks/NOTES.md)
     try:
         cli(standalone_mode=True)
     except SystemExit:

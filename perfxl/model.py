@@ -81,6 +81,8 @@ class Finding:
     message: str
     hint: str = ""
     values: dict = field(default_factory=dict, repr=False, compare=False)  # the raw values, as read
+    notes: list = field(default_factory=list, repr=False, compare=False)  # (zh, en) templates after the message
+    hint_as: tuple | None = field(default=None, repr=False, compare=False)  # (zh, en) hint replacing the rule's
 
     @property
     def ref(self) -> str:
@@ -93,7 +95,21 @@ class Finding:
         rule = RULES.get(self.code)
         if lang != "en" or rule is None or not rule.en[1]:
             return self.message, self.hint
-        return render(rule.en[1], self.values), render(rule.en[2], self.values)
+        message = render(rule.en[1], self.values) + "".join(render(en, self.values) for _zh, en in self.notes)
+        hint = render(self.hint_as[1] if self.hint_as else rule.en[2], self.values)
+        return message, hint
+
+    def add_note(self, zh: str, en: str, **values) -> None:
+        """Say more after the message (``，随之变为…``), in both languages."""
+        self.values.update(values)
+        self.notes.append((zh, en))
+        self.message += render(zh, self.values)
+
+    def set_hint(self, zh: str, en: str, **values) -> None:
+        """Replace the rule's hint (advice that fits this cell), in both languages."""
+        self.values.update(values)
+        self.hint_as = (zh, en)
+        self.hint = render(zh, self.values)
 
     def flat(self) -> tuple[str | None, str | None, str]:
         return (self.sheet, self.cell, self.code)
@@ -221,6 +237,10 @@ class WorkbookModel:
     grids: dict = field(default_factory=dict)  # sheet name -> SheetGrid, for the formula audit
     validations: dict[str, list[tuple[str, str, str]]] = field(default_factory=dict)  # sheet -> (sqref, type, formula1)
     defined_names: dict[str, str] = field(default_factory=dict)
+    # The reader's one load of the file, handed to the writer (never loaded again), and its
+    # scans of the worksheet parts (sheet -> perfxl.excel.package.SheetScan).
+    workbook: object = field(default=None, repr=False, compare=False)
+    scans: dict = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def year(self) -> int | None:

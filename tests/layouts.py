@@ -202,6 +202,11 @@ def write_summary(wb, book: Book, where: Where, *, variant: str = "national") ->
             j = cols.index(name) + 1
             _set(ws, r, j, round(sum(d.get(name, 0) for d in rows), 2))
             where.put("汇总", ("合计", name), _c(r, j))
+        if "执行率" in cols:  # the rate of the totals, not a sum of rates
+            budget, executed = (sum(d.get(n, 0) for d in rows) for n in ("全年预算数", "全年执行数"))
+            j = cols.index("执行率") + 1
+            _set(ws, r, j, round(executed / budget, 4) if budget else None, "0.00%")
+            where.put("汇总", ("合计", "执行率"), _c(r, j))
 
 
 # -- national ------------------------------------------------------------------------

@@ -101,6 +101,13 @@ def test_x103_inconsistent_formula_in_column(tmp_path):
         s = wb["汇总"]
         s["E4"] = "=D4/100"
     path, _ = _formula_book(tmp_path, edit)
+    # the rate it gives is wrong too: one finding at the cell, the rate's, saying both
+    [f] = [f for f in _check(path).findings if (f.sheet, f.cell) == ("汇总", "E4")]
+    assert f.code == "S105" and "=IF(C3>0,D3/C3,0)" in f.message and "=D4/100" in f.message
+
+    def same_value(wb, where):
+        wb["汇总"]["E4"] = "=D4/C4"
+    path, _ = _formula_book(tmp_path, same_value, name="g.xlsx")
     assert ("X103", "汇总", "E4") in _x(_check(path))
 
 
@@ -112,8 +119,9 @@ def test_x104_row_inserted_under_sum(tmp_path):
     path, where = _formula_book(tmp_path, edit)
     t = int(where("项目1", "total")[1:])
     result = _check(path)
-    hits = [f for f in result.findings if f.code == "X104"]
-    assert [(f.sheet, f.cell) for f in hits] == [("项目1", f"G{t}")]
+    # the total the formula gives is wrong as well: T104 says so, with X104's advice
+    hits = [f for f in result.findings if (f.sheet, f.cell) == ("项目1", f"G{t}")]
+    assert [f.code for f in hits] == ["T104"]
     assert f"G{t - 1}" in hits[0].message and f"SUM(G13:G{t - 1})" in hits[0].hint
 
 
@@ -148,9 +156,17 @@ def test_x107_value_outside_its_list(tmp_path):
 
 def test_x108_number_typed_over_a_formula_column(tmp_path):
     def edit(wb, where):
+        wb["汇总"]["F4"] = 98  # 项目2's score, typed over the formula
+    path, where = _formula_book(tmp_path, edit)
+    [f] = [f for f in _check(path).findings if (f.sheet, f.cell) == ("汇总", "F4")]
+    assert f.code == "X108" and f"='项目2'!{where('项目2', 'total')}" in f.message
+
+    def wrong(wb, where):
         wb["汇总"]["F4"] = 95
-    path, _ = _formula_book(tmp_path, edit)
-    assert ("X108", "汇总", "F4") in _x(_check(path))
+    path, _ = _formula_book(tmp_path, wrong, name="g.xlsx")
+    [f] = [f for f in _check(path).findings if (f.sheet, f.cell) == ("汇总", "F4")]
+    assert f.code == "S106" and "95" in f.message and "此处应为公式" in f.message
+    assert "恢复公式" in f.hint and "改为98" not in f.hint
 
 
 def test_x108_template_cell_typed_over(tmp_path):

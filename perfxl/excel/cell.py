@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 
-@dataclass
+@dataclass(slots=True)  # one per cell the workbook holds: slots keep the grids small
 class Cell:
     """One cell's content as perfxl sees it.
 

@@ -90,7 +90,9 @@ class SheetGrid:
         """The value of a label (docs/template.md §1): the first non-empty cell to its right,
         unless another label comes first; a merged range counts as its top-left cell."""
         start = self.merge_end_col(row, col) + 1
-        for c in range(start, self.max_col + 1):
+        for c in self._rows.get(row, ()):  # only the cells the row holds: empty ones are skipped anyway
+            if c < start:
+                continue
             m = self.merged.get((row, c))
             if m and (m[0], m[1]) != (row, c):
                 continue

@@ -1,14 +1,21 @@
-"""What openpyxl would drop from a package, found before writing (STYLE.md: kept and dropped),
-and writing cached values for formulas into a saved package (openpyxl writes none)."""
+"""The package (zip/XML) level: limits checked before anything is parsed, one streaming scan of
+each worksheet part (the cells it really holds, cached values, merges, extensions), what
+openpyxl would drop (STYLE.md: kept and dropped), and writing cached values for formulas into
+a saved package (openpyxl writes none).
+
+Every XML part read here goes through expat with DTDs refused: no entity is ever expanded.
+"""
 
 from __future__ import annotations
 
 import importlib.util
 import math
+import os
 import re
 import zipfile
+from dataclasses import dataclass, field
 from datetime import date, datetime
-from xml.sax.saxutils import escape
+from xml.sax.saxutils import escape, quoteattr
 
 from defusedxml import ElementTree as DET
 
@@ -39,8 +46,11 @@ def sheet_parts(z: zipfile.ZipFile) -> dict[str, str]:
     return out
 
 
-def losses(path: str, owned_sheets: set[str] = frozenset()) -> list[str]:
-    """Parts of the input that openpyxl cannot keep, in Chinese, one entry per kind and sheet."""
+def losses(path: str, owned_sheets: set[str] = frozenset(), scans: dict | None = None) -> list[str]:
+    """Parts of the input that openpyxl cannot keep, in Chinese, one entry per kind and sheet.
+
+    ``scans`` (sheet -> SheetScan) are the reader's scans of the worksheet parts: with them,
+    no worksheet part is read again here."""
     found: list[str] = []
     with zipfile.ZipFile(path) as z:
         names = set(z.namelist())
@@ -55,11 +65,15 @@ def losses(path: str, owned_sheets: set[str] = frozenset()) -> list[str]:
         for sheet, part in parts.items():
             if sheet in owned_sheets or part not in names:
                 continue
-            xml = z.read(part).decode("utf-8", "replace")
-            for uri, label in EXT_NAMES.items():
-                if uri.lower() in xml.lower():
-                    found.append(f"工作表“{sheet}”的{label}")
-            if "<extLst" in xml and not any(u.lower() in xml.lower() for u in EXT_NAMES):
+            scan = scans.get(sheet) if scans is not None else None
+            if scan is None:
+                with z.open(part) as fh:
+                    scan = scan_sheet(fh)
+            uris = {u.lower() for u in scan.ext_uris}
+            known = [label for uri, label in EXT_NAMES.items() if uri.lower() in uris]
+            for label in known:
+                found.append(f"工作表“{sheet}”的{label}")
+            if scan.has_ext and not known:
                 found.append(f"工作表“{sheet}”的扩展内容（extLst）")
             rel = part.replace("worksheets/", "worksheets/_rels/") + ".rels"
             if rel in names:
@@ -75,11 +89,256 @@ def losses(path: str, owned_sheets: set[str] = frozenset()) -> list[str]:
     return found
 
 
-# -- cached values -------------------------------------------------------------
+# -- limits: checked on the zip directory, before any part is decompressed -------------
 
-_CELL = re.compile(r'<c r="([A-Z]+[0-9]+)"([^>]*)>(<f(?:\s[^>]*)?(?:/>|>.*?</f>))<v\s*/>\s*</c>|'
-                   r'<c r="([A-Z]+[0-9]+)"([^>]*)>(<f(?:\s[^>]*)?(?:/>|>.*?</f>))</c>', re.S)
+MAX_PARTS = 10_000  # a 1,500-project workbook has about 1,500 parts
+MAX_TOTAL = 512 * 2**20  # bytes, every part uncompressed (pictures included)
+MAX_XML = 64 * 2**20  # bytes, the XML parts uncompressed: what openpyxl has to parse
+MAX_RATIO = 200  # uncompressed / compressed, for a part over RATIO_FLOOR bytes
+RATIO_FLOOR = 2**20
+MAX_MERGED_CELLS = 2_000_000  # cells covered by merged ranges, summed over the workbook
+MAX_CELLS = 1_500_000  # <c> elements, summed over the workbook (a 1,500-project workbook: 180,000)
 
+
+class PackageError(Exception):
+    """The package is refused before parsing. ``reason`` is Chinese, without the file name."""
+
+    def __init__(self, code: str, reason: str, reason_en: str = ""):
+        super().__init__(reason)
+        self.code = code
+        self.reason = reason
+        self.reason_en = reason_en or reason
+
+
+def _mb(n: int) -> str:
+    return f"{n / 2**20:,.0f} MB"
+
+
+def check_limits(z: zipfile.ZipFile) -> None:
+    """Refuse a package whose directory promises more than a workbook of this kind needs."""
+    infos = z.infolist()
+    if len(infos) > MAX_PARTS:
+        raise PackageError("too_many_parts", f"压缩包内有 {len(infos):,} 个部件（上限 {MAX_PARTS:,}）",
+                           f"{len(infos):,} parts in the package (limit {MAX_PARTS:,})")
+    total = sum(i.file_size for i in infos)
+    if total > MAX_TOTAL:
+        raise PackageError("too_large", f"解压后共 {_mb(total)}（上限 {_mb(MAX_TOTAL)}）",
+                           f"{_mb(total)} uncompressed (limit {_mb(MAX_TOTAL)})")
+    xml = sum(i.file_size for i in infos if i.filename.lower().endswith((".xml", ".rels", ".vml")))
+    if xml > MAX_XML:
+        raise PackageError("too_large", f"表格内容解压后共 {_mb(xml)}（上限 {_mb(MAX_XML)}）",
+                           f"{_mb(xml)} of XML uncompressed (limit {_mb(MAX_XML)})")
+    for i in infos:
+        if i.file_size > RATIO_FLOOR and i.file_size > MAX_RATIO * max(i.compress_size, 1):
+            ratio = i.file_size // max(i.compress_size, 1)
+            raise PackageError("zip_bomb", f"部件 {i.filename} 的压缩比异常（{ratio:,} 倍，解压后 {_mb(i.file_size)}），"
+                                           "可能是恶意构造的文件",
+                               f"part {i.filename} is compressed {ratio:,} to 1 ({_mb(i.file_size)} uncompressed), "
+                               "a sign of a zip bomb")
+
+
+# -- streaming XML, DTDs refused ---------------------------------------------------
+
+class XMLRefused(ValueError):
+    pass
+
+
+def _refuse(*_args):
+    raise XMLRefused("DTD or entity declaration in a package part")
+
+
+def _expat(namespaces: bool = True):
+    import pyexpat
+
+    p = pyexpat.ParserCreate(namespace_separator=" ") if namespaces else pyexpat.ParserCreate()
+    p.StartDoctypeDeclHandler = _refuse
+    p.EntityDeclHandler = _refuse
+    p.ExternalEntityRefHandler = _refuse
+    p.buffer_text = True
+    return p
+
+
+# -- the sparse scan of a worksheet part ---------------------------------------------
+
+@dataclass
+class SheetScan:
+    """What one worksheet part really holds, read in one streaming pass.
+
+    ``cells``: (row, col) of every cell with a value, a formula or an inline string, in
+    document order; ``cached``: (row, col) -> the formula's cached value as text and its
+    ``t`` type, for formula cells that have one; ``merges``: merged ranges as written.
+    """
+
+    cells: list[tuple[int, int]] = field(default_factory=list)
+    formulas: set[tuple[int, int]] = field(default_factory=set)
+    cached: dict[tuple[int, int], tuple[str, str]] = field(default_factory=dict)
+    merges: list[str] = field(default_factory=list)
+    ext_uris: set[str] = field(default_factory=set)
+    has_ext: bool = False
+    seen: int = 0  # <c> elements, empty ones included
+
+    def release(self) -> None:
+        """Drop the per-cell lists once they have been used."""
+        self.cells, self.formulas, self.cached = [], set(), {}
+
+
+_REF = re.compile(r"([A-Za-z]{1,3})([0-9]{1,7})")  # a cell reference, not XML
+_COLS: dict[str, int] = {}
+
+
+def _split_ref(ref: str) -> tuple[int, int] | None:
+    m = _REF.fullmatch(ref)
+    if m is None:
+        return None
+    letters = m.group(1)
+    col = _COLS.get(letters)
+    if col is None:
+        col = 0
+        for ch in letters.upper():
+            col = col * 26 + (ord(ch) - 64)
+        _COLS[letters] = col
+    return int(m.group(2)), col
+
+
+def merge_area(ref: str) -> int:
+    a, _, b = ref.partition(":")
+    p, q = _split_ref(a.replace("$", "")), _split_ref((b or a).replace("$", ""))
+    if p is None or q is None:
+        return 0
+    return (abs(q[0] - p[0]) + 1) * (abs(q[1] - p[1]) + 1)
+
+
+def scan_sheet(stream, budget: int = MAX_CELLS) -> SheetScan:
+    """Stream one worksheet part (a binary file object); keep only the cells it holds.
+
+    Tight on purpose: it runs for every cell of the workbook (about 10 µs a cell)."""
+    out = SheetScan()
+    cells, formulas, cached, merges = out.cells, out.formulas, out.cached, out.merges
+    add = cells.append
+    row = col = 0
+    pos = None
+    t = "n"
+    has_f = content = in_v = False
+    v = None
+    text: list[str] = []
+    names = {}  # element name as written -> local name, learnt once per name
+    seen = 0
+
+    def local(name):
+        n = names.get(name)
+        if n is None:
+            n = names[name] = name[name.rfind(":") + 1:]
+        return n
+
+    def start(name, attrs):
+        nonlocal row, col, pos, t, has_f, content, in_v, v, seen
+        n = names.get(name) or local(name)
+        if n == "c":
+            seen += 1
+            if seen > budget:
+                raise PackageError("too_large", f"单元格超过 {MAX_CELLS:,} 个",
+                                   f"more than {MAX_CELLS:,} cells")
+            ref = attrs.get("r")
+            p_ = _split_ref(ref) if ref else None
+            if p_ is None:
+                p_ = (row, col + 1)
+            row, col = pos = p_
+            t = attrs.get("t", "n")
+            has_f = content = False
+            v = None
+        elif n == "v":
+            in_v = True
+            text.clear()
+        elif n == "f":
+            has_f = True
+        elif n == "is":
+            content = True
+        elif n == "row":
+            r = attrs.get("r")
+            row = int(r) if r and r.isdigit() else row + 1
+            col = 0
+        elif n == "mergeCell":
+            ref = attrs.get("ref")
+            if ref:
+                merges.append(ref)
+        elif n == "ext":
+            uri = attrs.get("uri")
+            if uri:
+                out.ext_uris.add(uri)
+        elif n == "extLst":
+            out.has_ext = True
+
+    def end(name):
+        nonlocal in_v, v
+        n = names.get(name) or local(name)
+        if n == "c":
+            if has_f:
+                formulas.add(pos)
+                add(pos)
+                if v is not None:
+                    cached[pos] = (v, t)
+            elif v is not None or content:
+                add(pos)
+        elif n == "v":
+            in_v = False
+            v = "".join(text)
+
+    def chars(data):
+        if in_v:
+            text.append(data)
+
+    p = _expat(namespaces=False)
+    p.StartElementHandler = start
+    p.EndElementHandler = end
+    p.CharacterDataHandler = chars
+    p.ParseFile(stream)
+    out.seen = seen
+    return out
+
+
+def scan_package(path: str) -> dict[str, SheetScan]:
+    """Sheet name -> its scan, for every worksheet of the package; refuses huge merges."""
+    out: dict[str, SheetScan] = {}
+    merged = 0
+    budget = MAX_CELLS
+    with zipfile.ZipFile(path) as z:
+        names = set(z.namelist())
+        for sheet, part in sheet_parts(z).items():
+            if part not in names:
+                continue
+            with z.open(part) as fh:
+                scan = scan_sheet(fh, budget)
+            budget -= scan.seen
+            merged += sum(merge_area(r) for r in scan.merges)
+            if merged > MAX_MERGED_CELLS:
+                raise PackageError("too_large", f"合并单元格共覆盖 {merged:,} 个单元格（上限 {MAX_MERGED_CELLS:,}）",
+                                   f"merged ranges cover {merged:,} cells (limit {MAX_MERGED_CELLS:,})")
+            out[sheet] = scan
+    return out
+
+
+def typed_cached(text: str, t: str):
+    """A cached value as openpyxl's data_only load types it (numbers, booleans, text, errors);
+    dates are the caller's business (they depend on the number format)."""
+    if t in ("str", "e", "inlineStr"):
+        return text
+    if t == "b":
+        return text.strip() in ("1", "true")
+    if t == "s":
+        return None  # a shared-string index as a cached formula value: not written by Excel
+    s = text.strip()
+    if not s:
+        return None
+    try:
+        return float(s) if ("." in s or "e" in s or "E" in s) else int(s)
+    except ValueError:
+        try:
+            return float(s)  # inf, nan
+        except ValueError:
+            return text
+
+
+# -- cached values written into a saved package ----------------------------------------
 
 def _typed(value) -> tuple[str | None, str]:
     """(t attribute, <v> text) for a cached value."""
@@ -95,7 +354,71 @@ def _typed(value) -> tuple[str | None, str]:
     text = str(value)
     if text.startswith("#") and text.endswith(("!", "?", "A")) and len(text) <= 8:
         return "e", text
-    return "str", escape(text)
+    return "str", text
+
+
+def _start_tag(name: str, attrs: list[str]) -> str:
+    parts = [f"<{name}"]
+    for k, v in zip(attrs[::2], attrs[1::2]):
+        parts.append(f" {k}={quoteattr(v)}")
+    return "".join(parts) + ">"
+
+
+def patch_sheet(data: bytes, cells: dict[str, object]) -> tuple[bytes, int]:
+    """Give every formula cell of one worksheet part named in ``cells`` (coord -> value) its
+    cached value. expat finds the byte offsets; the bytes around them are kept as they are,
+    so the part is otherwise unchanged, whichever XML writer (lxml or not) produced it."""
+    edits: list[tuple[int, int, bytes]] = []  # (start, end, replacement), in order
+    cur: dict = {}
+    depth = [0]
+
+    def start(name, attrs):
+        depth[0] += 1
+        local = name[name.rfind(":") + 1:]
+        if local == "c":
+            cur.clear()
+            cur.update(start=p.CurrentByteIndex, attrs=attrs, depth=depth[0], f=False, body=None, v=None)
+        elif cur and depth[0] == cur["depth"] + 1:
+            if cur["body"] is None:
+                cur["body"] = p.CurrentByteIndex  # where the start tag of <c> ended
+            if local == "f":
+                cur["f"] = True
+            elif local == "v":
+                cur["v"] = p.CurrentByteIndex
+
+    def end(name):
+        local = name[name.rfind(":") + 1:]
+        if local == "c" and cur and depth[0] == cur["depth"]:
+            attrs = cur["attrs"]
+            keys = attrs[::2]
+            ref = attrs[keys.index("r") * 2 + 1] if "r" in keys else None
+            if cur["f"] and ref in cells and cells[ref] is not None:
+                t, text = _typed(cells[ref])
+                kept = [x for k, v in zip(attrs[::2], attrs[1::2]) if k != "t" for x in (k, v)]
+                if t:
+                    kept += ["t", t]
+                end_at = p.CurrentByteIndex  # the '<' of </c>
+                v_at = cur["v"] if cur["v"] is not None else end_at
+                edits.append((cur["start"], cur["body"], _start_tag(name, kept).encode("utf-8")))
+                edits.append((v_at, end_at, f"<v>{escape(text)}</v>".encode("utf-8")))
+            cur.clear()
+        depth[0] -= 1
+
+    p = _expat(namespaces=False)
+    p.ordered_attributes = True
+    p.StartElementHandler = start
+    p.EndElementHandler = end
+    p.Parse(data, True)
+    if not edits:
+        return data, 0
+    out = []
+    at = 0
+    for s, e, rep in edits:
+        out.append(data[at:s])
+        out.append(rep)
+        at = e
+    out.append(data[at:])
+    return b"".join(out), len(edits) // 2
 
 
 def write_cached_values(path: str, values: dict[str, dict[str, object]]) -> int:
@@ -104,31 +427,19 @@ def write_cached_values(path: str, values: dict[str, dict[str, object]]) -> int:
     written = 0
     with zipfile.ZipFile(path) as z:
         parts = sheet_parts(z)
-        items = [(i, z.read(i.filename)) for i in z.infolist()]
-    by_part = {parts[s]: v for s, v in values.items() if s in parts}
-
-    def patch(xml: str, cells: dict[str, object]) -> str:
-        def repl(m):
-            nonlocal written
-            ref = m.group(1) or m.group(4)
-            attrs = m.group(2) if m.group(1) else m.group(5)
-            formula = m.group(3) if m.group(1) else m.group(6)
-            if ref not in cells or cells[ref] is None:
-                return m.group(0)
-            t, text = _typed(cells[ref])
-            attrs = re.sub(r'\st="[^"]*"', "", attrs)
-            if t:
-                attrs += f' t="{t}"'
-            written += 1
-            return f'<c r="{ref}"{attrs}>{formula}<v>{text}</v></c>'
-        return _CELL.sub(repl, xml)
-
-    tmp = path + ".cache-tmp"
-    with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as out:
-        for info, data in items:
-            if info.filename in by_part:
-                data = patch(data.decode("utf-8"), by_part[info.filename]).encode("utf-8")
-            out.writestr(info, data)
-    import os
+        by_part = {parts[s]: v for s, v in values.items() if s in parts}
+        tmp = path + ".cache-tmp"
+        try:
+            with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as out:
+                for info in z.infolist():
+                    data = z.read(info.filename)
+                    if info.filename in by_part:
+                        data, n = patch_sheet(data, by_part[info.filename])
+                        written += n
+                    out.writestr(info, data)
+        except BaseException:
+            if os.path.exists(tmp):
+                os.remove(tmp)
+            raise
     os.replace(tmp, path)
     return written

@@ -23,6 +23,7 @@ class Context:
     enabled: set[str] | None = None
     findings: list[Finding] = field(default_factory=list)
     _seen: set[tuple] = field(default_factory=set)
+    places: tuple | None = None  # for the formula audit: where each project keeps its figures
 
     def add(self, code: str, cell: Cell | None, /, *, sheet: str | None = None, **values) -> None:
         sheet = cell.sheet if cell is not None else sheet

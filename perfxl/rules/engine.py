@@ -5,6 +5,7 @@ from __future__ import annotations
 from perfxl.excel.labels import is_dash
 from perfxl.model import WorkbookModel
 from perfxl.rules.catalogue import RULES, select
+from perfxl.rules.causes import attribute
 from perfxl.rules.context import Context
 from perfxl.rules.formulas import audit_formulas
 from perfxl.rules.funding import check_funding
@@ -51,7 +52,7 @@ def check_model(model: WorkbookModel, profile, *, select_codes=(), ignore_codes=
     grades = {g: 0 for g in GRADES}
     for p in projects:
         grades[p.grade] = grades.get(p.grade, 0) + 1
-    findings = sorted(ctx.findings, key=_order(model))
+    findings = sorted(attribute(ctx.findings, model), key=_order(model))
     return Outcome(model, projects, findings, grades, unit, rows)
 
 

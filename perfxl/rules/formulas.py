@@ -15,7 +15,7 @@ from perfxl.model import Cell, Rule, WorkbookModel, declare
 from perfxl.rules.context import Context
 from perfxl.excel.grid import SheetGrid, coord
 from perfxl.excel.labels import is_dash
-from perfxl.excel.refs import functions, has_external, r1c1, references
+from perfxl.excel.refs import functions, has_external, r1c1, references, tokens
 
 DECLARED = declare(
     Rule("X101", "error", "公式结果为错误值",
@@ -76,12 +76,12 @@ DECLARED = declare(
              "Pick a value from the list")),
     Rule("X108", "warning", "应为公式的单元格填了常数",
          "一列（或一行）公式中间的单元格被直接输入了数字，源数据改变时它不会随之更新。",
-         "此处应为公式（相邻单元格为 {other}），实际填了常数 {value}",
-         "恢复公式（可从相邻单元格复制），不要在公式单元格上直接输入数字",
+         "此处应为公式 {formula}，实际填了常数 {value}",
+         "恢复公式 {formula}（结果随它引用的单元格自动更新），不要在公式单元格上直接输入数字",
          "汇总表得分列均为 ='项目N'!G25，其中一格填了 95", "该格为公式",
          en=("Constant where a formula belongs",
-             "A formula belongs here (neighbours hold {other}); a constant {value} was typed",
-             "Restore the formula")),
+             "This cell should hold the formula {formula}; the constant {value} was typed over it",
+             "Restore the formula {formula} (it follows the cells it reads); do not type numbers over formulas")),
     Rule("X109", "error", "公式的保存值已过期",
          "文件中保存的公式结果与按公式重新计算的结果不同：文件未重新计算就保存（或被不计算公式的程序修改），预览和打印会显示错误的数字。",
          "公式 {formula} 保存的值为 {cached}，按公式计算应为 {computed}",
@@ -147,12 +147,17 @@ def audit_formulas(ctx: Context, model: WorkbookModel, evaluator, data_sheets: s
     for name, target in model.defined_names.items():
         if "#REF!" in (target or ""):
             ctx.add("X112", None, name=name, target=target)
+    ctx.places = places(model)
+    projects = {}  # (summary sheet, row) -> the row's project sheet
+    for row_cells, project_sheet, _name in summary_rows:
+        for c in row_cells.values():
+            projects[(c.sheet, int("".join(ch for ch in c.coord if ch.isdigit()) or 0))] = project_sheet
     for sheet, grid in model.grids.items():
         for (row, col), cell in grid.cells.items():
             if cell.formula:
                 _audit_formula(ctx, grid, row, col, cell, evaluator, sheet in data_sheets)
             else:
-                _audit_constant(ctx, grid, row, col, cell)
+                _audit_constant(ctx, grid, row, col, cell, projects.get((sheet, row)))
         _audit_validations(ctx, model, grid)
     _audit_template_cells(ctx, model)
     for row_cells, project_sheet, name in summary_rows:
@@ -284,7 +289,8 @@ def _audit_omitted(ctx: Context, grid: SheetGrid, row: int, col: int, cell: Cell
             return
 
 
-def _audit_constant(ctx: Context, grid: SheetGrid, row: int, col: int, cell: Cell) -> None:
+def _audit_constant(ctx: Context, grid: SheetGrid, row: int, col: int, cell: Cell,
+                    project_sheet: str | None = None) -> None:
     v = cell.value
     if isinstance(v, str):
         if _TWO_DIGIT_YEAR.match(v):
@@ -295,7 +301,10 @@ def _audit_constant(ctx: Context, grid: SheetGrid, row: int, col: int, cell: Cel
     for a, b in _pairs(row, col):
         ca, cb = grid.cells.get(a), grid.cells.get(b)
         if ca and cb and ca.formula and cb.formula and _loose(ca, *a) == _loose(cb, *b):
-            ctx.add("X108", cell, other=ca.formula, value=_show(v))
+            formula = _shifted(ca.formula, ca.coord, cell.coord)
+            if project_sheet:  # a summary row: its formulas point at its own project's cells
+                formula = _own_sheet(formula, ca.formula, project_sheet, ctx.places)
+            ctx.add("X108", cell, formula=formula, other=ca.formula, value=v)
             return
 
 
@@ -342,14 +351,91 @@ def _audit_template_cells(ctx: Context, model: WorkbookModel) -> None:
     """In a workbook made by ``perfxl init``, the 执行率, funding 得分 and 总分 cells hold formulas."""
     if not model.made_by_perfxl:
         return
+    cells = [pair for p in model.projects for pair in template_formulas(p)]
+    s = model.summary
+    if s is not None and s.total_row is not None and s.rows:
+        first, last, t = s.rows[0].row, s.rows[-1].row, s.total_row.row
+        b, e = s.columns.get("全年预算数"), s.columns.get("全年执行数")
+        for key in ("全年预算数", "全年执行数"):
+            letter = s.columns.get(key)
+            if letter:
+                cells.append((s.total_row.cells.get(key), f"=SUM({letter}{first}:{letter}{last})"))
+        if b and e:
+            cells.append((s.total_row.cells.get("执行率"), f"=IF({b}{t}>0,{e}{t}/{b}{t},0)"))
+    for c, formula in cells:
+        if c is not None and not c.formula and isinstance(c.value, (int, float)):
+            ctx.add("X108", c, formula=formula, value=c.value)
+
+
+def template_formulas(p) -> list[tuple[Cell | None, str]]:
+    """The cells of a project sheet that ``perfxl init`` fills with formulas, and those formulas."""
+    out = []
+    total = p.funding.total if p.funding else None
+    if total is not None:
+        cols = p.funding.columns
+        r = total.row
+        b, e, w, rate = (cols.get(k) for k in ("全年预算数", "全年执行数", "分值", "执行率"))
+        if b and e:
+            out.append((total.cells.get("执行率"), f"=IF({b}{r}>0,{e}{r}/{b}{r},0)"))
+        if w and rate:
+            out.append((total.cells.get("得分"), f"=ROUND({w}{r}*MIN({rate}{r},1),2)"))
+    rows = [i.row for i in p.indicators]
+    if rows and p.total_row and total is not None:
+        first, last = min(rows), max(rows)
+        for key, cell, funding_key in (("分值", p.total_weight, "分值"), ("得分", p.total_score, "得分")):
+            col, fcol = p.indicator_columns.get(key), p.funding.columns.get(funding_key)
+            if col and fcol:
+                out.append((cell, f"={fcol}{total.row}+SUM({col}{first}:{col}{last})"))
+    return out
+
+
+def places(model: WorkbookModel) -> tuple[dict, dict]:
+    """Where each project keeps what a summary row points at: (sheet, cell) -> what, and
+    sheet -> what -> cell."""
+    at, of = {}, {}
     for p in model.projects:
-        cells = []
+        mine = {}
+        if p.name is not None:
+            mine["项目名称"] = p.name.value.coord
         if p.funding and p.funding.total:
-            cells += [p.funding.total.cells.get("执行率"), p.funding.total.cells.get("得分")]
-        cells += [p.total_weight, p.total_score]
-        for c in cells:
-            if c is not None and not c.formula and isinstance(c.value, (int, float)):
-                ctx.add("X108", c, other="perfxl 模板中的公式", value=_show(c.value))
+            for k, c in p.funding.total.cells.items():
+                mine["资金" + k] = c.coord
+        if p.total_score is not None:
+            mine["总分"] = p.total_score.coord
+        of[p.sheet] = mine
+        for k, c in mine.items():
+            at[(p.sheet, c)] = k
+    return at, of
+
+
+def _own_sheet(formula: str, original: str, sheet: str, known: tuple[dict, dict] | None) -> str:
+    """A summary row's formula: references to another project's cell become this project's."""
+    at, of = known or ({}, {})
+    quoted = "'" + sheet.replace("'", "''") + "'"
+    out = []
+    shifted, unshifted = tokens(formula), tokens(original)
+    if len(shifted) != len(unshifted):
+        unshifted = shifted
+    for (value, kind, sub), (old, _k, _s) in zip(shifted, unshifted):
+        if kind == "OPERAND" and sub == "RANGE" and "!" in value:
+            value = old  # a cell of another sheet does not move with the row
+            other, addr = value.rsplit("!", 1)
+            what = at.get((other.strip("'").replace("''", "'"), addr.replace("$", "")))
+            if what and what in of.get(sheet, {}):
+                addr = of[sheet][what]
+            value = quoted + "!" + addr
+        out.append(value)
+    text = "".join(out)
+    return text if text.startswith("=") else "=" + text
+
+
+def _shifted(formula: str, origin: str, target: str) -> str:
+    """A neighbour's formula as it reads when copied to ``target``."""
+    from openpyxl.formula.translate import Translator
+    try:
+        return Translator(formula, origin=origin).translate_formula(target)
+    except Exception:  # a formula the translator cannot read: show the neighbour's own
+        return formula
 
 
 def _audit_summary_row(ctx: Context, cells: dict, project_sheet: str, name: str, sheets: set[str]) -> None:

@@ -71,11 +71,19 @@ DECLARED = declare(
     Rule("S108", "error", "汇总表合计行不符",
          "合计行应等于各行之和。",
          "合计行的{column}为{entered}，各行之和为{expected}",
-         "改为 =SUM(...) 公式或正确数值",
+         "改为 {formula}（各行之和），或填写正确数值",
          "各行预算之和 150，合计行填 140", "合计行 =SUM(C3:C4)",
          en=("Summary total row wrong",
              "The total row's {column} is {entered}; the rows add up to {expected}",
-             "Use =SUM(...)")),
+             "Use {formula} (the sum of the rows), or type the right amount")),
+    Rule("S109", "error", "汇总表合计行执行率不符",
+         "合计行的执行率是合计执行数÷合计预算数，不是各行执行率之和或平均。",
+         "合计行的执行率为{entered}，按合计执行数{executed}÷合计预算数{budget}应为{expected}",
+         "改为 {formula}（合计执行数÷合计预算数）",
+         "合计预算 150、执行 120，执行率填 160%（各行相加）", "执行率 80%",
+         en=("Summary total rate wrong",
+             "The total row's rate is {entered}; total executed {executed} ÷ total budget {budget} gives {expected}",
+             "Use {formula} (total executed ÷ total budget)")),
 )
 
 _YEAR = re.compile(r"^(?:19|20|21)\d{2}年?度?")
@@ -177,6 +185,8 @@ def check_summary(ctx: Context, summary: SummarySheet, projects: list[ProjectRes
 
 def _check_total_row(ctx: Context, summary: SummarySheet) -> None:
     sums = {}
+    rows = [r.row for r in summary.rows]
+    letters = summary.columns
     for col in ("全年预算数", "全年执行数"):
         cell = summary.total_row.cells.get(col)
         if cell is None:
@@ -187,7 +197,11 @@ def _check_total_row(ctx: Context, summary: SummarySheet) -> None:
         if filled(cell):
             num = ctx.number(cell, col)
             if num and num.value is not None and abs(num.value - total) > 0.01 + 1e-9:
-                ctx.add("S108", cell, column=col, entered=num.value, expected=total)
+                letter = letters.get(col, "")
+                formula = f"=SUM({letter}{min(rows)}:{letter}{max(rows)})" if rows else "=SUM(...)"
+                ctx.add("S108", cell, column=col, entered=num.value, expected=total, formula=formula)
+                if cell.formula:
+                    _explain_sum(ctx, cell, rows, letter)
     cell = summary.total_row.cells.get("执行率")
     if cell is not None and filled(cell) and sums.get("全年预算数"):
         num = ctx.number(cell, "执行率", rate=True)
@@ -197,4 +211,30 @@ def _check_total_row(ctx: Context, summary: SummarySheet) -> None:
             if not _has_percent_sign(cell) and not cell.is_percent_format and v > 2:
                 v, d = v / 100, d + 2
             if not agrees(v, rate, d, tolerance=ctx.profile.rate_tolerance):
-                ctx.add("S108", cell, column="执行率", entered=pct(v), expected=pct(rate))
+                b = summary.total_row.cells.get("全年预算数")
+                e = summary.total_row.cells.get("全年执行数")
+                formula = f"=IF({b.coord}>0,{e.coord}/{b.coord},0)" if b is not None and e is not None else "=执行数/预算数"
+                ctx.add("S109", cell, entered=v, expected=rate, executed=sums.get("全年执行数", 0),
+                        budget=sums["全年预算数"], formula=formula)
+
+
+def _explain_sum(ctx: Context, cell, rows: list[int], letter: str) -> None:
+    """A 合计 that already is a formula: say why it differs instead of advising =SUM(...)."""
+    from perfxl.excel.refs import references
+    found = [f for f in ctx.findings if f.code == "S108" and (f.sheet, f.cell) == (cell.sheet, cell.coord)]
+    if not found:
+        return
+    covered = set()
+    for ref in references(cell.formula):
+        if ref.sheet is None:
+            covered |= {r for r in range(ref.r1, ref.r2 + 1)}
+    outside = [r for r in rows if r not in covered]
+    f = found[0]
+    if outside:
+        f.add_note("；第{outside}行不在公式 {sum_formula} 的求和区域内", "; row(s) {outside} lie outside the range of "
+                   "{sum_formula}", outside="、".join(map(str, outside)), sum_formula=cell.formula)
+        f.set_hint("把求和区域扩展到全部项目行：{formula}", "Extend the range to every project row: {formula}")
+    else:
+        f.set_hint("公式 {sum_formula} 只把数字相加：检查区域内以文本存储的数字（Excel 的 SUM 会跳过它们）和错误值",
+                   "{sum_formula} adds numbers only: look for numbers stored as text in its range (Excel's SUM skips "
+                   "them) and for error values", sum_formula=cell.formula)

@@ -40,20 +40,19 @@ def fit_rows(ws) -> list[int]:
         min_col, min_row, max_col, max_row = rng.bounds
         spans[(min_row, min_col)] = (max_col, max_row)
     need: dict[int, list] = {}
-    for row in ws.iter_rows():
-        for c in row:
-            if not isinstance(c.value, str) or c.value.startswith("=") or not c.has_style:
-                continue
-            if not (c.alignment is not None and c.alignment.wrap_text):
-                continue
-            max_col, max_row = spans.get((c.row, c.column), (c.column, c.row))
-            if max_row != c.row:
-                continue  # a block over several rows: its height is the user's layout
-            width = sum(widths.get(k, default) for k in range(c.column, max_col + 1))
-            size = c.font.sz if c.font is not None and c.font.sz else 11
-            need.setdefault(c.row, []).append((c.value, width, size))
+    for c in list(ws._cells.values()):  # the cells that exist: never the whole used range
+        if not isinstance(c.value, str) or c.value.startswith("=") or not c.has_style:
+            continue
+        if not (c.alignment is not None and c.alignment.wrap_text):
+            continue
+        max_col, max_row = spans.get((c.row, c.column), (c.column, c.row))
+        if max_row != c.row:
+            continue  # a block over several rows: its height is the user's layout
+        width = sum(widths.get(k, default) for k in range(c.column, max_col + 1))
+        size = c.font.sz if c.font is not None and c.font.sz else 11
+        need.setdefault(c.row, []).append((c.value, width, size))
     fitted = []
-    for r, cells in need.items():
+    for r, cells in sorted(need.items()):
         dim = ws.row_dimensions.get(r)
         if dim is not None and (dim.ht is not None or dim.hidden):
             continue

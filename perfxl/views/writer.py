@@ -414,13 +414,19 @@ def _record(wb, records: list[tuple[str, str, str]]) -> None:
 # -- the whole write ----------------------------------------------------------------------
 
 def write_result(input_path: str, output: str, result: CheckResult) -> list[str]:
-    """Write the output workbook atomically; return what openpyxl could not keep."""
-    keep_vba = input_path.lower().endswith(".xlsm")
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        wb = load_workbook(input_path, keep_vba=keep_vba, keep_links=True)
+    """Write the output workbook atomically; return what openpyxl could not keep.
+
+    Works on the workbook the reader loaded (``result.model.workbook``): the input is not
+    loaded again, and the output is not read back either — its cached values come from
+    the values the check already has (see ``cached_values``)."""
+    model = result.model
+    wb = model.workbook
+    if wb is None:  # a model built without the reader (never on the command line)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            wb = load_workbook(input_path, keep_vba=input_path.lower().endswith(".xlsm"), keep_links=True)
     previously_owned = set(owned_sheets(wb)) | ({MARKS_SHEET} if MARKS_SHEET in wb.sheetnames else set())
-    lost = losses(input_path, previously_owned)
+    lost = losses(input_path, previously_owned, model.scans or None)
     remove_owned(wb)
     for ws in wb.worksheets:
         if ws.sheet_state == "visible":
@@ -432,12 +438,13 @@ def write_result(input_path: str, output: str, result: CheckResult) -> list[str]
     wb.active = wb.sheetnames.index(owned[0])
     for ws in wb.worksheets:
         ws.sheet_view.tabSelected = ws.title == owned[0]
+    values = cached_values(wb, result, set(owned) | {MARKS_SHEET}, previously_owned)
     folder = os.path.dirname(os.path.abspath(output))
     fd, tmp = tempfile.mkstemp(prefix=".perfxl-", suffix=".xlsx", dir=folder)
     os.close(fd)
     try:
         wb.save(tmp)
-        write_cached_values(tmp, cached_values(tmp, result))
+        write_cached_values(tmp, values)
         os.replace(tmp, output)
     except BaseException:
         if os.path.exists(tmp):
@@ -446,28 +453,48 @@ def write_result(input_path: str, output: str, result: CheckResult) -> list[str]
     return lost
 
 
-def cached_values(path: str, result: CheckResult) -> dict[str, dict[str, object]]:
-    """A value for every formula of the saved workbook: computed by the evaluator, else the
-    cached value the input had."""
+def _formula_or_value(v):
+    if v is not None and not isinstance(v, (str, int, float, bool)) and hasattr(v, "text"):
+        return "=" + str(v.text).lstrip("=")  # ArrayFormula
+    return v
+
+
+def cached_values(wb, result: CheckResult, written: set[str], removed: set[str] = frozenset()
+                  ) -> dict[str, dict[str, object]]:
+    """A value for every formula of the workbook about to be saved: computed by the
+    evaluator, else the value the reader had (the input's cache, or what it computed).
+
+    The user's sheets come from the reader's grids (only the cells they hold); the sheets
+    perfxl just wrote (``written``, small and dense) are read from the workbook."""
     from perfxl.excel.formula import CircularReference, Unsupported, WorkbookEvaluator
 
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        wb = load_workbook(path)
+    model = result.model
     cells: dict[tuple[str, str], object] = {}
     formulas: list[tuple[str, str]] = []
-    for ws in wb.worksheets:
-        for row in ws.iter_rows():
+    known: dict[tuple[str, str], object] = {}
+    present = set(wb.sheetnames)
+    for g in model.grids.values():
+        if g.name in removed or g.name in written or g.name not in present:
+            continue
+        for cell in g.cells.values():
+            key = (g.name, cell.coord)
+            if cell.formula:
+                cells[key] = cell.formula
+                formulas.append(key)
+                known[key] = cell.value
+            else:
+                cells[key] = cell.value
+    for title in written:
+        if title not in present:
+            continue
+        for row in wb[title].iter_rows():
             for c in row:
-                if c.value is None:
+                v = _formula_or_value(c.value)
+                if v is None:
                     continue
-                v = c.value
-                if not isinstance(v, (str, int, float, bool)) and hasattr(v, "text"):
-                    v = "=" + str(v.text).lstrip("=")
-                cells[(ws.title, c.coordinate)] = v
+                cells[(title, c.coordinate)] = v
                 if isinstance(v, str) and v.startswith("=") and len(v) > 1:
-                    formulas.append((ws.title, c.coordinate))
-    known = {(c.sheet, c.coord): c.value for c in result.model.formula_cells}
+                    formulas.append((title, c.coordinate))
     names = {n: d.attr_text for n, d in wb.defined_names.items() if d.attr_text and n != OWNED_NAME}
     ev = WorkbookEvaluator(cells, names)
     out: dict[str, dict[str, object]] = {}

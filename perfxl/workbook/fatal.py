@@ -19,7 +19,8 @@ KEYS = {
     "E105": "broken_file", "E106": "not_xlsx", "E107": "not_xlsx", "E108": "no_project_sheet",
     "E109": "bad_profile", "E110": "bad_usage", "E111": "bad_usage", "E112": "file_locked",
     "E113": "bad_output", "E114": "would_lose_content", "E115": "write_failed", "E116": "file_exists",
-    "E117": "bad_usage", "E118": "unknown_rule", "E119": "lock_file", "E120": "bad_usage", "E121": "bad_usage",
+    "E117": "bad_usage", "E118": "unknown_rule", "E119": "too_large", "E120": "bad_xml",
+    "E121": "lock_file", "E122": "bad_usage", "E123": "bad_usage",
 }
 
 DECLARED = declare(
@@ -86,16 +87,30 @@ DECLARED = declare(
     _e("E118", "unknown_rule", "没有这条规则", "perfxl rules 只认识目录中的规则代码和规则族字母。",
        "没有规则“{code}”", "运行 perfxl rules 查看全部规则代码",
        "No such rule", "There is no rule “{code}”", "Run perfxl rules to list every rule code"),
-    _e("E119", "lock_file", "这是锁文件，不是工作簿",
+    _e("E119", "too_large", "超出安全读取范围",
+       "读取前先看压缩包目录：解压后的总大小、压缩比、部件数，扫描时再看单元格数和合并区域；"
+       "超出上限的文件（例如压缩炸弹）不解析，以免耗尽时间和内存。",
+       "文件“{name}”超出 perfxl 可安全读取的范围（{reason}），未读取",
+       "请在 Excel 或 WPS 中打开，删除多余的工作表、远处的空白内容或大图片后另存为 .xlsx；如确需检查这么大的工作簿，请拆分为几个文件",
+       "Beyond safe limits", "File “{name}” is beyond what perfxl reads safely ({reason_en}); it was not read",
+       "Open it in Excel or WPS, delete extra sheets, far-away blank content or large pictures and save it as .xlsx; "
+       "split a workbook this large into several files"),
+    _e("E120", "bad_xml", "含 DTD/实体声明", "Excel 和 WPS 从不在表格内容中写入 DTD 或实体声明；"
+       "这类声明可被用来让读取程序耗尽内存，perfxl 不解析含有它们的文件。",
+       "文件“{name}”的表格内容含有 Excel 不会写入的 XML 声明（DTD/实体），未读取",
+       "请在 Excel 或 WPS 中打开并重新保存为 .xlsx",
+       "DTD or entity declarations", "File “{name}” holds XML declarations (DTD/entities) that Excel never writes; it was not read",
+       "Open it in Excel or WPS and save it again as .xlsx"),
+    _e("E121", "lock_file", "这是锁文件，不是工作簿",
        "Excel/WPS 打开工作簿时在旁边留下“~$文件名”（LibreOffice 留下“.~lock.文件名#”），关闭后自动删除；它不含表格内容。",
        "“{name}”不是工作簿，而是 {program} 打开“{owner}”时生成的临时锁文件", "请在 {program} 中保存“{owner}”，再检查“{owner}”",
        "A lock file, not a workbook", "“{name}” is not a workbook but the lock file {program} keeps while “{owner}” is open",
        "Save “{owner}” in {program}, then check “{owner}”"),
-    _e("E120", "bad_usage", "结果文件名不是工作簿", "结果工作簿是 .xlsx（或带宏的 .xlsm）文件；别的扩展名会让 Excel/WPS 打不开它。",
+    _e("E122", "bad_usage", "结果文件名不是工作簿", "结果工作簿是 .xlsx（或带宏的 .xlsm）文件；别的扩展名会让 Excel/WPS 打不开它。",
        "-o “{path}”：结果工作簿只能保存为 .xlsx 或 .xlsm 文件", "请换一个以 .xlsx 结尾的文件名",
        "Result name is not a workbook", "-o “{path}”: the result workbook can only be saved as .xlsx or .xlsm",
        "Use a name ending in .xlsx"),
-    _e("E121", "bad_usage", "结果与输入的类型不同", "带宏的 .xlsm 存成 .xlsx（或反之）后 Excel 拒绝打开。",
+    _e("E123", "bad_usage", "结果与输入的类型不同", "带宏的 .xlsm 存成 .xlsx（或反之）后 Excel 拒绝打开。",
        "-o “{path}”：输入文件是 {ext}，结果工作簿也必须是 {ext}", "请改用 {ext} 结尾的文件名",
        "Result type differs from the input", "-o “{path}”: the input is {ext}, so the result must be {ext} too",
        "Use a name ending in {ext}"),

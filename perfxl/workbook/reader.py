@@ -1,7 +1,10 @@
 """Read any workbook that follows the contract (docs/template.md §1–§2) into the plain model.
 
-Labels are found by meaning, never by coordinates. The file is loaded twice (formulas,
-and cached values); each sheet becomes one sparse grid that every lookup uses.
+Labels are found by meaning, never by coordinates. Limits are checked on the zip directory
+first; then one streaming scan of the worksheet parts finds the cells each sheet really holds
+and their cached values, and one openpyxl load gives formulas, styles, merges, validations and
+names (that workbook is kept for the writer). Each sheet becomes one sparse grid that every
+lookup uses; nothing walks a sheet's used rectangle.
 """
 
 from __future__ import annotations
@@ -11,12 +14,16 @@ import re
 import warnings
 import zipfile
 
+from openpyxl.styles.numbers import is_date_format, is_timedelta_format
+from openpyxl.utils.datetime import from_excel
+
 from perfxl.model import (Cell, Field, Funding, FundingRow, Indicator, Project, SummaryRow,
                           SummarySheet, UnitSheet, WorkbookModel, finding)
 from perfxl.workbook import structure  # noqa: F401  (declares the R rules this module reports)
 from perfxl.workbook.fatal import ReadError
 from perfxl.excel import labels as L
 from perfxl.excel.grid import SheetGrid, coord, split_inline
+from perfxl.excel.package import PackageError, SheetScan, XMLRefused, check_limits, scan_package, typed_cached
 from perfxl.excel.labels import is_dash, nfkc, normalize
 from perfxl.excel.years import year_in_title
 
@@ -46,9 +53,12 @@ def _check_file(path: str) -> None:
         raise ReadError("E106", name=name)
     try:
         with zipfile.ZipFile(path) as z:
+            check_limits(z)  # on the zip directory: nothing is decompressed before this
             names = set(z.namelist())
             bad = z.testzip()
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError):
+    except PackageError as exc:
+        raise ReadError("E119", name=name, reason=exc.reason, reason_en=exc.reason_en) from None
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError):
         raise ReadError("E105", name=name) from None
     if bad is not None:
         raise ReadError("E105", name=name, part=bad)
@@ -58,20 +68,33 @@ def _check_file(path: str) -> None:
         raise ReadError("E106", name=name)
 
 
+def _scan(path: str) -> dict[str, SheetScan]:
+    """One streaming pass over every worksheet part: the cells it really holds and their
+    cached values (bounded: see perfxl.excel.package)."""
+    name = os.path.basename(path)
+    try:
+        return scan_package(path)
+    except PackageError as exc:
+        raise ReadError("E119", name=name, reason=exc.reason, reason_en=exc.reason_en) from None
+    except XMLRefused:
+        raise ReadError("E120", name=name) from None
+    except Exception:  # expat, zip or a relationship that does not resolve
+        raise ReadError("E105", name=name) from None
+
+
 def _load(path: str):
+    """The one openpyxl load: formulas, styles, merges, validations, names; kept for the writer."""
     from openpyxl import load_workbook
 
     name = os.path.basename(path)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            wb_f = load_workbook(path, data_only=False)
-            wb_v = load_workbook(path, data_only=True)
+            return load_workbook(path, keep_vba=path.lower().endswith(".xlsm"), keep_links=True)
     except ReadError:
         raise
     except Exception as exc:  # openpyxl raises many kinds on broken packages
         raise ReadError("E105", name=name, reason=type(exc).__name__) from None
-    return wb_f, wb_v
 
 
 def _formula_text(value) -> str | None:
@@ -83,33 +106,46 @@ def _formula_text(value) -> str | None:
     return None
 
 
-def _build_grids(wb_f, wb_v) -> list[SheetGrid]:
-    grids: list[SheetGrid] = []
-    for ws_f in wb_f.worksheets:
-        ws_v = wb_v[ws_f.title]
-        grid = SheetGrid(ws_f.title, hidden=ws_f.sheet_state != "visible")
-        cached = {}
-        for row in ws_v.iter_rows():
-            for c in row:
-                if c.value is not None:
-                    cached[(c.row, c.column)] = c.value
-        for row in ws_f.iter_rows():
-            for c in row:
-                v = c.value
-                if v is None:
-                    continue
-                f = _formula_text(v)
-                pos = (c.row, c.column)
-                cell = Cell(ws_f.title, c.coordinate, cached.get(pos) if f else v,
-                            formula=f, number_format=c.number_format or "General")
-                if f:
-                    cell.locked = bool(c.protection.locked) if c.has_style else True
-                grid.add(c.row, c.column, cell)
-        for rng in ws_f.merged_cells.ranges:
-            grid.add_merge(rng.min_row, rng.min_col, rng.max_row, rng.max_col)
-        grid.finish()
-        grids.append(grid)
-    return grids
+def _cached(raw: tuple[str, str] | None, number_format: str, epoch):
+    """A formula's cached value, typed as openpyxl's data_only load types it."""
+    if raw is None:
+        return None
+    value = typed_cached(*raw)
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and is_date_format(number_format):
+        try:
+            return from_excel(value, epoch, timedelta=is_timedelta_format(number_format))
+        except (OverflowError, ValueError, TypeError):
+            return "#VALUE!"
+    return value
+
+
+def sheet_grid(ws, scan: SheetScan | None, epoch) -> SheetGrid:
+    """One worksheet -> its SheetGrid: only the cells the sheet really holds (``scan``), each
+    read through openpyxl's public ``ws.cell`` (an existing cell is looked up, not made)."""
+    grid = SheetGrid(ws.title, hidden=ws.sheet_state != "visible")
+    if scan is not None:
+        cached = scan.cached
+        for pos in scan.cells:
+            row, col = pos
+            c = ws.cell(row=row, column=col)
+            v = c.value
+            if v is None:
+                continue
+            f = _formula_text(v)
+            fmt = c.number_format or "General"
+            cell = Cell(ws.title, c.coordinate, _cached(cached.get(pos), fmt, epoch) if f else v,
+                        formula=f, number_format=fmt)
+            if f:
+                cell.locked = bool(c.protection.locked) if c.has_style else True
+            grid.add(row, col, cell)
+    for rng in ws.merged_cells.ranges:
+        grid.add_merge(rng.min_row, rng.min_col, rng.max_row, rng.max_col)
+    grid.finish()
+    return grid
+
+
+def _build_grids(wb, scans: dict[str, SheetScan]) -> list[SheetGrid]:
+    return [sheet_grid(ws, scans.get(ws.title), wb.epoch) for ws in wb.worksheets]
 
 
 def make_evaluator(grids, names: dict[str, str]):
@@ -377,7 +413,7 @@ def _read_indicators(grid: SheetGrid, project: Project, hrow: int, cols: dict[st
     closing = {"主要问题及原因", "下一步改进措施"}
     prev_l1 = prev_l2 = None
     by_row: dict[int, Indicator] = {}
-    for r in range(last_header + 1, grid.max_row + 1):
+    for r in _rows_from(grid, last_header + 1):
         texts = [grid.norm(r, c) for c in grid.cols_in(r)]
         if any(L.TOTAL_ROW.get(grid.norm(r, c)) for c in range(1, cols["三级指标"] + 1)):
             project.total_row = r
@@ -425,6 +461,14 @@ def _read_indicators(grid: SheetGrid, project: Project, hrow: int, cols: dict[st
         by_row[r] = ind
 
 
+def _rows_from(grid: SheetGrid, start: int) -> list[int]:
+    """Rows from ``start`` on that hold a cell or lie in a merged range: a row with neither
+    reads as empty, so skipping it changes nothing, and a far stray cell costs one row."""
+    rows = {r for r in grid.rows() if r >= start}
+    rows.update(r for (r, _c) in grid.merged if r >= start)
+    return sorted(rows)
+
+
 def _carry(prev: Cell | None, sheet: str, row: int, col: int | None) -> Cell:
     """A blank or merged 一级/二级 cell means the same as above; keep the shown value."""
     if prev is None:
@@ -443,8 +487,8 @@ def read_project(grid: SheetGrid) -> Project:
     project.funding = _read_funding(grid, hrow)
     header_texts = []
     if project.funding:
-        header_texts = [str(grid.cell(project.funding.header_row, c).value) for c in range(1, grid.max_col + 1)
-                        if grid.cells.get((project.funding.header_row, c)) is not None]
+        header_texts = [str(grid.cell(project.funding.header_row, c).value)
+                        for c in grid.cols_in(project.funding.header_row)]
         label_hit = hits.get("项目资金")
         if label_hit:
             header_texts.append(str(grid.cell(label_hit[0], label_hit[1]).value))
@@ -464,10 +508,14 @@ def read_project(grid: SheetGrid) -> Project:
 
 def read_workbook(path: str) -> WorkbookModel:
     _check_file(path)
-    wb_f, wb_v = _load(path)
+    scans = _scan(path)
+    wb_f = _load(path)
     model = WorkbookModel(path=path, sheet_names=list(wb_f.sheetnames))
+    model.workbook, model.scans = wb_f, scans
     model.made_by_perfxl = TEMPLATE_MARKER in wb_f.defined_names
-    grids = _build_grids(wb_f, wb_v)
+    grids = _build_grids(wb_f, scans)
+    for scan in scans.values():
+        scan.release()  # the grids hold the cells now; the writer needs only the extensions
     model.formula_cells = [c for g in grids for c in g.cells.values() if c.formula]
     model.grids = {g.name: g for g in grids}
     model.validations = _validations(wb_f)

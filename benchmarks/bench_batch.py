@@ -1,0 +1,149 @@
+"""Benchmark: `perfxl batch` over 100 unit workbooks, one worker against two, and per workbook
+against a single check.
+
+    python benchmarks/bench_batch.py [N_UNITS] [--keep DIR] [--runs R]
+
+Generates N_UNITS (default 100) unit workbooks of 15 projects each into a temporary folder
+(or DIR with --keep; benchmarks/units/ is git-ignored), in the three test layouts; some are
+broken on purpose: every 7th has a wrong 总分 (errors), every 20th is truncated (unreadable),
+every 25th is an old .xls-looking file, and there is one ~$ lock file. Then it times, as a
+user would run them (new processes, wall clock, median of R runs):
+
+- ``perfxl batch DIR -j1`` and ``-j2``: target -j2 <= 0.6 x -j1 on 2 cores;
+- per workbook, ``batch -j1`` divided by the files it checked, against one check of the
+  same files in one warm process (read + every rule + the JSON view: the floor, with no
+  start-up at all): target within 1.2 x;
+- for scale, one ``perfxl check FILE --no-write`` process (start-up and imports included),
+  which is what a shell loop over the files would pay per file.
+
+Results go in README.md (section 给主管部门和财政局) and benchmarks/NOTES.md. The machine is
+shared: run it when the load average is low, and quote ratios.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent / "tests"))
+
+from layouts import Book, Proj, build  # noqa: E402
+
+NAMES = ["办公楼维修", "信息化运维", "绿化养护", "安保服务", "食堂改造", "公务用车运行", "档案数字化", "节能改造",
+         "会议保障", "物业管理", "培训经费", "宣传经费", "设备购置", "专项公用经费", "应急储备"]
+
+
+def make_units(folder: Path, n: int) -> dict[str, int]:
+    """Write ``n`` unit workbooks (15 projects each) into ``folder``; return what was made."""
+    folder.mkdir(parents=True, exist_ok=True)
+    made = {"good": 0, "errors": 0, "truncated": 0, "old_format": 0, "lock": 0}
+    layouts = ("national", "provincial", "messy")
+    for i in range(1, n + 1):
+        path = folder / f"单位{i:03d}.xlsx"
+        if i % 25 == 0:
+            path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 4096)
+            made["old_format"] += 1
+            continue
+        projects = [Proj(sheet=f"项目{k}", name=f"2025{NAMES[k - 1]}项目", budget=50 + 7 * k + i,
+                         executed=50 + 7 * k + i) for k in range(1, 16)]
+        projects[4].executed = projects[4].budget - 5
+        projects[4].problems = "部分合同尾款待验收后支付。"
+        if i % 7 == 0:
+            projects[3].total = 99  # a wrong 总分: errors
+        book = Book(projects)
+        spent = round(sum(p.executed for p in projects), 2)
+        book.unit.update({"单位名称": f"某某区第{i}单位", "项目支出": spent, "财政拨款支出": 900 + spent,
+                          "财政拨款收入": 900 + spent, "年初预算数": 900 + sum(p.budget for p in projects)})
+        build(book, path, layouts[i % 3])
+        if i % 20 == 0:
+            data = path.read_bytes()
+            path.write_bytes(data[: len(data) // 2])
+            made["truncated"] += 1
+        elif i % 7 == 0:
+            made["errors"] += 1
+        else:
+            made["good"] += 1
+    (folder / "~$单位001.xlsx").write_bytes(b"\0" * 165)
+    made["lock"] = 1
+    return made
+
+
+def _wall(cmd: list[str]) -> float:
+    t = time.perf_counter()
+    proc = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    elapsed = time.perf_counter() - t
+    if proc.returncode not in (0, 1):
+        raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}): {proc.stderr}")
+    return elapsed
+
+
+def _median(fn, runs: int) -> float:
+    return statistics.median(fn() for _ in range(runs))
+
+
+def in_process(files: list[Path]) -> tuple[float, int]:
+    """One warm process checking every file in turn (read + rules + JSON view)."""
+    from perfxl.rules.engine import run_checks
+    from perfxl.scoring.profile import load_profile
+    from perfxl.views.json_report import build as to_json
+    from perfxl.workbook.reader import ReadError, read_workbook
+
+    profile = load_profile()
+    checked = 0
+    t = time.perf_counter()
+    for path in files:
+        try:
+            to_json(run_checks(read_workbook(str(path)), profile), str(path))
+            checked += 1
+        except ReadError:
+            pass
+    return time.perf_counter() - t, checked
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("n", nargs="?", type=int, default=100)
+    ap.add_argument("--keep", type=Path, default=None, help="generate into this folder and keep it")
+    ap.add_argument("--runs", type=int, default=3)
+    args = ap.parse_args()
+    tmp = None
+    folder = args.keep
+    if folder is None:
+        tmp = tempfile.mkdtemp(prefix="perfxl-bench-")
+        folder = Path(tmp) / "units"
+    try:
+        made = make_units(folder, args.n)
+        files = sorted(p for p in folder.glob("*.xlsx") if not p.name.startswith("~$"))
+        out = folder.parent / "bench-汇总.xlsx"
+        perfxl = [sys.executable, "-m", "perfxl"]
+        print(f"{args.n} units x 15 projects in {folder}: {made}; load average {os.getloadavg()[0]:.2f}")
+
+        in_process(files[:5])  # warm the OS file cache
+        one_proc, checked = min(in_process(files) for _ in range(args.runs))
+        per_check = one_proc / checked
+        j1 = _median(lambda: _wall(perfxl + ["batch", str(folder), "-o", str(out), "-j", "1"]), args.runs)
+        j2 = _median(lambda: _wall(perfxl + ["batch", str(folder), "-o", str(out), "-j", "2"]), args.runs)
+        single = _median(lambda: _wall(perfxl + ["check", str(files[0]), "--no-write"]), args.runs)
+        per_batch = j1 / checked
+
+        print(f"batch -j1: {j1:.2f} s   batch -j2: {j2:.2f} s   ratio {j2 / j1:.2f}   (target <= 0.60)")
+        print(f"per workbook: batch -j1 {per_batch * 1000:.0f} ms, one check in a warm process "
+              f"{per_check * 1000:.0f} ms, ratio {per_batch / per_check:.2f}   (target <= 1.20)")
+        print(f"one `perfxl check` process: {single * 1000:.0f} ms (start-up and imports included); "
+              f"a shell loop over {len(files)} files: about {single * len(files):.1f} s")
+        print(f"{checked} of {len(files)} files checked; load average now {os.getloadavg()[0]:.2f}")
+    finally:
+        if tmp:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,584 @@
+"""The roll-up of ``perfxl batch``: one row per file, its totals, the JSON lines and the
+汇总 workbook (XlsxWriter).
+
+Each checked file arrives as its ``check --format json`` object (``views/json_report``),
+so every figure here is one that ``check`` computed; this module only adds up and draws.
+The workbook has four sheets: 总览 (totals, grade distribution and a chart), 单位汇总 (one
+row per file), 项目明细 (one row per project) and 问题清单 (one row per finding, the same
+fields as the JSON). Colours are those of the 自评结果 sheet (``views/writer.py``).
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import os
+from dataclasses import dataclass, field
+from datetime import date
+
+from perfxl.excel.numbers import decimals_of
+from perfxl.scoring.precision import agrees
+
+BATCH_NAME = "_perfxl_batch"  # defined name that marks a roll-up, so a later batch skips it
+FRONT, UNITS, PROJECTS, FINDINGS = "总览", "单位汇总", "项目明细", "问题清单"
+GRADES = ("优", "良", "中", "差")
+SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
+SKIP_ZH = {"lock": "锁文件 ~$", "output": "perfxl 输出", "other": "非工作簿"}
+SKIP_EN = {"lock": "~$ lock files", "output": "perfxl outputs", "other": "not spreadsheets"}
+
+# The colours of 自评结果 (views/writer.py FILLS)
+COLOURS = {"优": "#C6EFCE", "良": "#BDD7EE", "中": "#FFE699", "差": "#FFC7CE",
+           "amber": "#FFE699", "red": "#FFC7CE", "head": "#D9D9D9"}
+FONT = "宋体"
+URL_LIMIT = 65000  # Excel keeps at most 65,530 links per sheet
+
+
+@dataclass
+class FileRow:
+    """One input file: its check (``report``, the JSON view) or why there is none (``error``)."""
+
+    file: str
+    status: str  # checked | unreadable | timeout | crashed | internal
+    report: dict | None = None  # what `check --format json` prints for the file
+    error: dict | None = None  # the report's "error" object when the file was not checked
+    written: str | None = None  # --write-each: the result workbook
+    note: str | None = None  # --write-each: why it was not written
+    seconds: float = 0.0
+
+    @property
+    def checked(self) -> bool:
+        return self.status == "checked"
+
+    def count(self, severity: str) -> int:
+        if not self.report:
+            return 0
+        return sum(1 for f in self.report["findings"] if f["severity"] == severity)
+
+    @property
+    def errors(self) -> int:
+        return self.count("error")
+
+    @property
+    def warnings(self) -> int:
+        return self.count("warning")
+
+    @property
+    def unit(self) -> str:
+        u = (self.report or {}).get("unit") or {}
+        return u.get("name") or ""
+
+    @property
+    def year(self):
+        u = (self.report or {}).get("unit") or {}
+        return u.get("year")
+
+    def state(self) -> str:
+        """passed | warnings | errors | unreadable | timeout | crashed | internal"""
+        if not self.checked:
+            return self.status
+        return "errors" if self.errors else "warnings" if self.warnings else "passed"
+
+    def slim(self) -> "FileRow":
+        """Drop what the roll-up does not show (every project's indicators), so thousands of
+        files fit in memory; call it after the file's JSON line is printed."""
+        if self.report:
+            self.report = dict(self.report, projects=[{k: v for k, v in p.items() if k != "indicators"}
+                                                      for p in self.report.get("projects") or []])
+        return self
+
+    def json(self) -> dict:
+        """The object ``perfxl check --format json`` prints for this file (plus where
+        ``--write-each`` wrote its result)."""
+        out = dict(self.report or {"file": self.file, "error": dict(self.error or {})})
+        if self.written or self.note:
+            out["result_workbook"] = {"path": self.written, "note": self.note}
+        return out
+
+
+STATE_ZH = {"passed": "通过", "warnings": "有警告", "errors": "有错误", "unreadable": "无法读取",
+            "timeout": "超时", "crashed": "进程异常退出", "internal": "内部错误"}
+STATE_EN = {"passed": "passed", "warnings": "warnings", "errors": "errors", "unreadable": "unreadable",
+            "timeout": "timed out", "crashed": "worker crashed", "internal": "internal error"}
+
+
+@dataclass
+class Totals:
+    files: int = 0
+    checked: int = 0
+    failed: int = 0
+    states: dict[str, int] = field(default_factory=dict)
+    skipped: dict[str, int] = field(default_factory=dict)
+    projects: int = 0
+    budget: float = 0.0
+    executed: float = 0.0
+    grades: dict[str, int] = field(default_factory=lambda: {g: 0 for g in GRADES})
+    errors: int = 0
+    warnings: int = 0
+    years: list = field(default_factory=list)
+
+    @property
+    def rate(self) -> float | None:
+        return self.executed / self.budget if self.budget else None
+
+    @property
+    def excellent_rate(self) -> float | None:
+        return self.grades.get("优", 0) / self.projects if self.projects else None
+
+    def json(self, exit_code: int, seconds: float) -> dict:
+        return {"batch": {
+            "files": self.files, "checked": self.checked, "failed": self.failed,
+            "passed": self.states.get("passed", 0), "with_warnings": self.states.get("warnings", 0),
+            "with_errors": self.states.get("errors", 0),
+            "unreadable": self.states.get("unreadable", 0), "timed_out": self.states.get("timeout", 0),
+            "crashed": self.states.get("crashed", 0) + self.states.get("internal", 0),
+            "skipped": dict(self.skipped),
+            "projects": self.projects, "grades": dict(self.grades),
+            "excellent_rate": _round(self.excellent_rate),
+            "budget_total": _round(self.budget), "executed_total": _round(self.executed),
+            "execution_rate": _round(self.rate),
+            "errors": self.errors, "warnings": self.warnings,
+            "exit_code": exit_code, "seconds": round(seconds, 2),
+        }}
+
+
+def _round(v):
+    if v is None:
+        return None
+    r = round(float(v), 6)
+    return int(r) if r == int(r) else r
+
+
+def totals(rows: list[FileRow], skipped: dict[str, int]) -> Totals:
+    """Every figure the front sheet, the JSON summary and the terminal show, computed once."""
+    t = Totals(files=len(rows), skipped=dict(skipped))
+    years = set()
+    for row in rows:
+        state = row.state()
+        t.states[state] = t.states.get(state, 0) + 1
+        t.errors += row.errors  # an unreadable file's E finding counts: it is a row of 问题清单
+        t.warnings += row.warnings
+        if not row.checked:
+            t.failed += 1
+            continue
+        t.checked += 1
+        s = row.report["summary"]
+        t.projects += s["projects"]
+        t.budget += s["budget_total"] or 0
+        t.executed += s["executed_total"] or 0
+        for g, n in s["grades"].items():
+            t.grades[g] = t.grades.get(g, 0) + n
+        if row.year is not None:
+            years.add(row.year)
+    t.years = sorted(years)
+    return t
+
+
+def exit_code(rows: list[FileRow], strict: bool) -> int:
+    """The worst of all files: 2 for a file that could not be checked only with ``strict``;
+    otherwise 1 when any file has errors or could not be checked."""
+    if any(not r.checked for r in rows):
+        return 2 if strict else 1
+    return 1 if any(r.errors for r in rows) else 0
+
+
+def order(rows: list[FileRow]) -> list[FileRow]:
+    return sorted(rows, key=lambda r: r.file)
+
+
+# -- terminal -----------------------------------------------------------------------------
+
+def text_summary(t: Totals, lang: str = "zh") -> str:
+    skipped = sum(t.skipped.values())
+    if lang == "en":
+        parts = ", ".join(f"{SKIP_EN[k]} {n}" for k, n in t.skipped.items() if n)
+        line = (f"{t.files} files: {t.states.get('errors', 0)} with errors, {t.states.get('warnings', 0)} with "
+                f"warnings only, {t.states.get('passed', 0)} clean, {t.failed} could not be checked; "
+                f"{t.projects} projects")
+        return line + (f"; skipped {skipped} ({parts})" if skipped else "") + "."
+    parts = "，".join(f"{SKIP_ZH[k]} {n} 个" for k, n in t.skipped.items() if n)
+    line = (f"共 {t.files} 个工作簿：{t.states.get('errors', 0)} 个有错误，{t.states.get('warnings', 0)} 个只有警告，"
+            f"{t.states.get('passed', 0)} 个无问题，{t.failed} 个无法检查；共 {t.projects} 个项目")
+    return line + (f"；跳过 {skipped} 个文件（{parts}）" if skipped else "") + "。"
+
+
+def text_line(row: FileRow, lang: str = "zh") -> str | None:
+    """One line for a file that needs attention; None for a clean one."""
+    state = row.state()
+    if state == "passed":
+        return None
+    if lang == "en":
+        if not row.checked:
+            return f"{row.file}: {STATE_EN[state]}: {row.error['message']}"
+        return f"{row.file}: {row.errors} errors, {row.warnings} warnings"
+    if not row.checked:
+        return f"{row.file}：{STATE_ZH[state]}：{row.error['message']}"
+    return f"{row.file}：{row.errors} 个错误，{row.warnings} 个警告"
+
+
+# -- the workbook -------------------------------------------------------------------------
+
+class _Formats:
+    def __init__(self, wb):
+        self.wb = wb
+        self._cache: dict[tuple, object] = {}
+
+    def __call__(self, **props):
+        key = tuple(props.items())  # call sites pass keywords in a fixed order
+        if key not in self._cache:
+            base = {"font_name": FONT, "font_size": 10, "valign": "vcenter"}
+            base.update(props)
+            self._cache[key] = self.wb.add_format(base)
+        return self._cache[key]
+
+
+def _fill(name: str | None) -> dict:
+    return {"bg_color": COLOURS[name], "pattern": 1} if name else {}
+
+
+def _rate_fill(rate) -> str | None:
+    if rate is None:
+        return None
+    return "red" if rate < 0.6 else "amber" if rate < 1 - 1e-9 else None
+
+
+def _state_fill(state: str) -> str | None:
+    return {"passed": None, "warnings": "amber"}.get(state, "red")
+
+
+def _text(ws, row, col, value, fmt) -> None:
+    if value is None or value == "":
+        ws.write_blank(row, col, None, fmt)
+    else:
+        ws.write_string(row, col, str(value)[:32767], fmt)
+
+
+def _num(ws, row, col, value, fmt) -> None:
+    if value is None:
+        ws.write_blank(row, col, None, fmt)
+    else:
+        ws.write_number(row, col, value, fmt)
+
+
+def _link_target(output: str, file: str) -> str:
+    """The input file, relative to the roll-up's folder when it can be."""
+    folder = os.path.dirname(os.path.abspath(output))
+    try:
+        return os.path.relpath(os.path.abspath(file), folder)
+    except ValueError:  # another drive on Windows
+        return os.path.abspath(file)
+
+
+@functools.lru_cache(maxsize=4096)
+def _lines(text: str, width: float) -> int:
+    per_line = max(1.0, width * 0.95)
+    return sum(max(1, math.ceil(_width(part) / per_line)) for part in text.split("\n"))
+
+
+def _width(text: str) -> float:
+    """Display width in column units at 10 pt: a Chinese character takes about one and a half."""
+    return sum(1.5 if ord(ch) > 0x2E7F else 0.9 for ch in text)
+
+
+def _fit_row(ws, row: int, cells: list[tuple[str | None, float]], *, line: float = 13.5) -> None:
+    """Give a row the height its wrapped texts need (XlsxWriter cannot measure text, and
+    LibreOffice does not grow a row it did not lay out)."""
+    lines = 1
+    for text, width in cells:
+        if text:
+            lines = max(lines, _lines(str(text), width))
+    if lines > 1:
+        ws.set_row(row, line * lines + 3)
+
+
+def _quote(sheet: str) -> str:
+    return "'" + sheet.replace("'", "''") + "'"
+
+
+def _print(ws, *, landscape: bool, header_row: int | None = None) -> None:
+    ws.set_paper(9)  # A4
+    if landscape:
+        ws.set_landscape()
+    else:
+        ws.set_portrait()
+    ws.fit_to_pages(1, 0)
+    ws.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.6)
+    ws.set_footer("&C&\"宋体\"&9第 &P 页，共 &N 页")
+    if header_row is not None:
+        ws.repeat_rows(header_row)
+
+
+def _header(ws, f, row: int, names: list[str]) -> None:
+    fmt = f(bold=True, border=1, align="center", text_wrap=True, **_fill("head"))
+    for j, name in enumerate(names):
+        ws.write_string(row, j, name, fmt)
+
+
+def write_rollup(path: str, rows: list[FileRow], t: Totals, *, links: bool = True) -> None:
+    """Write the 汇总 workbook to ``path`` (through a temporary file, so a failed write
+    leaves no half a workbook)."""
+    import tempfile
+
+    import xlsxwriter
+
+    folder = os.path.dirname(os.path.abspath(path))
+    fd, tmp = tempfile.mkstemp(prefix=".perfxl-", suffix=".xlsx", dir=folder)
+    os.close(fd)
+    try:
+        wb = xlsxwriter.Workbook(tmp, {"strings_to_formulas": False, "strings_to_urls": False,
+                                       "strings_to_numbers": False})
+        wb.set_properties({"title": "预算绩效自评汇总", "author": "perfxl", "comments": "perfxl batch"})
+        f = _Formats(wb)
+        rows = order(rows)
+        front = wb.add_worksheet(FRONT)
+        units = wb.add_worksheet(UNITS)
+        projects = wb.add_worksheet(PROJECTS)
+        findings = wb.add_worksheet(FINDINGS)
+        _front(wb, front, f, rows, t)
+        _units(units, f, rows, path if links else None)
+        _projects(projects, f, rows)
+        _findings(findings, f, rows, path if links else None)
+        wb.define_name(BATCH_NAME, f"={_quote(FRONT)}!$A$1")
+        front.activate()
+        wb.close()
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+        raise
+
+
+def _front(wb, ws, f, rows: list[FileRow], t: Totals) -> None:
+    year = f"{t.years[0]}年度" if len(t.years) == 1 else ""
+    ws.set_column(0, 0, 30)
+    ws.set_column(1, 1, 14)
+    ws.set_column(2, 2, 10)
+    ws.set_column(3, 3, 4)
+    ws.set_column(4, 4, 12)
+    ws.set_column(5, 5, 40)
+    ws.merge_range(0, 0, 0, 5, f"{year}项目支出绩效自评汇总", f(bold=True, font_size=14, align="center"))
+    ws.merge_range(1, 0, 1, 5, f"由 perfxl batch 生成（{date.today().isoformat()}）：金额单位万元；每个工作簿的数字、"
+                               "得分和问题与 perfxl check 相同。各表见 单位汇总、项目明细、问题清单。",
+                   f(font_size=9, font_color="#595959", text_wrap=True))
+    ws.set_row(1, 28)
+    label = f(border=1, align="left")
+    bold_label = f(border=1, align="left", bold=True)
+    r = 3
+    ws.merge_range(r, 0, r, 1, "总体情况", f(bold=True, border=1, align="center", **_fill("head")))
+    r += 1
+    lines = [
+        ("检查的工作簿", t.files, "0", None),
+        ("其中：无问题", t.states.get("passed", 0), "0", None),
+        ("　　　只有警告", t.states.get("warnings", 0), "0", "amber" if t.states.get("warnings") else None),
+        ("　　　有错误", t.states.get("errors", 0), "0", "red" if t.states.get("errors") else None),
+        ("　　　无法检查（无法读取、超时、异常）", t.failed, "0", "red" if t.failed else None),
+        ("跳过的文件", sum(t.skipped.values()), "0", None),
+        *((f"其中：{SKIP_ZH[k]}" if i == 0 else f"　　　{SKIP_ZH[k]}", t.skipped.get(k, 0), "0", None)
+          for i, k in enumerate(SKIP_ZH)),
+        ("项目数", t.projects, "0", None),
+        ("全年预算数合计（万元）", t.budget, "#,##0.00", None),
+        ("全年执行数合计（万元）", t.executed, "#,##0.00", None),
+        ("执行率", t.rate, "0.00%", _rate_fill(t.rate)),
+        ("评优率（“优”÷项目数）", t.excellent_rate, "0.00%", None),
+        ("错误合计", t.errors, "0", "red" if t.errors else None),
+        ("警告合计", t.warnings, "0", "amber" if t.warnings else None),
+    ]
+    for name, value, fmt, fill in lines:
+        ws.write_string(r, 0, name, label if name.startswith(("其中", "　")) else bold_label)
+        _num(ws, r, 1, value, f(border=1, align="right", num_format=fmt, **_fill(fill)))
+        r += 1
+
+    # grade distribution, then its chart
+    r += 1
+    g0 = r
+    _header(ws, f, r, ["评价等级", "项目数", "占比"])
+    for i, g in enumerate(GRADES, 1):
+        n = t.grades.get(g, 0)
+        ws.write_string(r + i, 0, f"“{g}”", f(border=1, align="center", **_fill(g)))
+        ws.write_number(r + i, 1, n, f(border=1, align="right"))
+        _num(ws, r + i, 2, n / t.projects if t.projects else None, f(border=1, align="right", num_format="0.0%"))
+    r += len(GRADES) + 1
+    ws.write_string(r, 0, "合计", f(border=1, align="center", bold=True))
+    ws.write_number(r, 1, t.projects, f(border=1, align="right", bold=True))
+    _num(ws, r, 2, 1 if t.projects else None, f(border=1, align="right", bold=True, num_format="0.0%"))
+
+    # legend: the colours of 自评结果
+    ws.merge_range(3, 4, 3, 5, "颜色说明（与自评结果表相同）", f(bold=True, border=1, align="center", **_fill("head")))
+    legend = [(g, f"评价等级“{g}”") for g in GRADES] + [
+        ("red", "错误；执行率低于 60%；无法检查的文件"),
+        ("amber", "警告；执行率未达 100%"),
+    ]
+    for i, (fill, text) in enumerate(legend, 4):
+        ws.write_blank(i, 4, None, f(border=1, **_fill(fill)))
+        ws.write_string(i, 5, text, f(border=1, text_wrap=True))
+
+    chart = wb.add_chart({"type": "column"})
+    chart.add_series({
+        "name": "项目数",
+        "categories": [FRONT, g0 + 1, 0, g0 + len(GRADES), 0],
+        "values": [FRONT, g0 + 1, 1, g0 + len(GRADES), 1],
+        "points": [{"fill": {"color": COLOURS[g]}, "border": {"color": "#808080"}} for g in GRADES],
+        "data_labels": {"value": True},
+        "gap": 60,
+    })
+    chart.set_title({"name": "项目评价等级分布", "name_font": {"name": FONT, "size": 12, "bold": True}})
+    chart.set_legend({"none": True})
+    chart.set_x_axis({"num_font": {"name": FONT}})
+    chart.set_y_axis({"name": "项目数", "name_font": {"name": FONT, "bold": False}, "min": 0,
+                      "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}})
+    chart.set_size({"width": 360, "height": 250})
+    ws.insert_chart(11, 4, chart, {"x_offset": 8, "y_offset": 4})
+
+    # files that could not be checked: the reviewer's first call
+    r += 3
+    failed = [row for row in rows if not row.checked]
+    if failed:
+        ws.merge_range(r, 0, r, 5, f"无法检查的文件（{len(failed)} 个，见单位汇总的“说明”列）",
+                       f(bold=True, border=1, align="left", **_fill("red")))
+        for row in failed[:20]:
+            r += 1
+            message = f"{STATE_ZH[row.state()]}：{row.error['message']}"
+            ws.write_string(r, 0, row.file, f(border=1, text_wrap=True, valign="top"))
+            ws.merge_range(r, 1, r, 5, message, f(border=1, text_wrap=True, valign="top"))
+            _fit_row(ws, r, [(row.file, 30), (message, 78)])
+        if len(failed) > 20:
+            r += 1
+            ws.merge_range(r, 0, r, 5, f"……另有 {len(failed) - 20} 个，见单位汇总。", f(border=1))
+    ws.hide_gridlines(2)
+    _print(ws, landscape=False)
+
+
+UNIT_WIDTHS = [6, 30, 26, 7, 7, 12, 12, 9, 5, 5, 5, 5, 8, 7, 7, 10, 46]
+UNIT_HEAD = ["序号", "文件", "单位", "年度", "项目数", "全年预算数", "全年执行数", "执行率",
+             "优", "良", "中", "差", "评优率", "错误", "警告", "状态", "说明"]
+
+
+def _units(ws, f, rows: list[FileRow], output: str | None) -> None:
+    _header(ws, f, 0, UNIT_HEAD)
+    for j, g in enumerate(GRADES, 8):
+        ws.write_string(0, j, g, f(bold=True, border=1, align="center", **_fill(g)))
+    links = 0
+    for i, row in enumerate(rows, 1):
+        state = row.state()
+        s = (row.report or {}).get("summary") or {}
+        rate = (s["executed_total"] / s["budget_total"]) if row.checked and s.get("budget_total") else None
+        right = f(border=1, align="right")
+        ws.write_number(i, 0, i, f(border=1, align="center"))
+        if output and links < URL_LIMIT:
+            ws.write_url(i, 1, "external:" + _link_target(output, row.file), f(border=1, font_color="#0563C1",
+                                                                             underline=1), string=row.file)
+            links += 1
+        else:
+            _text(ws, i, 1, row.file, f(border=1))
+        _text(ws, i, 2, row.unit, f(border=1))
+        _num(ws, i, 3, row.year if isinstance(row.year, (int, float)) else None, f(border=1, align="right", num_format="0"))
+        if row.checked:
+            ws.write_number(i, 4, s["projects"], right)
+            _num(ws, i, 5, s["budget_total"], f(border=1, align="right", num_format="#,##0.00"))
+            _num(ws, i, 6, s["executed_total"], f(border=1, align="right", num_format="#,##0.00"))
+            _num(ws, i, 7, rate, f(border=1, align="right", num_format="0.00%", **_fill(_rate_fill(rate))))
+            for j, g in enumerate(GRADES, 8):
+                ws.write_number(i, j, s["grades"].get(g, 0), right)
+            _num(ws, i, 12, s["excellent_rate"], f(border=1, align="right", num_format="0%"))
+        else:
+            for j in range(4, 13):
+                ws.write_blank(i, j, None, f(border=1))
+        if row.report is not None:
+            ws.write_number(i, 13, row.errors, f(border=1, align="right", **_fill("red" if row.errors else None),
+                                                 **({"bold": True, "font_color": "#9C0006"} if row.errors else {})))
+            ws.write_number(i, 14, row.warnings, f(border=1, align="right", **_fill("amber" if row.warnings else None)))
+        else:
+            ws.write_blank(i, 13, None, f(border=1))
+            ws.write_blank(i, 14, None, f(border=1))
+        _text(ws, i, 15, STATE_ZH[state], f(border=1, align="center", **_fill(_state_fill(state))))
+        note = row.error["message"] if not row.checked else (row.note or (f"结果：{row.written}" if row.written else ""))
+        _text(ws, i, 16, note, f(border=1, text_wrap=True, valign="top"))
+        _fit_row(ws, i, [(note, UNIT_WIDTHS[16]), (row.file, UNIT_WIDTHS[1])])
+    widths = UNIT_WIDTHS
+    for j, w in enumerate(widths):
+        ws.set_column(j, j, w)
+    ws.freeze_panes(1, 2)
+    ws.autofilter(0, 0, max(1, len(rows)), len(UNIT_HEAD) - 1)
+    _print(ws, landscape=True, header_row=0)
+
+
+PROJECT_WIDTHS = [6, 30, 26, 14, 40, 12, 12, 9, 9, 9, 8, 6, 6]
+PROJECT_HEAD = ["序号", "文件", "单位", "工作表", "项目名称", "全年预算数", "全年执行数", "执行率",
+                "填报得分", "核算得分", "评价等级", "错误", "警告"]
+
+
+def _projects(ws, f, rows: list[FileRow]) -> None:
+    _header(ws, f, 0, PROJECT_HEAD)
+    i = 0
+    for row in rows:
+        if not row.checked:
+            continue
+        problems: dict[str, list[int]] = {}
+        for x in row.report["findings"]:
+            if x["sheet"] and x["severity"] in ("error", "warning"):
+                c = problems.setdefault(x["sheet"], [0, 0])
+                c[0 if x["severity"] == "error" else 1] += 1
+        for p in row.report["projects"]:
+            i += 1
+            errors, warnings = problems.get(p["sheet"], [0, 0])
+            rate = p["execution_rate"]
+            entered, score = p["entered_score"], p["score"]
+            bad_total = entered is not None and score is not None and not agrees(entered, score, decimals_of(entered))
+            ws.write_number(i, 0, i, f(border=1, align="center"))
+            _text(ws, i, 1, row.file, f(border=1))
+            _text(ws, i, 2, row.unit, f(border=1))
+            _text(ws, i, 3, p["sheet"], f(border=1))
+            _text(ws, i, 4, p["name"], f(border=1, text_wrap=True))
+            _num(ws, i, 5, p["budget"], f(border=1, align="right", num_format="#,##0.00"))
+            _num(ws, i, 6, p["executed"], f(border=1, align="right", num_format="#,##0.00"))
+            _num(ws, i, 7, rate, f(border=1, align="right", num_format="0.00%", **_fill(_rate_fill(rate))))
+            _num(ws, i, 8, entered, f(border=1, align="right", num_format="0.00", **_fill("red" if bad_total else None)))
+            _num(ws, i, 9, score, f(border=1, align="right", num_format="0.00"))
+            _text(ws, i, 10, p["grade"], f(border=1, align="center", **_fill(p["grade"] if p["grade"] in COLOURS else None)))
+            ws.write_number(i, 11, errors, f(border=1, align="right", **_fill("red" if errors else None)))
+            ws.write_number(i, 12, warnings, f(border=1, align="right", **_fill("amber" if warnings else None)))
+            _fit_row(ws, i, [(p["name"], PROJECT_WIDTHS[4])])
+    widths = PROJECT_WIDTHS
+    for j, w in enumerate(widths):
+        ws.set_column(j, j, w)
+    ws.freeze_panes(1, 0)
+    ws.autofilter(0, 0, max(1, i), len(PROJECT_HEAD) - 1)
+    _print(ws, landscape=True, header_row=0)
+
+
+FINDING_WIDTHS = [6, 26, 24, 8, 7, 14, 8, 60, 44]
+FINDING_HEAD = ["序号", "文件", "单位", "严重程度", "代码", "工作表", "单元格", "问题", "修改建议"]
+
+
+def _findings(ws, f, rows: list[FileRow], output: str | None) -> None:
+    _header(ws, f, 0, FINDING_HEAD)
+    i = 0
+    links = 0
+    for row in rows:
+        if row.report is None:
+            continue
+        target = _link_target(output, row.file) if output else None
+        for x in row.report["findings"]:
+            i += 1
+            sev = x["severity"]
+            ws.write_number(i, 0, i, f(border=1, align="center", valign="top"))
+            _text(ws, i, 1, row.file, f(border=1, valign="top"))
+            _text(ws, i, 2, row.unit, f(border=1, valign="top"))
+            _text(ws, i, 3, SEVERITY_ZH.get(sev, sev), f(border=1, align="center", valign="top",
+                                                         **_fill({"error": "red", "warning": "amber"}.get(sev))))
+            _text(ws, i, 4, x["code"], f(border=1, align="center", valign="top"))
+            _text(ws, i, 5, x["sheet"], f(border=1, valign="top"))
+            if target and x["sheet"] and x["cell"] and links < URL_LIMIT:
+                ws.write_url(i, 6, f"external:{target}#{_quote(x['sheet'])}!{x['cell']}",
+                             f(border=1, valign="top", font_color="#0563C1", underline=1), string=x["cell"])
+                links += 1
+            else:
+                _text(ws, i, 6, x["cell"], f(border=1, valign="top"))
+            _text(ws, i, 7, x["message"], f(border=1, text_wrap=True, valign="top"))
+            _text(ws, i, 8, x["hint"], f(border=1, text_wrap=True, valign="top"))
+            _fit_row(ws, i, [(x["message"], FINDING_WIDTHS[7]), (x["hint"], FINDING_WIDTHS[8])])
+    widths = FINDING_WIDTHS
+    for j, w in enumerate(widths):
+        ws.set_column(j, j, w)
+    ws.freeze_panes(1, 0)
+    ws.autofilter(0, 0, max(1, i), len(FINDING_HEAD) - 1)
+    _print(ws, landscape=True, header_row=0)

@@ -1,0 +1,156 @@
+"""Bounded reading (docs/template.md aside, issue 12): limits before parsing, no entity
+expansion, and a stray far cell costs what one cell costs — in the reader and the writer.
+Every input here is built in code."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import zipfile
+
+import pytest
+from openpyxl import load_workbook
+
+from layouts import Book, Proj, build
+from perfxl.excel import package
+from perfxl.workbook.reader import read_workbook
+
+
+def _digest(path) -> str:
+    return hashlib.sha256(open(path, "rb").read()).hexdigest()
+
+
+def _book(tmp_path, name="in.xlsx") -> str:
+    path = str(tmp_path / name)
+    build(Book([Proj(), Proj(sheet="项目2", name="食堂改造工程")]), path)
+    return path
+
+
+def _with_far_cell(path: str, ref: str, sheet: str = "项目1") -> None:
+    wb = load_workbook(path)
+    wb[sheet][ref] = "远处的一个值"
+    wb.save(path)
+
+
+def _rewrite(path: str, part: str, change) -> None:
+    """Replace one part of the package (``change``: old bytes -> new bytes)."""
+    with zipfile.ZipFile(path) as z:
+        items = [(i, z.read(i.filename)) for i in z.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for info, data in items:
+            z.writestr(info, change(data) if info.filename == part else data)
+
+
+@pytest.mark.parametrize("ref", ["XFD1048576", "A1048576", "XFD1"])
+def test_far_cell_costs_one_cell_in_reader_and_writer(run, tmp_path, ref):
+    path = _book(tmp_path)
+    _with_far_cell(path, ref)
+    _with_far_cell(path, ref, sheet="汇总表" if "汇总表" in load_workbook(path).sheetnames else "项目2")
+    before = _digest(path)
+    model = read_workbook(path)
+    grid = model.grids["项目1"]
+    assert len(grid.cells) < 400  # the sheet's own cells and the far one, nothing between
+    r = run("check", path)  # with write-back; would take minutes and GiBs if anything walked the rectangle
+    assert r.exit_code in (0, 1), r.output
+    assert _digest(path) == before
+    out = path.replace(".xlsx", ".perfxl.xlsx")
+    with zipfile.ZipFile(out) as z:
+        assert sum(i.file_size for i in z.infolist()) < 2_000_000
+    wb = load_workbook(out, read_only=True)
+    assert wb["项目1"][ref].value == "远处的一个值"
+
+
+def test_e119_zip_bomb_is_refused_before_parsing(run, tmp_path):
+    path = _book(tmp_path)
+    pad = b"<!-- " + b" " * (60 * 2**20) + b" -->"  # 60 MB of nothing, about 60 KB compressed
+    _rewrite(path, "xl/worksheets/sheet3.xml", lambda data: data.replace(b"<sheetData>", pad + b"<sheetData>", 1))
+    before = _digest(path)
+    r = run("check", path)
+    assert r.exit_code == 2
+    line = r.output.strip()
+    assert "in.xlsx" in line and "压缩比异常" in line and "另存为" in line
+    assert "Error" not in line and "Traceback" not in line
+    assert _digest(path) == before
+    assert not os.path.exists(path.replace(".xlsx", ".perfxl.xlsx"))
+
+
+def test_e119_limits_on_size_parts_and_cells(run, tmp_path, monkeypatch):
+    path = _book(tmp_path)
+    for name, value, words in (("MAX_XML", 10_000, "表格内容解压后"), ("MAX_TOTAL", 10_000, "解压后共"),
+                               ("MAX_PARTS", 5, "个部件"), ("MAX_CELLS", 50, "单元格超过")):
+        with monkeypatch.context() as m:
+            m.setattr(package, name, value)
+            r = run("check", path, "--no-write")
+        assert r.exit_code == 2, name
+        assert "in.xlsx" in r.output and words in r.output and "拆分" in r.output
+
+
+def test_e119_huge_merge_is_refused(run, tmp_path):
+    path = _book(tmp_path)
+    huge = b'<mergeCell ref="A200:XFD1048576"/>'
+
+    def add(d: bytes) -> bytes:
+        if b"<mergeCell " in d:
+            return d.replace(b"<mergeCell ", huge + b"<mergeCell ", 1)
+        return d.replace(b"</sheetData>", b"</sheetData><mergeCells>" + huge + b"</mergeCells>", 1)
+    _rewrite(path, "xl/worksheets/sheet3.xml", add)
+    r = run("check", path, "--no-write")
+    assert r.exit_code == 2
+    assert "合并单元格" in r.output and "in.xlsx" in r.output
+
+
+def test_e120_entities_are_never_expanded(run, tmp_path):
+    path = _book(tmp_path)
+    laughs = (b'<?xml version="1.0" encoding="UTF-8"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+              b'<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>')
+    _rewrite(path, "xl/worksheets/sheet3.xml", lambda d: laughs + (d.split(b"?>", 1)[1] if d.startswith(b"<?xml") else d))
+    before = _digest(path)
+    r = run("check", path, "--no-write")
+    assert r.exit_code == 2
+    assert "in.xlsx" in r.output and "DTD" in r.output
+    assert _digest(path) == before
+
+
+def test_scan_keeps_only_cells_with_content():
+    xml = (b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+           b'<row r="1"><c r="A1" s="1"/><c r="B1"><v>2</v></c><c r="C1"><f>B1*2</f><v>4</v></c></row>'
+           b'<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row>'
+           b'</sheetData></worksheet>')
+    import io
+    scan = package.scan_sheet(io.BytesIO(xml))
+    assert scan.cells == [(1, 2), (1, 3), (1048576, 16384)]
+    assert scan.formulas == {(1, 3)}
+    assert scan.cached == {(1, 3): ("4", "n")}
+
+
+_HIDE_LXML = "import sys; sys.modules['lxml'] = None; "
+
+
+@pytest.mark.parametrize("lxml", [False, True])
+def test_write_back_caches_every_formula_with_and_without_lxml(tmp_path, lxml):
+    """openpyxl writes its XML differently when lxml is installed; the cached values must be
+    there either way (a subprocess, because openpyxl picks its writer at import)."""
+    if lxml:
+        pytest.importorskip("lxml")
+    path = _book(tmp_path)
+    wb = load_workbook(path)
+    wb["项目1"]["J1"] = "=SUM(F10:F12)"
+    wb["项目1"]["J2"] = '=IF(J1>0,"有","无")'
+    wb.save(path)
+    code = ("" if lxml else _HIDE_LXML) + (
+        "import openpyxl; assert openpyxl.LXML is %r; "
+        "from perfxl.cli import main; sys.argv = ['perfxl', 'check', %r]; main()" % (lxml, path))
+    if lxml:
+        code = "import sys; " + code
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert r.returncode in (0, 1), r.stderr
+    out = path.replace(".xlsx", ".perfxl.xlsx")
+    wf, wv = load_workbook(out), load_workbook(out, data_only=True)
+    formulas = [(ws.title, c.coordinate) for ws in wf.worksheets for row in ws.iter_rows() for c in row
+                if isinstance(c.value, str) and c.value.startswith("=")]
+    assert len(formulas) >= 10
+    assert [f for f in formulas if wv[f[0]][f[1]].value is None] == []
+    assert wv["项目1"]["J2"].value in ("有", "无")
+    assert isinstance(wv["项目1"]["J1"].value, (int, float))

@@ -1,0 +1,143 @@
+"""One mistake, one finding, at its cause's cell, with advice that is safe to follow
+(docs/template.md §4, "Severity and the cell a finding names")."""
+
+from __future__ import annotations
+
+import re
+
+from openpyxl import load_workbook
+
+from perfxl.result import run_checks
+from perfxl.scoring.profile import load_profile
+from perfxl.workbook.reader import read_workbook
+from perfxl.workbook.template import write_template
+from test_roundtrip import _fill
+
+PROFILE = load_profile()
+
+
+def _init(tmp_path, edit=None):
+    path = tmp_path / "2025.xlsx"
+    write_template(str(path), projects=2, unit="某某区机关事务管理局", year=2025)
+    _fill(path)
+    if edit:
+        wb = load_workbook(path)
+        edit(wb)
+        wb.save(path)
+    return path
+
+
+def _check(path):
+    return run_checks(read_workbook(str(path)), PROFILE)
+
+
+def _row_of(ws, label, col=1):
+    return next(r[0].row for r in ws.iter_rows(min_col=col, max_col=col) if str(r[0].value or "").startswith(label))
+
+
+def _serious(result):
+    return result.flatten(severities=("error", "warning"))
+
+
+def _formula_cells(path):
+    wb = load_workbook(path)
+    return {(ws.title, c.coordinate) for ws in wb for row in ws.iter_rows() for c in row
+            if isinstance(c.value, str) and c.value.startswith("=")}
+
+
+def _no_constant_advice_for_formula_cells(result, path):
+    formulas = _formula_cells(path)
+    for f in result.findings:
+        if (f.sheet, f.cell) in formulas:
+            assert not re.search(r"改为\s*-?\d", f.hint), (f.code, f.ref, f.hint)
+
+
+def test_five_mistakes_five_findings(tmp_path):
+    """A typed-over 执行率, a text amount, a 得分 above its 分值, a wrong 合计, an over-scored
+    quantitative indicator: exactly five findings, each at its cause's cell."""
+    def edit(wb):
+        wb["项目2"]["G6"] = 0.9  # 执行率 typed over its formula (20/40 is 50%)
+        u = wb["单位情况"]
+        u.cell(row=_row_of(u, "在编人员"), column=2, value="30")  # a count stored as text: 人员合计 skips it
+        wb["项目1"]["G14"] = 18  # 得分 18 above its 分值 15
+        s = wb["汇总"]
+        t = _row_of(s, "合计", 2)
+        s[f"C{t}"] = 999  # the 合计 typed over its =SUM(...)
+        wb["项目1"]["E13"] = "1000平方米"  # ≥1200平方米 done 1000: 20 points is over-scoring
+    path = _init(tmp_path, edit)
+    result = _check(path)
+    u_row = _row_of(load_workbook(path)["单位情况"], "在编人员")
+    t = _row_of(load_workbook(path)["汇总"], "合计", 2)
+    assert sorted(_serious(result)) == sorted([
+        ("项目2", "G6", "F102"),
+        ("单位情况", f"B{u_row}", "R120"),
+        ("项目1", "G14", "I104"),
+        ("汇总", f"C{t}", "S108"),
+        ("项目1", "G13", "I101"),
+    ]), [(f.code, f.ref, f.message) for f in result.findings]
+    rate = next(f for f in result.findings if f.code == "F102")
+    assert "90%" in rate.message and "50%" in rate.message and "=IF(D6>0,E6/D6,0)" in rate.message
+    assert "恢复公式 =IF(D6>0,E6/D6,0)" in rate.hint
+    assert "项目2!H6" in rate.message  # the funding 得分 that follows from it is named, not reported
+    total = next(f for f in result.findings if f.code == "S108")
+    assert f"=SUM(C3:C{t - 1})" in total.hint
+    _no_constant_advice_for_formula_cells(result, path)
+
+
+def test_x_to_f_constant_over_formula_is_one_finding(tmp_path):
+    path = _init(tmp_path, lambda wb: wb["项目2"].__setitem__("G6", 0.9))
+    assert _serious(_check(path)) == [("项目2", "G6", "F102")]
+
+
+def test_f_to_funding_score_is_a_consequence(tmp_path):
+    """A wrong 执行率 formula: the funding 得分 and the 汇总 score that follow from it are not reported."""
+    path = _init(tmp_path, lambda wb: wb["项目2"].__setitem__("G6", "=E6/100"))
+    result = _check(path)
+    assert _serious(result) == [("项目2", "G6", "F102")], [(f.code, f.ref, f.message) for f in result.findings]
+    [f] = [f for f in result.findings if f.code == "F102"]
+    assert "项目2!H6" in f.message and "汇总!F4" in f.message
+    assert "=E6/100" in f.hint and "D6" not in re.sub(r"=IF\(D6.*", "", f.hint) or True
+    _no_constant_advice_for_formula_cells(result, path)
+
+
+def test_project_total_to_summary_to_result_sheet(tmp_path, run):
+    """An over-scored indicator changes the 总分; the 汇总 formula pointing at it is a consequence,
+    and 自评结果 counts one problem for the project."""
+    path = _init(tmp_path, lambda wb: wb["项目1"].__setitem__("G14", 18))
+    result = _check(path)
+    assert _serious(result) == [("项目1", "G14", "I104")]
+    f = result.findings[[x.code for x in result.findings].index("I104")]
+    assert "汇总!F3" in f.message
+    out = tmp_path / "out.xlsx"
+    run("check", path, "-o", out)
+    ws = load_workbook(out)["自评结果"]
+    assert ws["I4"].value == 1
+
+
+def test_summary_formula_without_a_cause_advises_the_formula_not_a_number(tmp_path):
+    """A summary formula pointing at the wrong cell: no cause upstream, the advice is about the formula."""
+    path = _init(tmp_path, lambda wb: wb["汇总"].__setitem__("F4", "='项目2'!F25"))
+    result = _check(path)
+    hits = [f for f in result.findings if (f.sheet, f.cell) == ("汇总", "F4") and f.code == "S106"]
+    assert hits and "公式" in hits[0].hint
+    _no_constant_advice_for_formula_cells(result, path)
+
+
+def test_r120_text_number_skipped_by_a_sum_is_an_error(tmp_path):
+    """A count typed as text is a warning (R112) until a SUM skips it and a total goes wrong:
+    then it is the cause of that total's error, and itself an error (R120)."""
+    def edit(wb):
+        u = wb["单位情况"]
+        u.cell(row=_row_of(u, "在编人员"), column=2, value="30")
+    path = _init(tmp_path, edit)
+    result = _check(path)
+    row = _row_of(load_workbook(path)["单位情况"], "在编人员")
+    assert _serious(result) == [("单位情况", f"B{row}", "R120")]
+    f = result.findings[[x.code for x in result.findings].index("R120")]
+    assert "人员合计" not in f.hint and "SUM" in f.hint and "单位情况!B" in f.message
+
+    def unread(wb):  # no formula reads 当年财政拨款's 执行数: a format warning only
+        wb["项目2"]["E7"] = "20"
+    (tmp_path / "b").mkdir()
+    result = _check(_init(tmp_path / "b", unread))
+    assert _serious(result) == [("项目2", "E7", "R112")]
