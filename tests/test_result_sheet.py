@@ -24,13 +24,14 @@ DATA = os.path.join(os.path.dirname(__file__), "data")
 
 
 def _odd_book(tmp_path) -> str:
-    """Five projects whose cells that 自评结果 reads hold what staff type."""
+    """Six projects whose cells that 自评结果 reads hold what staff type (and an error)."""
     projects = [
         Proj(sheet="项目1", name="办公楼维修项目", budget=200, executed=118.5),
         Proj(sheet="项目2", name="食堂改造工程", budget=1234.5, executed=1000),
         Proj(sheet="项目3", name="绿化工程", budget=20, executed=20),
         Proj(sheet="项目4", name="保洁费用", budget=46.76, executed=46.76),
         Proj(sheet="项目5", name="保安费用", budget=47.6, executed=47.6),
+        Proj(sheet="项目6", name="食堂设备更新", budget=30, executed=30),
     ]
     book = Book(projects)
     path = tmp_path / "odd.xlsx"
@@ -42,6 +43,7 @@ def _odd_book(tmp_path) -> str:
     wb["项目3"][where("项目3", "executed")] = "—"  # a dash: empty
     wb["项目4"][where("项目4", "total")] = None  # 总分 left blank
     wb["项目5"][where("项目5", "name")] = " 保安费用 "  # spaces around the name
+    wb["项目6"][where("项目6", "executed")] = "=1/0"  # an error value
     wb.save(path)
     return str(path)
 
@@ -107,7 +109,7 @@ def test_figures_without_recalculation_equal_the_report(run, tmp_path):
     counts, n = _counts(path)
     out = path.replace(".xlsx", ".perfxl.xlsx")
     ws = load_workbook(out, data_only=True)[RESULT]
-    _assert_equal(*_figures(ws, 5), report, counts, n, ws, 5)
+    _assert_equal(*_figures(ws, 6), report, counts, n, ws, 6)
     formulas = load_workbook(out)[RESULT]
     # links to the user's cells where they recalculate to the same figure, values elsewhere
     assert formulas["D4"].value == 118.5 and formulas["C4"].value == "='项目1'!D6"
@@ -115,6 +117,7 @@ def test_figures_without_recalculation_equal_the_report(run, tmp_path):
     assert formulas["D6"].value is None and formulas["E6"].value is None
     assert formulas["F7"].value is None
     assert formulas["B8"].value == "保安费用" and formulas["B4"].value == "='项目1'!B3"
+    assert formulas["D9"].value is None and formulas["C9"].value == "='项目6'!D6"
 
 
 @needs_soffice
