@@ -194,3 +194,26 @@ def test_a_long_table_repeats_its_header(run, tmp_path):
     assert ws.print_title_rows == "$3:$3"
     (chart,) = ws._charts
     assert chart.height <= 16.5
+
+
+@needs_soffice
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler is not installed")
+def test_printed_chart_is_whole_on_a_page_of_its_own(run, tmp_path):
+    """LibreOffice prints the sample's 自评结果: the chart's title and axis appear on one page
+    only, and that page holds no table rows (a chart cut by a page break shows on two)."""
+    sample = tmp_path / "2025.xlsx"
+    shutil.copy(os.path.join(os.path.dirname(DATA), "..", "samples", "2025.xlsx"), sample)
+    run("check", sample)
+    profile = tmp_path / "lo-profile"
+    subprocess.run(["soffice", f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",
+                    "--outdir", str(tmp_path / "pdf"), str(tmp_path / "2025.perfxl.xlsx")],
+                   check=False, capture_output=True, timeout=240)
+    pdf = tmp_path / "pdf" / "2025.perfxl.pdf"
+    assert pdf.exists(), "LibreOffice did not print the file"
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True).stdout
+    pages = ["".join(p.split()) for p in text.split("\f")]
+    with_chart = [i for i, p in enumerate(pages) if "各项目核算得分" in p]
+    assert len(with_chart) == 1, with_chart
+    chart_page = pages[with_chart[0]]
+    assert "合计" not in chart_page and "评价等级“优”的项目数" not in chart_page and "图例" not in chart_page
+    assert any("图例" in p and "需要更正" in p for p in pages[:with_chart[0]])  # the legend prints, before the chart
