@@ -14,6 +14,8 @@ import warnings
 from openpyxl import load_workbook
 from openpyxl.chart import BarChart, Reference
 from openpyxl.chart.label import DataLabelList
+from openpyxl.chart.text import RichText
+from openpyxl.drawing.text import CharacterProperties, Paragraph, ParagraphProperties
 from openpyxl.comments import Comment
 from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -309,9 +311,13 @@ def write_result_sheet(wb, result: CheckResult) -> str:
         chart.type = "bar"
         chart.title = "各项目核算得分"
         chart.y_axis.crosses = "max"  # the score axis below the bars, where a reader looks for it
-        # each score printed at the end of its bar, readable on paper
-        chart.dataLabels = DataLabelList(showVal=True, showCatName=False, showSerName=False, showLegendKey=False,
-                                         showPercent=False, showBubbleSize=False, dLblPos="inEnd")
+        chart.x_axis.tickLblSkip = 1  # every project's name, however many
+        if len(result.projects) > 20:  # smaller names, so that each has room beside its bar
+            size = CharacterProperties(sz=max(700, 1000 - 10 * len(result.projects)))
+            chart.x_axis.txPr = RichText(p=[Paragraph(pPr=ParagraphProperties(defRPr=size), endParaRPr=size)])
+        if len(result.projects) <= 20:  # each score printed at the end of its bar (more would overlap)
+            chart.dataLabels = DataLabelList(showVal=True, showCatName=False, showSerName=False, showLegendKey=False,
+                                             showPercent=False, showBubbleSize=False, dLblPos="inEnd")
         chart.y_axis.scaling.min = 0
         chart.y_axis.scaling.max = 100
         chart.legend = None
@@ -320,7 +326,7 @@ def write_result_sheet(wb, result: CheckResult) -> str:
         chart.add_data(Reference(ws, min_col=7, min_row=3, max_row=last), titles_from_data=True)
         chart.set_categories(Reference(ws, min_col=2, min_row=first, max_row=last))
         # one A4 landscape page: about 18 cm free below the repeated header at Excel's scale
-        chart.height = min(16.5, max(7.5, 0.7 * len(result.projects) + 3))
+        chart.height = min(17.5, max(7.5, 0.7 * len(result.projects) + 3))
         chart.width = round(sum(RESULT_COLUMNS.values()) * 0.22, 1)  # about the table's width, in cm
         ws.add_chart(chart, f"A{r + 2}")  # a blank row first: no sliver of the chart above the break
     return ws.title
