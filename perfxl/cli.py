@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import sys
@@ -13,6 +14,7 @@ import click
 from perfxl import __version__
 
 EXIT_CLEAN, EXIT_ERRORS, EXIT_UNREADABLE = 0, 1, 2
+_current = {"file": None, "lang": "zh"}  # the file being checked, named by the last-resort lines
 
 
 def _fail(rule: str, /, *, as_json: bool = False, file: str | None = None, lang: str = "zh", **values) -> None:
@@ -46,6 +48,7 @@ def cli() -> None:
     \b
     perfxl init 2025.xlsx --projects 15     生成标准工作簿
     perfxl check 2025.xlsx                  检查工作簿，报告每个问题所在的单元格
+    perfxl report 2025.xlsx                 起草 Word 自评报告（2025.docx）
     perfxl batch 各单位/ -o 汇总.xlsx       检查文件夹中的全部工作簿，写一张汇总表
     perfxl rules                            列出全部检查规则
     """
@@ -66,36 +69,83 @@ def cli() -> None:
 @click.option("--in-place", is_flag=True, help="把结果写回输入文件（先保存 .bak 备份）")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
               help="报告语言（en: English messages）")
-def check(file, fmt, profile_path, select_codes, ignore_codes, color, output, no_write, in_place, lang) -> None:
+@click.option("--convert", is_flag=True,
+              help="先用 LibreOffice 把 .xls/.et/.xlsb/.ods 转换为 .xlsx（保留公式）再做完整检查")
+def check(file, fmt, profile_path, select_codes, ignore_codes, color, output, no_write, in_place, lang,
+          convert) -> None:
     """检查工作簿 FILE：公式、合计、得分与等级，逐条报告问题所在单元格。
 
     默认另存结果工作簿 <文件名>.perfxl.xlsx（输入文件不变）：含自评结果、自评综述、检查结果三张表，
-    并在有问题的单元格上加可移除的标记和批注。"""
-    from perfxl.model import finding
-    from perfxl.result import run_checks
-    from perfxl.rules.catalogue import RULES, select
-    from perfxl.scoring.profile import ProfileError, load_profile
-    from perfxl.workbook.reader import ReadError, read_workbook
-    from perfxl.views.files import OUTPUT_EXTENSIONS, open_in, output_path
+    并在有问题的单元格上加可移除的标记和批注。
 
+    .xls/.et 文件按值检查（跳过公式检查）；加 --convert 时先用 LibreOffice 转换为 .xlsx，做完整检查。"""
+    from perfxl.scoring.profile import ProfileError, load_profile
+    from perfxl.views.files import OUTPUT_EXTENSIONS
+
+    _current.update(file=file, lang=lang)
     as_json = fmt == "json"
     say = {"as_json": as_json, "file": file, "lang": lang}
     _refuse_lock_file(file, say)
     if output and os.path.splitext(output)[1].lower() not in OUTPUT_EXTENSIONS:
-        _fail("E122", **say, path=output)
+        _fail("E135", **say, path=output)
     try:
         profile = load_profile(profile_path)
     except ProfileError as exc:
         _fail("E109", **say, detail=str(exc).rstrip("。"))
+    source, workdir = file, None  # what is read: the file itself, or its conversion to .xlsx
+    if convert:
+        workdir, source = _convert(file, say)
     try:
-        model = read_workbook(file)
+        _check(file, source, say, profile, select_codes, ignore_codes, color, output, no_write, in_place)
+    finally:
+        if workdir is not None:
+            workdir.cleanup()
+
+
+def _convert(file: str, say: dict):
+    """(temporary folder, converted .xlsx) for ``--convert``; the folder goes when the check
+    ends, however it ends."""
+    from perfxl.workbook.reader import ReadError, _check_file
+    from perfxl.workbook.xls import convert_to_xlsx, temp_workdir
+
+    name = os.path.basename(file)
+    try:
+        kind = _check_file(file)
     except ReadError as exc:
         _stop(exc, **say)
+    if kind == "xlsx":
+        _fail("E126", **say, name=name)
+    if kind == "encrypted":
+        _fail("E121", **say, name=name)
+    workdir = temp_workdir()
+    try:
+        return workdir, convert_to_xlsx(file, workdir.name)
+    except BaseException as exc:
+        workdir.cleanup()
+        if isinstance(exc, ReadError):
+            _stop(exc, **say)
+        raise
+
+
+def _check(file, source, say, profile, select_codes, ignore_codes, color, output, no_write, in_place) -> None:
+    from perfxl.model import finding
+    from perfxl.result import run_checks
+    from perfxl.rules.catalogue import RULES, select
+    from perfxl.workbook.reader import ReadError, read_workbook
+    from perfxl.views.files import OUTPUT_EXTENSIONS, open_in, output_path
+
+    as_json, lang = say["as_json"], say["lang"]
+    try:
+        model = read_workbook(source)
+    except ReadError as exc:
+        _stop(exc, **say)
+    if in_place and (source != file or model.source_format != "xlsx"):
+        _fail("E127", **say, name=os.path.basename(file))
     if in_place and (output or no_write):
         _fail("E110", **say)
     ext = os.path.splitext(file)[1].lower()
     if output and ext in OUTPUT_EXTENSIONS and os.path.splitext(output)[1].lower() != ext:
-        _fail("E123", **say, path=output, ext=ext)
+        _fail("E136", **say, path=output, ext=ext)
     own_output = "_perfxl" in model.defined_names  # a result file perfxl wrote earlier
     if no_write:
         target = None
@@ -116,14 +166,17 @@ def check(file, fmt, profile_path, select_codes, ignore_codes, color, output, no
                    f"注意：文件可能正在 {program} 中打开，未保存的修改不会被检查（检查的是磁盘上已保存的内容）。", err=True)
     lost = []
     if target is not None:
-        target, lost = _prepare_output(file, target, say, model.scans, rewrite=rewrite and (in_place or own_output))
+        target, lost = _prepare_output(source, target, say, model.scans, named=file,
+                                       rewrite=rewrite and (in_place or own_output))
+        if model.source_format == "xls":
+            lost = ["公式（只保留计算结果）、字体、颜色、边框和列宽"]
     result = run_checks(model, profile, select_codes=_codes(select_codes), ignore_codes=_codes(ignore_codes))
     for part in lost:
         if "R119" in select(list(RULES), _codes(select_codes), _codes(ignore_codes)):
             result.findings.append(finding("R119", None, None, part=part))
     written = None
     if target is not None:
-        written = _write(file, target, result, in_place, say)
+        written = _write(source, target, result, in_place, say)
     if as_json:
         from perfxl.views.json_report import build
         click.echo(json.dumps(build(result, file, lang), ensure_ascii=False, indent=2))
@@ -151,16 +204,18 @@ def _refuse_lock_file(file: str, say: dict) -> None:
     if owner is None or not os.path.isfile(file) or zipfile.is_zipfile(file):
         return
     program = "LibreOffice" if os.path.basename(file).startswith(".~lock.") else "Excel/WPS"
-    _fail("E121", **say, name=os.path.basename(file), owner=owner, program=program)
+    _fail("E134", **say, name=os.path.basename(file), owner=owner, program=program)
 
 
-def _prepare_output(file: str, target: str, say: dict, scans=None, *, rewrite: bool = False):
-    """Refuse what must not be written; return (target, parts that would be lost). ``rewrite``:
-    the input itself is written (``--in-place``, or a result file perfxl wrote earlier)."""
+def _prepare_output(file: str, target: str, say: dict, scans=None, named: str | None = None, *,
+                    rewrite: bool = False):
+    """Refuse what must not be written; return (target, parts that would be lost). ``file`` is
+    what was read (its conversion under --convert), ``named`` the user's file; ``rewrite``: the
+    user's file itself is written (``--in-place``, or a result file perfxl wrote earlier)."""
     from perfxl.excel.package import losses
     from perfxl.views.files import open_in
 
-    if _same_file(target, file) and not rewrite:
+    if _same_file(target, named or file) and not rewrite:
         _fail("E111", **say)
     if open_in(target) == "Excel/WPS":
         _fail("E112", **say, path=target)
@@ -185,8 +240,21 @@ def _write(file: str, target: str, result, in_place: bool, say: dict) -> str | N
             backup(file)  # 2025.xlsx.bak, then .bak2, …: the first backup keeps the original
         write_result(file, target, result)
     except OSError as exc:
-        _fail("E115", **say, path=target, reason=exc.strerror or str(exc))
+        _fail("E115", **say, path=target, reason=_os_reason(exc, say["lang"]))
     return target
+
+
+_OS_REASONS = {  # strerror is English on most systems; the line is Chinese
+    errno.EACCES: ("没有写入权限", "permission denied"), errno.EPERM: ("没有写入权限", "permission denied"),
+    errno.ENOSPC: ("磁盘空间不足", "disk full"), errno.EROFS: ("磁盘或文件夹是只读的", "read-only file system"),
+    errno.ENOENT: ("文件夹不存在", "folder does not exist"), errno.EISDIR: ("同名的是文件夹", "a folder has that name"),
+    errno.ENAMETOOLONG: ("路径太长", "path too long"), errno.EBUSY: ("文件正被占用", "file busy"),
+}
+
+
+def _os_reason(exc: OSError, lang: str = "zh") -> str:
+    zh, en = _OS_REASONS.get(getattr(exc, "errno", None), ("操作系统拒绝了写入", exc.strerror or "refused"))
+    return en if lang == "en" else zh
 
 
 @cli.command()
@@ -210,14 +278,18 @@ def init(file, projects, unit, year, force) -> None:
     folder = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(folder):
         _fail("E113", folder=folder)
-    tmp = os.path.join(folder, f".{os.path.basename(path)}.perfxl-tmp")
+    from perfxl.excel import atomic
+
+    tmp = None
     try:
+        tmp = atomic.new_temp(folder, ".xlsx")
         write_template(tmp, projects=projects, unit=unit, year=year)
-        os.replace(tmp, path)
-    except OSError as exc:
-        if os.path.exists(tmp):
-            os.remove(tmp)
-        _fail("E115", path=path, reason=exc.strerror or str(exc))
+        atomic.replace(tmp, path)
+    except BaseException as exc:  # an interrupted run leaves no temp file either
+        atomic.discard(tmp)
+        if not isinstance(exc, OSError):
+            raise
+        _fail("E115", path=path, reason=_os_reason(exc))
     click.echo(f"已生成 {path}：{projects} 个项目表，评价年度 {year}。填写后运行 perfxl check {path}")
 
 
@@ -246,6 +318,102 @@ def rules(code) -> None:
             family = rule.family
             click.echo(f"\n{family}  {FAMILIES[family]}")
         click.echo(f"  {rule.code}  {SEVERITY_ZH[rule.severity]}  {rule.title}")
+
+
+REPORT_LINES = {
+    "zh": {
+        "strict": "检查发现 {n} 个错误，按 --strict 未生成报告：运行 perfxl check {file} 查看并改正后再生成。",
+        "written": "报告已写入：{out}",
+        "errors": "检查发现 {n} 个错误：报告首页已加提示，数字可能不准确。运行 perfxl check {file} 查看并改正。",
+        "todo": "待填写 {n} 处（报告中以黄色标出；在工作簿中填写后重新生成，或直接在 Word 中修改）：",
+        "done": "没有待填写的内容。",
+    },
+    "en": {
+        "strict": "{n} errors found; with --strict no report was written: run perfxl check {file}, fix them and "
+                  "run again.",
+        "written": "Report written: {out}",
+        "errors": "{n} errors found: the report carries a notice on its first page; its figures may be wrong. "
+                  "Run perfxl check {file} to see and fix them.",
+        "todo": "{n} places to fill in (highlighted in yellow; fill them in the workbook and run again, or edit "
+                "the report in Word):",
+        "done": "Nothing left to fill in.",
+    },
+}
+
+
+def _word_locks(path: str) -> list[str]:
+    """The owner files Word (``~$`` over the first one or two characters of a long name) and
+    WPS (``~$`` before the name) keep beside an open document."""
+    folder, name = os.path.split(os.path.abspath(path))
+    stem = os.path.splitext(name)[0]
+    names = {"~$" + name}
+    if len(stem) >= 7:
+        names.add("~$" + name[1:])
+    if len(stem) >= 8:
+        names.add("~$" + name[2:])
+    return [os.path.join(folder, n) for n in sorted(names)]
+
+
+@cli.command()
+@click.argument("file", type=click.Path(dir_okay=True), metavar="FILE")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
+              help="报告路径（默认：与输入同目录的 <文件名>.docx）")
+@click.option("--strict", is_flag=True, help="检查发现错误时不生成报告")
+@click.option("--force", is_flag=True, help="覆盖已被编辑过的报告文件")
+@click.option("--profile", "profile_path", type=click.Path(), default=None,
+              help="评分方案 TOML 文件（评分规则和报告字体；默认 national-2020）")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
+              help="命令输出的语言（报告本身为中文）")
+def report(file, output, strict, force, profile_path, lang) -> None:
+    """根据工作簿 FILE 起草 Word 自评报告（整体支出绩效自评报告，GB/T 9704 版式）。
+
+    数字全部取自检查结果；工作簿缺少的内容以【待填写：…】标出并逐条列出。
+    检查发现错误时仍生成报告（首页加提示）并以退出码 1 结束；--strict 时不生成。"""
+    from perfxl.result import run_checks
+    from perfxl.scoring.profile import ProfileError, load_profile
+    from perfxl.views.docx_report import report_fonts, report_path, write_report, written_by_perfxl
+    from perfxl.workbook.reader import ReadError, read_workbook
+
+    say = REPORT_LINES[lang]
+    try:
+        profile = load_profile(profile_path)
+    except ProfileError as exc:
+        _fail("E109", lang=lang, detail=str(exc).rstrip("。"))
+    try:
+        model = read_workbook(file)  # first: a .docx given as FILE is E107, not "output is the input"
+    except ReadError as exc:
+        _stop(exc, lang=lang)
+    target = output or report_path(file)
+    if os.path.abspath(target) == os.path.abspath(file):
+        _fail("E130", lang=lang)
+    if not target.lower().endswith(".docx"):
+        _fail("E131", lang=lang, path=target, example="-o " + os.path.basename(report_path(file)))
+    folder = os.path.dirname(os.path.abspath(target))
+    if not os.path.isdir(folder):
+        _fail("E113", lang=lang, folder=folder)
+    if any(os.path.exists(lock) for lock in _word_locks(target)):
+        _fail("E132", lang=lang, path=target)
+    if os.path.exists(target) and not force and not written_by_perfxl(target):
+        _fail("E133", lang=lang, path=target)
+    result = run_checks(model, profile)
+    if strict and result.errors:
+        click.echo(say["strict"].format(n=result.errors, file=file), err=True)
+        sys.exit(EXIT_ERRORS)
+    try:
+        outline = write_report(result, target, fonts=report_fonts(profile), source=file)
+    except OSError as exc:
+        _fail("E115", lang=lang, path=target, reason=exc.strerror or str(exc))
+    click.echo(say["written"].format(out=target))
+    if outline.placeholders:
+        click.echo(say["todo"].format(n=len(outline.placeholders)))
+        for p in outline.placeholders:
+            click.echo(f"  {p.where(lang)}  {p.text}")
+    else:
+        click.echo(say["done"])
+    if result.errors:
+        click.echo(say["errors"].format(n=result.errors, file=file), err=True)
+        sys.exit(EXIT_ERRORS)
+    sys.exit(EXIT_CLEAN)
 
 
 
@@ -291,7 +459,7 @@ def batch(paths, output, jobs, fmt, profile_path, select_codes, ignore_codes, ti
     try:
         load_profile(profile_path)
     except ProfileError as exc:
-        _fail("E109", **say, detail=str(exc).rstrip("。"))
+        _batch_fail("E109", **say, detail=str(exc).rstrip("。"))
     if each_dir is not None and not write_each:
         _usage("bad_usage", "-d/--dir 只能与 --write-each 一起使用：请加上 --write-each，或去掉 -d。",
                "-d/--dir goes with --write-each: add --write-each, or drop -d.", **say)
@@ -300,7 +468,7 @@ def batch(paths, output, jobs, fmt, profile_path, select_codes, ignore_codes, ti
         try:
             os.makedirs(each_dir, exist_ok=True)
         except OSError as exc:
-            _fail("E115", **say, path=each_dir, reason=exc.strerror or str(exc))
+            _batch_fail("E115", **say, path=each_dir, reason=exc.strerror or str(exc))
     found = runner.collect(paths, exclude=(output,))
     if not found.files:
         n = sum(found.skipped.values())
@@ -314,7 +482,7 @@ def batch(paths, output, jobs, fmt, profile_path, select_codes, ignore_codes, ti
     rows = []
     bar = _progress(len(found.files)) if not as_json and sys.stderr.isatty() else None
     errors = 0
-    for row in runner.run(found.files, jobs=jobs or os.cpu_count() or 1, timeout=timeout, options=options,
+    for row in runner.run(found.files, jobs=jobs or runner.cpu_count(), timeout=timeout, options=options,
                           write_to=targets):
         if as_json:
             click.echo(json.dumps(row.json(), ensure_ascii=False))
@@ -330,7 +498,7 @@ def batch(paths, output, jobs, fmt, profile_path, select_codes, ignore_codes, ti
     try:
         view.write_rollup(output, rows, totals)
     except OSError as exc:
-        _fail("E115", **say, path=output, reason=exc.strerror or str(exc))
+        _batch_fail("E115", **say, path=output, reason=exc.strerror or str(exc))
     if as_json:
         click.echo(json.dumps(totals.json(code, time.monotonic() - started), ensure_ascii=False))
         click.echo(f"汇总已写入：{output}", err=True)
@@ -349,25 +517,39 @@ def _check_rollup_path(output: str, force: bool, say: dict) -> None:
     from perfxl.batch import is_batch_output
 
     if os.path.isdir(output):
-        _fail("E102", **say, path=output)
+        _batch_fail("E102", **say, path=output)
     if not output.lower().endswith(".xlsx"):
-        _fail("E117", **say, path=output, example="汇总.xlsx")
+        _batch_fail("E117", **say, path=output, example="汇总.xlsx")
     folder = os.path.dirname(os.path.abspath(output))
     if not os.path.isdir(folder):
-        _fail("E113", **say, folder=folder)
+        _batch_fail("E113", **say, folder=folder)
     from perfxl.views.files import open_in
 
     if open_in(output) == "Excel/WPS":
-        _fail("E112", **say, path=output)
+        _batch_fail("E112", **say, path=output)
     if os.path.exists(output) and not force and not is_batch_output(output):
-        _fail("E116", **say, path=output)
+        _batch_fail("E116", **say, path=output)
+
+
+def _batch_fail(rule: str, /, *, as_json: bool, lang: str, **values) -> None:
+    """Stop with one line, exit 2: as ``check`` does, but JSON on one line (batch prints JSON lines)."""
+    from perfxl.workbook.fatal import ReadError
+
+    exc = ReadError(rule, **values)
+    if as_json:
+        from perfxl.views.json_report import fatal_report
+        click.echo(json.dumps(fatal_report(exc, None, lang), ensure_ascii=False))
+    else:
+        click.echo(("perfxl: " if lang == "en" else "perfxl：") + exc.line(lang), err=True)
+    sys.exit(EXIT_UNREADABLE)
 
 
 def _usage(key: str, zh: str, en: str, *, as_json: bool, lang: str) -> None:
     """Stop with one line, exit 2, for a usage error of batch that no E rule describes."""
     line = en if lang == "en" else zh
     if as_json:
-        click.echo(json.dumps({"file": None, "error": {"code": key, "rule": None, "message": line}}, ensure_ascii=False))
+        click.echo(json.dumps({"file": None, "unit": None, "projects": [], "summary": None, "findings": [],
+                               "error": {"code": key, "rule": None, "message": line}}, ensure_ascii=False))
     else:
         click.echo(("perfxl: " if lang == "en" else "perfxl：") + line, err=True)
     sys.exit(EXIT_UNREADABLE)
@@ -396,16 +578,54 @@ def main() -> None:
     import gc
     gc.disable()  # one short run that frees everything at exit: the cyclic collector only costs
     # time here, rescanning openpyxl's hundreds of thousands of objects (benchmarks/NOTES.md)
+    _signals_interrupt()
     try:
         cli(standalone_mode=True)
     except SystemExit:
         raise
-    except KeyboardInterrupt:
-        click.echo("perfxl：已中断。", err=True)
-        sys.exit(EXIT_UNREADABLE)
-    except Exception as exc:  # a bug of ours: say so plainly, never a traceback
+    except (KeyboardInterrupt, Interrupted):  # Ctrl-C or SIGTERM: no temp file survives
+        from perfxl.excel import atomic
+        from perfxl.workbook.fatal import ReadError
+
+        atomic.remove_all()
+        _last_line(ReadError("E128", name=_current_name()))
+    except Exception:  # a bug of ours: say so plainly, never a traceback
         if os.environ.get("PERFXL_DEBUG"):
             raise
-        click.echo(f"perfxl：内部错误（{type(exc).__name__}: {exc}）。请把文件和这行信息发给维护者；"
-                   "设置环境变量 PERFXL_DEBUG=1 可看到详细信息。", err=True)
-        sys.exit(EXIT_UNREADABLE)
+        from perfxl.workbook.fatal import ReadError
+        _last_line(ReadError("E129", name=_current_name()))
+
+
+def _current_name() -> str:
+    name = os.path.basename(_current["file"] or "")
+    return name or ("the workbook" if _current["lang"] == "en" else "工作簿")
+
+
+def _last_line(exc) -> None:
+    """The one line for an interrupted run (E128) or a bug (E129): it names the file and says
+    what to do, and never shows an exception's name or text (PERFXL_DEBUG=1 shows those)."""
+    lang = _current["lang"]
+    click.echo(("perfxl: " if lang == "en" else "perfxl：") + exc.line(lang), err=True)
+    sys.exit(EXIT_UNREADABLE)
+
+
+class Interrupted(BaseException):
+    """Ctrl-C, SIGTERM or SIGHUP. Not a KeyboardInterrupt, which click turns into "Aborted!"
+    and exit 1; a BaseException, so no ``except Exception`` swallows it on the way out."""
+
+
+def _signals_interrupt() -> None:
+    """A signal unwinds the stack, so every ``finally`` and ``except BaseException`` that
+    removes a temp file runs, and main() says what happened."""
+    import signal
+
+    def handler(signum, frame):
+        raise Interrupted(signum)
+
+    for name in ("SIGINT", "SIGTERM", "SIGHUP"):
+        sig = getattr(signal, name, None)
+        if sig is not None:
+            try:
+                signal.signal(sig, handler)
+            except (ValueError, OSError):  # not the main thread
+                pass

@@ -241,6 +241,7 @@ class WorkbookModel:
     # scans of the worksheet parts (sheet -> perfxl.excel.package.SheetScan).
     workbook: object = field(default=None, repr=False, compare=False)
     scans: dict = field(default_factory=dict, repr=False, compare=False)
+    source_format: str = "xlsx"  # "xls" when read from a legacy binary file (.xls/.et): no formulas to audit
 
     @property
     def year(self) -> int | None:

@@ -71,7 +71,7 @@ def test_a_users_file_named_like_a_result_is_not_overwritten(run, tmp_path):
     assert (tmp_path / "2025.perfxl.perfxl.xlsx").exists()
 
 
-def test_e122_e123_output_must_be_a_workbook_name(run, tmp_path):
+def test_e135_e136_output_must_be_a_workbook_name(run, tmp_path):
     path = _book(tmp_path)
     for name in ("out.txt", "out", "out.xls", "out.csv"):
         result = run("check", path, "-o", tmp_path / name)
@@ -110,7 +110,7 @@ def test_without_a_lock_file_no_warning(run, tmp_path):
     assert "未保存的修改" not in result.output
 
 
-def test_e121_checking_the_lock_file_itself_says_what_it_is(run, tmp_path):
+def test_e134_checking_the_lock_file_itself_says_what_it_is(run, tmp_path):
     _book(tmp_path)
     lock = tmp_path / "~$2025.xlsx"
     lock.write_bytes(b"\x0bsomebody" + b" " * 150)

@@ -21,11 +21,11 @@ from decimal import ROUND_DOWN, ROUND_HALF_UP, ROUND_UP, Decimal, InvalidOperati
 from functools import lru_cache
 from typing import Any, Mapping
 
-from openpyxl.formula.tokenizer import Token, Tokenizer, TokenizerError
+from openpyxl.formula.tokenizer import Token, Tokenizer
 from openpyxl.utils.cell import column_index_from_string, get_column_letter
 from openpyxl.utils.datetime import to_excel
 
-__all__ = ["ExcelError", "Unsupported", "CircularReference", "parse", "references",
+__all__ = ["ExcelError", "Unsupported", "FormulaTooDeep", "CircularReference", "parse", "references",
            "WorkbookEvaluator"]
 
 
@@ -50,6 +50,11 @@ class Unsupported(Exception):
     another workbook, structured or 3-D references, array constants...)."""
 
 
+class FormulaTooDeep(Unsupported):
+    """The formula nests deeper than Excel allows (64 levels), or a chain of such formulas
+    is too deep to follow: reported as a finding, never a crash."""
+
+
 class CircularReference(Exception):
     """The cell's value depends on itself."""
 
@@ -67,6 +72,11 @@ _MAX_ROW, _MAX_COL = 1048576, 16384
 # Cells evaluated inside one another before we restart from the deepest one; keeps long
 # dependency chains (running totals) well inside Python's recursion limit.
 _MAX_DEPTH = 40
+# Nesting levels (parentheses, function calls) in one formula: Excel allows 64. Long chains
+# (a 5,000-term sum, 3,000 unary minuses) are flat and cost nothing; nesting is what recurses.
+_MAX_NESTING = 64
+# Nesting levels summed over the cells being evaluated inside one another.
+_MAX_NESTING_IN_CHAIN = 100
 
 
 class Area:
@@ -95,7 +105,8 @@ def _text_to_number(s: str):
     if not t or not any(ch.isdigit() for ch in t) or not _TEXT_NUMBER.match(t):
         return VALUE
     x = float(t.replace(",", ""))
-    return x / 100 if pct else x
+    x = x / 100 if pct else x
+    return x if math.isfinite(x) else VALUE
 
 
 def _num(v):
@@ -122,7 +133,9 @@ def _num(v):
 
 def _number_text(x: float) -> str:
     """A number as Excel's General format writes it in text (15 significant digits)."""
-    if x == int(x) and abs(x) < 1e15:
+    if not math.isfinite(x):
+        return NUM
+    if abs(x) < 1e15 and x == int(x):
         return str(int(x))
     return ("%.15g" % x).upper()
 
@@ -415,10 +428,13 @@ class Fail(Node):
 
 
 class Unary(Node):
-    __slots__ = ("op", "kids")
+    """A prefix sign or a postfix %; ``times`` folds a run of them (``---1``, ``1%%``) into
+    one node, so 3,000 unary minuses are one node, not 3,000 nested ones."""
 
-    def __init__(self, op, operand):
-        self.op, self.kids = op, (operand,)
+    __slots__ = ("op", "kids", "times")
+
+    def __init__(self, op, operand, times=1):
+        self.op, self.kids, self.times = op, (operand,), times
 
     def eval(self, ev):
         v = self.kids[0].eval(ev)
@@ -430,10 +446,15 @@ class Unary(Node):
         n = _num(v)
         if type(n) is ExcelError:
             return n
-        return -n if self.op == "-" else n / 100 if self.op == "%" else n
+        if self.op == "-":
+            return -n if self.times % 2 else n
+        if self.op == "%":
+            return _finite(n / 100 ** min(self.times, 400))
+        return n
 
     def __repr__(self):
-        return f"Unary({self.op!r}, {self.kids[0]!r})"
+        times = f", times={self.times}" if self.times != 1 else ""
+        return f"Unary({self.op!r}, {self.kids[0]!r}{times})"
 
 
 class Binary(Node):
@@ -443,11 +464,18 @@ class Binary(Node):
         self.op, self.fn, self.kids = op, _BINARY[op], (left, right)
 
     def eval(self, ev):
-        a = self.kids[0].eval(ev)
-        b = self.kids[1].eval(ev)
-        if type(a) is Area or type(b) is Area:
-            return _elementwise(self.fn, a, b)
-        return self.fn(a, b)
+        # A run of left-associative operators (a 5,000-term sum) is a left-deep chain:
+        # walk it in a loop, not by recursion.
+        chain = []
+        node = self
+        while type(node) is Binary:
+            chain.append(node)
+            node = node.kids[0]
+        a = node.eval(ev)
+        for op in reversed(chain):
+            b = op.kids[1].eval(ev)
+            a = _elementwise(op.fn, a, b) if type(a) is Area or type(b) is Area else op.fn(a, b)
+        return a
 
     def __repr__(self):
         return f"Binary({self.op!r}, {self.kids[0]!r}, {self.kids[1]!r})"
@@ -554,6 +582,13 @@ class _Parser:
 
     def __init__(self, tokens: list[Token], text: str):
         self.tokens, self.pos, self.text = tokens, 0, text
+        self.level = self.deepest = 0  # nesting of parentheses and function calls
+
+    def enter(self) -> None:
+        self.level += 1
+        self.deepest = max(self.deepest, self.level)
+        if self.level > _MAX_NESTING:
+            raise FormulaTooDeep(f"公式嵌套超过 {_MAX_NESTING} 层")
 
     def fail(self, why: str = "无法解析公式"):
         raise Unsupported(f"{why}：{self.text}")
@@ -589,14 +624,22 @@ class _Parser:
             left = Binary(tok.value, left, self.expr(prec + 1))
 
     def unary(self) -> Node:
-        tok = self.peek()
-        if tok is not None and tok.type == Token.OP_PRE:
+        signs = []
+        while (tok := self.peek()) is not None and tok.type == Token.OP_PRE:
             self.pos += 1
-            return Unary(tok.value, self.unary())
+            signs.append(tok.value)
         node = self.primary()
+        percents = 0
         while (tok := self.peek()) is not None and tok.type == Token.OP_POST:
             self.pos += 1
-            node = Unary("%", node)
+            percents += 1
+        if percents:
+            node = Unary("%", node, percents)
+        minus = signs.count("-")
+        if minus:
+            node = Unary("-", node, minus)
+        elif signs:
+            node = Unary("+", node)
         return node
 
     def primary(self) -> Node:
@@ -604,7 +647,8 @@ class _Parser:
         if tok.type == Token.OPERAND:
             v = tok.value
             if tok.subtype == Token.NUMBER:
-                return Const(float(v))
+                x = float(v)
+                return Const(x if math.isfinite(x) else NUM)
             if tok.subtype == Token.TEXT:
                 return Const(v[1:-1].replace('""', '"'))
             if tok.subtype == Token.LOGICAL:
@@ -619,12 +663,17 @@ class _Parser:
             for prefix in ("_XLFN.", "_XLWS."):
                 if name.startswith(prefix):
                     name = name[len(prefix):]
-            return Func(name, self.arguments())
+            self.enter()
+            node = Func(name, self.arguments())
+            self.level -= 1
+            return node
         if tok.type == Token.PAREN and tok.subtype == Token.OPEN:
+            self.enter()
             node = self.expr(0)
             close = self.take()
             if close.type != Token.PAREN:
                 self.fail()
+            self.level -= 1
             return node
         if tok.type == Token.ARRAY:
             self.fail("使用了数组常量")
@@ -654,25 +703,34 @@ class _Parser:
 def parse(formula: str) -> Node:
     """Parse formula text (with or without the leading '='); cached per text, because
     a workbook repeats the same template formulas in every project sheet."""
-    return _parse(formula[1:] if formula.startswith("=") else formula)
+    return _parse(formula[1:] if formula.startswith("=") else formula)[0]
+
+
+def nesting(formula: str) -> int:
+    """How deeply the formula nests parentheses and function calls."""
+    return _parse(formula[1:] if formula.startswith("=") else formula)[1]
 
 
 @lru_cache(maxsize=65536)
-def _parse(body: str) -> Node:
+def _parse(body: str) -> tuple[Node, int]:
     try:
         tokens = Tokenizer("=" + body).items
-    except TokenizerError:
+    except Exception:  # TokenizerError, and IndexError on "=)": openpyxl's tokenizer is not total
         raise Unsupported(f"无法解析公式：={body}") from None
     tokens = [t for t in tokens if t.type != Token.WSPACE]
     if not tokens:
         raise Unsupported("空公式")
-    return _Parser(tokens, "=" + body).parse()
+    parser = _Parser(tokens, "=" + body)
+    return parser.parse(), parser.deepest
 
 
 def _walk(node: Node):
-    yield node
-    for kid in node.kids:
-        yield from _walk(kid)
+    """Every node of the tree, in order of appearance, without recursion."""
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        yield n
+        stack.extend(reversed(n.kids))
 
 
 def references(formula: str, sheet: str) -> list[tuple[str, str]]:
@@ -750,7 +808,8 @@ def _aggregate(reduce, empty=None):
             return nums
         if not nums:
             return empty
-        return reduce(nums)
+        result = reduce(nums)
+        return _finite(result) if type(result) is float else result
     return fn
 
 
@@ -790,7 +849,9 @@ def _logical(combine):
 def _unary_number(f):
     def fn(ev, nodes):
         n = _num(_scalar(ev, nodes[0]))
-        return n if type(n) is ExcelError else f(n)
+        if type(n) is ExcelError:
+            return n
+        return f(n) if math.isfinite(n) else NUM
     return fn
 
 
@@ -808,9 +869,11 @@ def _rounder(mode):
         d = _num(_scalar(ev, nodes[1]))
         if type(d) is ExcelError:
             return d
-        digits = int(d)  # Excel truncates the digits argument
+        if not (math.isfinite(x) and math.isfinite(d)):
+            return NUM
+        digits = int(max(-400, min(d, 400)))  # Excel truncates the digits argument
         with localcontext() as ctx:
-            ctx.prec = 60
+            ctx.prec = 800  # ROUND(1E+308, 2) keeps every digit
             try:
                 return float(_decimal(x).quantize(Decimal(1).scaleb(-digits), rounding=mode))
             except InvalidOperation:  # more digits than the number has
@@ -902,12 +965,16 @@ def _text_fn(ev, nodes):
     m = _FORMAT.match(fmt)
     if not m:
         raise Unsupported(f"TEXT 函数的格式“{fmt}”不受支持")
+    if not math.isfinite(x):
+        return NUM
     places = len(m.group(2) or "")
-    d = _decimal(x) * (100 if m.group(3) else 1)
-    d = d.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
-    if d == 0:
-        d = abs(d)  # no "-0.00"
-    out = format(d, f"{',' if m.group(1) else ''}.{places}f")
+    with localcontext() as ctx:
+        ctx.prec = 800  # TEXT(1E+308, "0.00") has 311 digits
+        d = _decimal(x) * (100 if m.group(3) else 1)
+        d = d.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+        if d == 0:
+            d = abs(d)  # no "-0.00"
+        out = format(d, f"{',' if m.group(1) else ''}.{places}f")
     return out + m.group(3)
 
 
@@ -975,7 +1042,13 @@ def _constant(raw):
     if t is str:
         return _ERRORS.get(raw, raw)  # openpyxl loads error cells as their text
     if t is int:
-        return float(raw)
+        try:
+            raw = float(raw)
+        except OverflowError:  # a 400-digit integer
+            return NUM
+        t = float
+    if t is float and not math.isfinite(raw):
+        return NUM
     return raw
 
 
@@ -1014,6 +1087,7 @@ class WorkbookEvaluator:
         self._sheets: dict[str, str] | None = None  # casefolded -> real sheet name
         self._resolved: dict[str, str] = {}  # sheet name as written -> real name
         self._extents: dict[str, tuple[int, int]] | None = None
+        self._nesting = 0  # nesting levels of the formulas on the stack
 
     def value(self, sheet: str, coord: str) -> Any:
         """The cell's value: a formula's computed value (numbers as float, errors as
@@ -1022,6 +1096,11 @@ class WorkbookEvaluator:
         while True:
             try:
                 v = self._get(targets[-1])
+            except RecursionError:  # the budgets below should make this unreachable
+                self._stack.clear()
+                self._busy.clear()
+                self._nesting = 0
+                raise FormulaTooDeep("公式嵌套过深") from None
             except _TooDeep as deep:
                 # A long chain: compute the deep cell from a fresh stack, then retry. Meeting
                 # a cell already waiting here means the chain loops back on itself.
@@ -1051,18 +1130,25 @@ class WorkbookEvaluator:
             raise failed
         if key in self._busy:
             raise CircularReference(f"循环引用 {key[0]}!{key[1]}")
-        if len(self._stack) >= _MAX_DEPTH:
+        try:
+            node, depth = _parse(text[1:])
+        except Unsupported as exc:
+            self._failed[key] = exc
+            raise
+        if self._stack and (len(self._stack) >= _MAX_DEPTH or self._nesting + depth > _MAX_NESTING_IN_CHAIN):
             raise _TooDeep(key)
         self._busy.add(key)
         self._stack.append(key)
+        self._nesting += depth
         array, self._array = self._array, 0  # another cell is never in array mode
         try:
-            result = _result(parse(text).eval(self))
+            result = _result(node.eval(self))
         except (Unsupported, CircularReference) as exc:
             self._failed[key] = exc
             raise
         finally:
             self._array = array
+            self._nesting -= depth
             self._stack.pop()
             self._busy.discard(key)
         self._memo[key] = result

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 
 from perfxl.excel.cell import Cell, Number
 from perfxl.excel.labels import is_dash, nfkc
@@ -12,12 +13,66 @@ from perfxl.excel.labels import is_dash, nfkc
 _TEXT_NUMBER = re.compile(r"^([+-]?\d+(?:\.\d+)?)(%|万元|元|分|人)?$")
 
 
+EXCEL_MAX = 9.99999999999999e307  # the largest number Excel stores
+
+
+def excel_value(value):
+    """A cell value as Excel can hold it: every number a finite float-sized one.
+
+    A file can say anything in ``<v>``: ``1e999`` (read as infinity), ``nan``, or a
+    30-digit integer. Excel shows #NUM! for a number it cannot hold, so that is what the
+    model gets; integers beyond 15 digits become floats, as Excel keeps them.
+    """
+    if type(value) is float:
+        return value if math.isfinite(value) else "#NUM!"
+    if type(value) is int and not -(2 ** 53) <= value <= 2 ** 53:
+        try:
+            value = float(value)
+        except OverflowError:
+            return "#NUM!"
+        return value if math.isfinite(value) else "#NUM!"
+    return value
+
+
+def number_format_of(cell) -> str:
+    """An openpyxl cell's number format; "General" when styles.xml points at a format it
+    does not define (openpyxl raises IndexError on an out-of-range numFmtId)."""
+    try:
+        return cell.number_format or "General"
+    except (IndexError, KeyError, TypeError, ValueError, AttributeError):
+        return "General"
+
+
+def quantize_half_up(value, places: int) -> float:
+    """``value`` rounded half up (away from zero) to ``places`` decimals, for any float:
+    infinities and NaN come back unchanged, and a huge number (1e308) keeps all its digits
+    instead of raising decimal.InvalidOperation."""
+    try:
+        d = value if isinstance(value, Decimal) else Decimal(repr(float(value)))
+    except (OverflowError, ValueError, InvalidOperation):
+        return float("nan")
+    if not d.is_finite():
+        return float(d)
+    places = max(-400, min(places, 400))
+    with localcontext() as ctx:
+        ctx.prec = 800  # every digit of a double plus the places asked for
+        try:
+            return float(d.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
+        except InvalidOperation:
+            return float(d)
+
+
 def decimals_of(value: float | int | str) -> int:
     """Decimals of the stored number (its shortest repr), used by the precision rule."""
     if isinstance(value, bool):
         return 0
-    text = value if isinstance(value, str) else repr(float(value))
+    try:
+        text = value if isinstance(value, str) else repr(float(value))
+    except (OverflowError, ValueError):
+        return 0
     text = text.lower()
+    if text in ("inf", "-inf", "nan"):
+        return 0
     if "e" in text:
         try:
             return max(0, -Decimal(text).normalize().as_tuple().exponent)
@@ -41,6 +96,9 @@ def read_number(cell: Cell, *, rate: bool = False) -> Number:
     if isinstance(v, bool) or isinstance(v, (datetime, date)):
         return Number(cell, invalid=True)
     if isinstance(v, (int, float)):
+        v = excel_value(v)
+        if isinstance(v, str):  # not a number Excel can hold
+            return Number(cell, invalid=True)
         return Number(cell, float(v), decimals=decimals_of(v))
     text = re.sub(r"\s+", "", nfkc(str(v))).replace(",", "")
     if text.startswith("#"):  # an Excel error value such as #DIV/0!
@@ -49,6 +107,8 @@ def read_number(cell: Cell, *, rate: bool = False) -> Number:
     if not m:
         return Number(cell, invalid=True)
     num = float(m.group(1))
+    if not math.isfinite(num) or abs(num) > EXCEL_MAX:  # 400 digits typed as text
+        return Number(cell, invalid=True)
     dec = decimals_of(m.group(1))
     if m.group(2) == "%":
         num = num / 100 if rate else num

@@ -8,7 +8,9 @@ trailing zeros unless a fixed number of decimals is asked for.
 from __future__ import annotations
 
 from datetime import date, datetime
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
+
+NOT_A_NUMBER = "#NUM!"  # what Excel shows for a number it cannot hold (a division by 5E-324)
 
 
 def _q(value: float, decimals: int) -> Decimal:
@@ -18,7 +20,16 @@ def _q(value: float, decimals: int) -> Decimal:
         return Decimal(0)
     if not d.is_finite():
         return d
-    return d.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    with localcontext() as ctx:
+        ctx.prec = 800  # 1E+308 with 2 decimals keeps every digit instead of raising
+        return d.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+
+
+def _finite(value) -> bool:
+    try:
+        return Decimal(repr(float(value))).is_finite()
+    except (InvalidOperation, ValueError, OverflowError):
+        return False
 
 
 def _strip(text: str) -> str:
@@ -33,6 +44,8 @@ def num(value: float | int | None, decimals: int = 2) -> str:
         return ""
     if isinstance(value, bool):
         return str(value)
+    if not _finite(value):
+        return NOT_A_NUMBER
     return _strip(f"{_q(value, decimals):f}")
 
 
@@ -52,22 +65,32 @@ def fixed_percent(rate: float | None, decimals: int = 1) -> str:
     """A rate with a fixed number of decimals, for aligned columns: ``86.8%``."""
     if rate is None:
         return ""
+    if not _finite(rate * 100):
+        return NOT_A_NUMBER
     return f"{_q(rate * 100, decimals):f}%"
 
 
 def whole_percent(rate: float | None) -> str:
     """A rate as a whole percentage (评优率 14 of 15 -> ``93%``)."""
+    if not _finite((rate or 0) * 100):
+        return NOT_A_NUMBER
     return f"{int(_q((rate or 0) * 100, 0))}%"
 
 
 def share(part: float, whole: float) -> str:
     """A share of a total with 2 decimals (``70.03%``); a dash when the total is 0."""
-    return f"{_q(part / whole * 100, 2):f}%" if whole else "—"
+    if not whole:
+        return "—"
+    if not _finite(part / whole * 100):
+        return NOT_A_NUMBER
+    return f"{_q(part / whole * 100, 2):f}%"
 
 
 def money(value: float | None) -> str:
     """An amount in a table column: ``1,234.50``."""
-    return "" if value is None else f"{_q(value, 2):,.2f}"
+    if value is None:
+        return ""
+    return f"{_q(value, 2):,.2f}" if _finite(value) else NOT_A_NUMBER
 
 
 def value(v) -> str:
@@ -90,4 +113,6 @@ def json_number(v):
     if v is None or isinstance(v, bool):
         return v
     r = round(float(v), 6)
+    if not _finite(r):
+        return None  # JSON has no infinity
     return int(r) if r == int(r) and abs(r) < 1e15 else r

@@ -17,7 +17,7 @@ def parse_year(value) -> int | None:
     if isinstance(value, (datetime, date)):
         y = value.year
     elif isinstance(value, (int, float)):
-        if value != int(value):
+        if value != value or value in (float("inf"), float("-inf")) or value != int(value):
             return None
         y = int(value)
     else:

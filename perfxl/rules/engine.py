@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from perfxl.excel.labels import is_dash
 from perfxl.model import WorkbookModel
 from perfxl.rules.catalogue import RULES, select
@@ -47,7 +49,9 @@ def check_model(model: WorkbookModel, profile, *, select_codes=(), ignore_codes=
         ctx.add("R102", None)
     else:
         pairs, rows = check_summary(ctx, model.summary, projects)
-    if any(code.startswith("X") for code in enabled):
+    if model.source_format == "xls":  # values only: no formula text to audit
+        ctx.add("R121", None, name=os.path.basename(model.path))
+    elif any(code.startswith("X") for code in enabled):
         _audit(ctx, model, pairs)
     grades = {g: 0 for g in GRADES}
     for p in projects:

@@ -130,6 +130,15 @@ DECLARED = declare(
          en=("Summary formula points at another project",
              "The row's project is “{name}” (sheet “{expected}”), but {formula} refers to sheet “{actual}”",
              "Refer to sheet “{expected}”")),
+    Rule("X115", "warning", "公式嵌套过深",
+         "Excel 的公式最多嵌套 64 层；更深的公式在 Excel 中无法输入或计算，perfxl 也无法核对它的值。",
+         "公式 {formula} 嵌套过深（超过 {limit} 层，或引用链过长），无法核对其结果",
+         "拆成几个单元格分步计算，或改用 SUM 等函数代替层层嵌套",
+         "=IF(A1,IF(A2,IF(A3,…（嵌套 100 层）", "=SUM(G13:G24)",
+         en=("Formula nested too deeply",
+             "Formula {formula} nests too deeply (more than {limit} levels, or too long a chain of references); "
+             "its result cannot be checked",
+             "Split it into steps in several cells, or use SUM instead of nesting")),
 )
 
 ERRORS = {"#DIV/0!", "#REF!", "#VALUE!", "#N/A", "#NAME?", "#NUM!", "#NULL!", "#GETTING_DATA"}
@@ -170,6 +179,9 @@ def _audit_formula(ctx: Context, grid: SheetGrid, row: int, col: int, cell: Cell
         ctx.add("X110", cell, formula=f)
         return
     computed, circular = _evaluate(evaluator, cell)
+    if computed is _TOO_DEEP:
+        ctx.add("X115", cell, formula=f if len(f) <= 60 else f[:60] + "…", limit=64)
+        return
     if circular:
         ctx.add("X111", cell, formula=f)
         return
@@ -192,14 +204,17 @@ def _audit_formula(ctx: Context, grid: SheetGrid, row: int, col: int, cell: Cell
 
 
 _NOTHING = object()
+_TOO_DEEP = object()
 
 
 def _evaluate(evaluator, cell: Cell):
-    from perfxl.excel.formula import CircularReference, Unsupported
+    from perfxl.excel.formula import CircularReference, FormulaTooDeep, Unsupported
     try:
         return evaluator.value(cell.sheet, cell.coord), False
     except CircularReference:
         return _NOTHING, True
+    except FormulaTooDeep:
+        return _TOO_DEEP, False
     except (Unsupported, RecursionError, ValueError, TypeError, ZeroDivisionError):
         return _NOTHING, False
 

@@ -66,6 +66,7 @@ class UnitResult:
     counts: dict[str, float] = field(default_factory=dict)  # 在编人员 ... 人员合计
     money: dict[str, float] = field(default_factory=dict)  # 年初预算数 ... 年末结转和结余, in 万元
     cells: dict[str, str] = field(default_factory=dict)  # label -> address of its value
+    texts: dict[str, str] = field(default_factory=dict)  # 部门概况 ... 改进措施 as typed (UNIT_TEXTS)
 
     def share(self, part: str, whole: str) -> float | None:
         """``part`` as a fraction of ``whole`` (基本支出 of 财政拨款支出), None when either is missing."""

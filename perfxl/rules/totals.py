@@ -125,4 +125,4 @@ def _split_ok(actual: dict[str, float], split: dict[str, float]) -> bool:
 
 
 def _n(v: float) -> str:
-    return str(int(v)) if abs(v - round(v)) < 1e-9 else f"{v:g}"
+    return str(int(v)) if v == v and abs(v) < 1e15 and abs(v - round(v)) < 1e-9 else f"{v:g}"

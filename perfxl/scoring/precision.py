@@ -8,12 +8,11 @@ does not pass for 9.5.
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from perfxl.excel.numbers import quantize_half_up
 
 
 def round_half_up(value: float, decimals: int = 2) -> float:
-    q = Decimal(1).scaleb(-decimals)
-    return float(Decimal(repr(float(value))).quantize(q, rounding=ROUND_HALF_UP))
+    return quantize_half_up(value, decimals)
 
 
 def agrees(entered: float, computed: float, decimals: int, *, tolerance: float = 0.01,

@@ -10,14 +10,16 @@ its own. Texts are compared after NFKC with all whitespace removed, so full-widt
 from __future__ import annotations
 
 import calendar
+import math
 import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal, localcontext
 from functools import lru_cache
 
 from perfxl.excel.labels import DASHES
+from perfxl.excel.numbers import EXCEL_MAX, quantize_half_up
 
 # -- display ---------------------------------------------------------------------------
 
@@ -118,7 +120,11 @@ def _strip_suffix(text: str, table: dict[str, list[str]]) -> tuple[str | None, s
 
 def _clean(x: float) -> float:
     """Drop float noise from unit conversions (0.07 * 100 = 7.000000000000001)."""
-    return float(round(Decimal(repr(x)), 9))
+    if not math.isfinite(x):
+        return x
+    with localcontext() as ctx:
+        ctx.prec = 800  # 1e308 keeps its digits
+        return float(round(Decimal(repr(x)), 9))
 
 
 # -- numbers and units ---------------------------------------------------------------------
@@ -528,7 +534,7 @@ def _times(weight: float, share: float) -> float:
 
 
 def _round6(x: Decimal) -> float:
-    return float(x.quantize(Decimal("0.000001"), rounding=ROUND_HALF_UP))
+    return quantize_half_up(x, 6)
 
 
 def _qualitative(shown: str, weight: float, profile) -> IndicatorScore:
@@ -632,7 +638,7 @@ def quantitative_score(direction: str, a: float, b: float, weight: float) -> flo
     Negative targets (``≥-5%``) compare magnitudes: meeting the target gives full marks,
     missing it gives 分值 × the smaller magnitude over the larger.
     """
-    A, B, W = (Decimal(repr(float(x))) for x in (a, b, weight))
+    A, B, W = (Decimal(repr(_bounded(x))) for x in (a, b, weight))
     full, nothing = W, Decimal(0)
     if direction in ("at_least", "more_than"):
         if A == 0:
@@ -659,6 +665,15 @@ def quantitative_score(direction: str, a: float, b: float, weight: float) -> flo
         else:
             result = W * min(abs(A), abs(B)) / max(abs(A), abs(B))
     return _round6(min(max(result, nothing), full))
+
+
+def _bounded(x) -> float:
+    """A number for decimal arithmetic: an overflow (1e307 per cent times 100) counts as
+    the largest number Excel holds, NaN as 0."""
+    x = float(x)
+    if math.isnan(x):
+        return 0.0
+    return max(-EXCEL_MAX, min(x, EXCEL_MAX))
 
 
 def _deadline(target: Reading, value, shown: str, weight: float, profile, year) -> IndicatorScore:

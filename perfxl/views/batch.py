@@ -78,6 +78,17 @@ class FileRow:
             return self.status
         return "errors" if self.errors else "warnings" if self.warnings else "passed"
 
+    @classmethod
+    def from_json(cls, obj: dict) -> "FileRow":
+        """A row back from its JSON line: JSON lines collected from several machines make
+        one roll-up (``write_rollup(path, rows, totals(rows, skipped))``)."""
+        error = obj.get("error")
+        if not error:
+            return cls(obj["file"], "checked", report=obj)
+        status = {"timeout": "timeout", "worker_crashed": "crashed", "internal_error": "internal"}.get(
+            error.get("code"), "unreadable")
+        return cls(obj["file"], status, report=obj, error=dict(error))
+
     def slim(self) -> "FileRow":
         """Drop what the roll-up does not show (every project's indicators), so thousands of
         files fit in memory; call it after the file's JSON line is printed."""
@@ -270,13 +281,13 @@ def _link_target(output: str, file: str) -> str:
 
 @functools.lru_cache(maxsize=4096)
 def _lines(text: str, width: float) -> int:
-    per_line = max(1.0, width * 0.95)
+    per_line = max(1.0, width)
     return sum(max(1, math.ceil(_width(part) / per_line)) for part in text.split("\n"))
 
 
 def _width(text: str) -> float:
-    """Display width in column units at 10 pt: a Chinese character takes about one and a half."""
-    return sum(1.5 if ord(ch) > 0x2E7F else 0.9 for ch in text)
+    """Display width in column units at 10 pt (measured on LibreOffice renders)."""
+    return sum(1.4 if ord(ch) > 0x2E7F else 0.8 for ch in text)
 
 
 def _fit_row(ws, row: int, cells: list[tuple[str | None, float]], *, line: float = 13.5) -> None:
@@ -316,13 +327,12 @@ def _header(ws, f, row: int, names: list[str]) -> None:
 def write_rollup(path: str, rows: list[FileRow], t: Totals, *, links: bool = True) -> None:
     """Write the 汇总 workbook to ``path`` (through a temporary file, so a failed write
     leaves no half a workbook)."""
-    import tempfile
-
     import xlsxwriter
 
+    from perfxl.excel import atomic
+
     folder = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix=".perfxl-", suffix=".xlsx", dir=folder)
-    os.close(fd)
+    tmp = atomic.new_temp(folder, ".xlsx")
     try:
         wb = xlsxwriter.Workbook(tmp, {"strings_to_formulas": False, "strings_to_urls": False,
                                        "strings_to_numbers": False})
@@ -340,10 +350,9 @@ def write_rollup(path: str, rows: list[FileRow], t: Totals, *, links: bool = Tru
         wb.define_name(BATCH_NAME, f"={_quote(FRONT)}!$A$1")
         front.activate()
         wb.close()
-        os.replace(tmp, path)
+        atomic.replace(tmp, path)
     except BaseException:
-        if os.path.exists(tmp):
-            os.remove(tmp)
+        atomic.discard(tmp)
         raise
 
 
@@ -439,7 +448,7 @@ def _front(wb, ws, f, rows: list[FileRow], t: Totals) -> None:
             message = f"{STATE_ZH[row.state()]}：{row.error['message']}"
             ws.write_string(r, 0, row.file, f(border=1, text_wrap=True, valign="top"))
             ws.merge_range(r, 1, r, 5, message, f(border=1, text_wrap=True, valign="top"))
-            _fit_row(ws, r, [(row.file, 30), (message, 78)])
+            _fit_row(ws, r, [(row.file, 28), (message, 72)])
         if len(failed) > 20:
             r += 1
             ws.merge_range(r, 0, r, 5, f"……另有 {len(failed) - 20} 个，见单位汇总。", f(border=1))

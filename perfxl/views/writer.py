@@ -8,11 +8,11 @@ records every highlight and note it added, so a rerun removes exactly those firs
 from __future__ import annotations
 
 import os
-import tempfile
 import warnings
 
 from openpyxl import load_workbook
 from openpyxl.chart import BarChart, Reference
+from openpyxl.cell.cell import MergedCell
 from openpyxl.chart.label import DataLabelList
 from openpyxl.chart.text import RichText
 from openpyxl.drawing.text import CharacterProperties, Paragraph, ParagraphProperties
@@ -27,6 +27,7 @@ from perfxl.views.narrative import narrative
 from perfxl.views.rowfit import fit_rows
 from perfxl.model import SEVERITY_ZH
 from perfxl.result import CheckResult
+from perfxl.excel import atomic
 from perfxl.excel.package import losses, write_cached_values
 from perfxl.excel.textfit import row_height
 
@@ -108,11 +109,26 @@ def _remove_note(cell) -> None:
 
 # -- marks on the user's sheets -----------------------------------------------------------
 
+def _anchor(ws, ref: str) -> str:
+    """Where a mark on ``ref`` goes: a cell inside a merged range carries no comment of its
+    own (openpyxl's MergedCell is read-only), so the range's top-left cell takes it. With
+    overlapping merges (a damaged file) the first top-left cell that can hold one."""
+    try:
+        if not isinstance(ws[ref], MergedCell):
+            return ref
+        for rng in ws.merged_cells.ranges:
+            if ref in rng and not isinstance(ws[rng.start_cell.coordinate], MergedCell):
+                return rng.start_cell.coordinate
+    except (ValueError, KeyError, IndexError):  # not a single cell's address
+        pass
+    return ref
+
+
 def add_marks(wb, result: CheckResult, owned: set[str]) -> list[tuple[str, str, str]]:
     by_cell: dict[tuple[str, str], list] = {}
     for f in result.findings:
         if f.sheet and f.cell and f.sheet in wb.sheetnames and f.sheet not in owned and f.severity != "info":
-            by_cell.setdefault((f.sheet, f.cell), []).append(f)
+            by_cell.setdefault((f.sheet, _anchor(wb[f.sheet], f.cell)), []).append(f)
     records = []
     for (sheet, ref), items in by_cell.items():
         ws = wb[sheet]
@@ -123,6 +139,8 @@ def add_marks(wb, result: CheckResult, owned: set[str]) -> list[tuple[str, str, 
         text = "\n".join(f"[{f.code} {SEVERITY_ZH[f.severity]}] {f.message}" + (f"\n→ {f.hint}" if f.hint else "")
                          for f in items)
         cell = ws[ref]
+        if isinstance(cell, MergedCell):  # inside overlapping merges: the highlight must do
+            continue
         if cell.comment is not None:
             old = cell.comment
             new = Comment(f"{old.text}\n{MARKER_LINE}\n{text}", old.author)
@@ -427,12 +445,15 @@ def write_result(input_path: str, output: str, result: CheckResult) -> list[str]
     the values the check already has (see ``cached_values``)."""
     model = result.model
     wb = model.workbook
+    if wb is None and model.source_format == "xls":  # a new workbook from the values read
+        from perfxl.workbook.xls import as_openpyxl
+        wb = as_openpyxl(model.grids, model.sheet_names)
     if wb is None:  # a model built without the reader (never on the command line)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             wb = load_workbook(input_path, keep_vba=input_path.lower().endswith(".xlsm"), keep_links=True)
     previously_owned = set(owned_sheets(wb)) | ({MARKS_SHEET} if MARKS_SHEET in wb.sheetnames else set())
-    lost = losses(input_path, previously_owned, model.scans or None)
+    lost = [] if model.source_format == "xls" else losses(input_path, previously_owned, model.scans or None)
     remove_owned(wb)
     for ws in wb.worksheets:
         if ws.sheet_state == "visible":
@@ -446,17 +467,41 @@ def write_result(input_path: str, output: str, result: CheckResult) -> list[str]
         ws.sheet_view.tabSelected = ws.title == owned[0]
     values = cached_values(wb, result, set(owned) | {MARKS_SHEET}, previously_owned)
     folder = os.path.dirname(os.path.abspath(output))
-    fd, tmp = tempfile.mkstemp(prefix=".perfxl-", suffix=".xlsx", dir=folder)
-    os.close(fd)
+    tmp = None
     try:
-        wb.save(tmp)
+        tmp = atomic.new_temp(folder, ".xlsx")
+        try:
+            wb.save(tmp)
+        except OverflowError:  # a number no float holds (400 digits in <v>): save it as Excel shows it
+            _excel_sized(wb, model.grids)
+            failed, tmp = tmp, None  # the failed save may still hold its file open: start afresh
+            tmp = atomic.new_temp(folder, ".xlsx")
+            import gc
+            gc.collect()  # closes the failed save's zip handle
+            atomic.discard(failed)
+            wb.save(tmp)
         write_cached_values(tmp, values)
-        os.replace(tmp, output)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.remove(tmp)
+        atomic.replace(tmp, output)
+    except BaseException:  # an error, Ctrl-C or SIGTERM: no temp file survives
+        atomic.discard(tmp)
         raise
     return lost
+
+
+def _excel_sized(wb, grids) -> None:
+    """Numbers no float holds become what the reader made of them (#NUM!, or the float)."""
+    from perfxl.excel.numbers import excel_value
+
+    for name, grid in grids.items():
+        if name not in wb.sheetnames:
+            continue
+        ws = wb[name]
+        for (row, col), cell in grid.cells.items():
+            if cell.formula or not isinstance(cell.value, (float, str)):
+                continue
+            c = ws.cell(row=row, column=col)
+            if type(c.value) is int and excel_value(c.value) != c.value:
+                c.value = excel_value(c.value)
 
 
 def _formula_or_value(v):

@@ -13,6 +13,7 @@ import os
 import re
 import warnings
 import zipfile
+import zlib
 
 from openpyxl.styles.numbers import is_date_format, is_timedelta_format
 from openpyxl.utils.datetime import from_excel
@@ -25,6 +26,7 @@ from perfxl.excel import labels as L
 from perfxl.excel.grid import SheetGrid, coord, split_inline
 from perfxl.excel.package import PackageError, SheetScan, XMLRefused, check_limits, scan_package, typed_cached
 from perfxl.excel.labels import is_dash, nfkc, normalize
+from perfxl.excel.numbers import excel_value, number_format_of
 from perfxl.excel.years import year_in_title
 
 TEMPLATE_MARKER = "_perfxl_template"
@@ -32,7 +34,10 @@ TEMPLATE_MARKER = "_perfxl_template"
 
 # -- loading ------------------------------------------------------------------
 
-def _check_file(path: str) -> None:
+def _check_file(path: str) -> str:
+    """The file's kind ("xlsx", "xls", "encrypted", "xlsb", "ods"); raises ReadError."""
+    from perfxl.workbook.xls import sniff
+
     name = os.path.basename(path) or path
     if not os.path.exists(path):
         raise ReadError("E101", path=path)
@@ -40,6 +45,9 @@ def _check_file(path: str) -> None:
         raise ReadError("E102", path=path)
     if os.path.getsize(path) == 0:
         raise ReadError("E103", name=name)
+    kind = sniff(path)
+    if kind != "other" and kind != "xlsx":
+        return kind
     lower = name.lower()
     if lower.endswith(".xls") or lower.endswith(".et"):
         raise ReadError("E104", name=name)
@@ -49,6 +57,8 @@ def _check_file(path: str) -> None:
         if head.startswith(b"PK"):
             raise ReadError("E105", name=name)
         if head.startswith(b"\xd0\xcf\x11\xe0"):
+            if lower.endswith((".xlsx", ".xlsm")):  # Office keeps the name of an .xlsx it encrypts
+                raise ReadError("E121", name=name)
             raise ReadError("E104", name=name)
         raise ReadError("E106", name=name)
     try:
@@ -58,7 +68,7 @@ def _check_file(path: str) -> None:
             bad = z.testzip()
     except PackageError as exc:
         raise ReadError("E119", name=name, reason=exc.reason, reason_en=exc.reason_en) from None
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError):
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError, zlib.error, RuntimeError):
         raise ReadError("E105", name=name) from None
     if bad is not None:
         raise ReadError("E105", name=name, part=bad)
@@ -66,6 +76,7 @@ def _check_file(path: str) -> None:
         if "word/document.xml" in names:
             raise ReadError("E107", name=name)
         raise ReadError("E106", name=name)
+    return "xlsx"
 
 
 def _scan(path: str) -> dict[str, SheetScan]:
@@ -110,7 +121,7 @@ def _cached(raw: tuple[str, str] | None, number_format: str, epoch):
     """A formula's cached value, typed as openpyxl's data_only load types it."""
     if raw is None:
         return None
-    value = typed_cached(*raw)
+    value = excel_value(typed_cached(*raw))
     if isinstance(value, (int, float)) and not isinstance(value, bool) and is_date_format(number_format):
         try:
             return from_excel(value, epoch, timedelta=is_timedelta_format(number_format))
@@ -132,8 +143,8 @@ def sheet_grid(ws, scan: SheetScan | None, epoch) -> SheetGrid:
             if v is None:
                 continue
             f = _formula_text(v)
-            fmt = c.number_format or "General"
-            cell = Cell(ws.title, c.coordinate, _cached(cached.get(pos), fmt, epoch) if f else v,
+            fmt = number_format_of(c)
+            cell = Cell(ws.title, c.coordinate, _cached(cached.get(pos), fmt, epoch) if f else excel_value(v),
                         formula=f, number_format=fmt)
             if f:
                 cell.locked = bool(c.protection.locked) if c.has_style else True
@@ -173,7 +184,7 @@ def _compute_missing(model: WorkbookModel, grids: list[SheetGrid], wb_f) -> None
         try:
             result = evaluator.value(g.name, cell.coord)
         except (Unsupported, CircularReference) as exc:
-            model.findings.append(finding("R114", g.name, cell.coord, formula=cell.formula, reason=str(exc) or type(exc).__name__))
+            model.findings.append(finding("R114", g.name, cell.coord, formula=cell.formula, reason=str(exc) or "无法计算"))
             continue
         cell.value = result
         cell.computed = True
@@ -507,7 +518,9 @@ def read_project(grid: SheetGrid) -> Project:
 # -- the whole workbook ---------------------------------------------------------
 
 def read_workbook(path: str) -> WorkbookModel:
-    _check_file(path)
+    kind = _check_file(path)
+    if kind != "xlsx":
+        return _read_other(path, kind)
     scans = _scan(path)
     wb_f = _load(path)
     model = WorkbookModel(path=path, sheet_names=list(wb_f.sheetnames))
@@ -521,8 +534,33 @@ def read_workbook(path: str) -> WorkbookModel:
     model.validations = _validations(wb_f)
     model.defined_names = _names(wb_f)
     _compute_missing(model, grids, wb_f)
+    return _read_sheets(model, grids, _owned_sheets(wb_f))
+
+
+def _read_other(path: str, kind: str) -> WorkbookModel:
+    """.xls/.et through the legacy adapter (values, merges, number formats; no formulas);
+    encrypted, .xlsb and .ods files are refused with what to do."""
+    from perfxl.workbook.xls import load_legacy
+
+    name = os.path.basename(path)
+    if kind == "encrypted":
+        raise ReadError("E121", name=name)
+    if kind == "xlsb":
+        raise ReadError("E122", name=name)
+    if kind == "ods":
+        raise ReadError("E123", name=name)
+    grids, sheet_names, names = load_legacy(path)
+    model = WorkbookModel(path=path, sheet_names=sheet_names, source_format="xls")
+    model.made_by_perfxl = TEMPLATE_MARKER in names
+    model.grids = {g.name: g for g in grids}
+    model.defined_names = names
+    return _read_sheets(model, grids, {"_perfxl_marks"} & set(sheet_names))
+
+
+def _read_sheets(model: WorkbookModel, grids: list[SheetGrid], owned: set[str]) -> WorkbookModel:
+    """Classify each sheet and read it into the model."""
+    path = model.path
     firsts: dict[str, str] = {}
-    owned = _owned_sheets(wb_f)
     for grid in grids:
         if grid.name in owned:
             continue  # perfxl's own result sheets (docs/template.md §7) are not the user's data

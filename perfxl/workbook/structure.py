@@ -126,4 +126,13 @@ DECLARED = declare(
          en=("Number stored as text left out of a total",
              "“{label}” holds the text “{value}”, a number stored as text that the sums reading it leave out",
              "Convert it to a number: Excel's SUM skips numbers stored as text; the totals then correct themselves")),
+    Rule("R121", "info", "旧版格式：未做公式检查",
+         ".xls/.et 文件按值读取：能读到公式的计算结果，读不到公式本身，所以公式检查（X 类）没有运行；其余检查照常。",
+         "“{name}”是旧版 .xls/.et 文件，只读取了单元格的值，公式检查已跳过；结果工作簿中公式只保留计算结果",
+         "在 Excel/WPS 中另存为 .xlsx 后再检查，或运行 perfxl check {name} --convert（需安装 LibreOffice），即可做完整检查",
+         "检查 2025.xls", "检查另存后的 2025.xlsx，或 perfxl check 2025.xls --convert",
+         en=("Legacy format: no formula audit",
+             "“{name}” is a legacy .xls/.et file; only cell values were read and the formula audit was skipped; "
+             "the result workbook keeps values, not formulas",
+             "Save it as .xlsx in Excel/WPS, or run perfxl check {name} --convert (needs LibreOffice), for the full check")),
 )

@@ -1,0 +1,241 @@
+"""Legacy and foreign files: what kind a file really is, and .xls/.et read with xlrd.
+
+Provincial 一体化 systems and older templates hand out ``.xls``; WPS saves ``.et``, the same
+BIFF8 binary format. xlrd (with ``formatting_info=True``) reads their values, merged ranges
+and number formats, so each sheet becomes the same sparse grid the .xlsx reader builds and
+every rule runs on it — except the formula audit: xlrd gives a formula's cached value but
+not its text, so the audit is skipped with one info finding (R120). ``perfxl check
+--convert`` converts the file with LibreOffice first, keeping formulas, so the full check
+runs (``convert_to_xlsx``).
+
+``.xlsb`` and ``.ods`` are refused with the words that say how to save them as .xlsx
+(or ``--convert``): the value readers for them (python-calamine) give no number formats, and
+without formats a 执行率 of 0.95 shown as 95% and a date shown as 2025年9月 read as bare
+numbers, so the check would report problems the file does not have.
+
+The kind of a file is decided by its bytes, not its name: an encrypted .xlsx is an OLE2
+container like an .xls, and a renamed file is common.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+import zipfile
+
+from perfxl.excel.cell import Cell
+from perfxl.excel.grid import SheetGrid, coord
+from perfxl.excel.numbers import excel_value
+from perfxl.workbook.fatal import ReadError
+
+OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+LEGACY_EXTENSIONS = (".xls", ".et", ".xlt", ".ett")
+CONVERTIBLE_EXTENSIONS = LEGACY_EXTENSIONS + (".xlsb", ".ods")
+
+
+def sniff(path: str) -> str:
+    """"xlsx", "xls" (BIFF: .xls, .et), "encrypted" (a password-protected workbook of either
+    kind), "xlsb", "ods", or "other" (the reader decides what to say)."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(8)
+            if head == OLE2:
+                fh.seek(0)
+                return _ole2_kind(fh.read(4 * 1024 * 1024))
+    except OSError:
+        return "other"
+    if head.startswith(b"PK"):
+        try:
+            with zipfile.ZipFile(path) as z:
+                names = set(z.namelist())
+                if "xl/workbook.bin" in names:
+                    return "xlsb"
+                if "mimetype" in names and b"opendocument.spreadsheet" in z.read("mimetype")[:100]:
+                    return "ods"
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError, KeyError, NotImplementedError):
+            return "other"
+        return "xlsx"
+    return "other"
+
+
+def _ole2_kind(data: bytes) -> str:
+    # Directory entries hold stream names in UTF-16LE. An encrypted .xlsx is an OLE2 file
+    # with EncryptionInfo/EncryptedPackage streams; an encrypted .xls has a FILEPASS record,
+    # which xlrd reports when it opens the file (see load_legacy).
+    if "EncryptionInfo".encode("utf-16-le") in data or "EncryptedPackage".encode("utf-16-le") in data:
+        return "encrypted"
+    if "Workbook".encode("utf-16-le") in data or "Book".encode("utf-16-le") in data:
+        return "xls"
+    return "other"
+
+
+def load_legacy(path: str):
+    """(grids, sheet names, defined names) of a BIFF workbook (.xls/.et); raises ReadError."""
+    import xlrd
+
+    name = os.path.basename(path)
+    try:
+        book = xlrd.open_workbook(path, formatting_info=True, on_demand=False, logfile=open(os.devnull, "w"))
+    except xlrd.biffh.XLRDError as exc:
+        if "encrypt" in str(exc).lower():
+            raise ReadError("E121", name=name) from None
+        raise ReadError("E104", name=name) from None
+    except Exception:  # xlrd raises many kinds (struct.error, IndexError, AssertionError...) on damage
+        raise ReadError("E104", name=name) from None
+    try:
+        grids = [_grid(book, sheet) for sheet in book.sheets()]
+        names = _names(book)
+    except Exception:  # damage that only shows while reading the cells
+        raise ReadError("E104", name=name) from None
+    finally:
+        book.release_resources()
+    return grids, [g.name for g in grids], names
+
+
+def _grid(book, sheet) -> SheetGrid:
+    import xlrd
+
+    grid = SheetGrid(sheet.name, hidden=sheet.visibility != 0)
+    formats = book.format_map
+    for r in range(sheet.nrows):
+        for c, cell in enumerate(sheet.row(r)):
+            value = _value(book, cell, xlrd)
+            if value is None:
+                continue
+            fmt = "General"
+            try:
+                fmt = formats[book.xf_list[cell.xf_index].format_key].format_str or "General"
+            except (IndexError, KeyError, TypeError, AttributeError):
+                pass
+            grid.add(r + 1, c + 1, Cell(sheet.name, coord(r + 1, c + 1), value, number_format=_xlsx_format(fmt)))
+    for rlo, rhi, clo, chi in sheet.merged_cells:
+        if rhi > rlo and chi > clo:
+            grid.add_merge(rlo + 1, clo + 1, rhi, chi)
+    grid.finish()
+    return grid
+
+
+def _value(book, cell, xlrd):
+    t = cell.ctype
+    if t in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK):
+        return None
+    if t == xlrd.XL_CELL_TEXT:
+        return cell.value if cell.value != "" else None
+    if t == xlrd.XL_CELL_NUMBER:
+        v = excel_value(cell.value)
+        return int(v) if isinstance(v, float) and v.is_integer() and abs(v) < 2 ** 53 else v
+    if t == xlrd.XL_CELL_DATE:
+        try:
+            return xlrd.xldate_as_datetime(cell.value, book.datemode)
+        except Exception:  # a date serial Excel cannot show (negative, too large)
+            return excel_value(cell.value)
+    if t == xlrd.XL_CELL_BOOLEAN:
+        return bool(cell.value)
+    if t == xlrd.XL_CELL_ERROR:
+        return xlrd.error_text_from_code.get(cell.value, "#VALUE!")
+    return None
+
+
+def _xlsx_format(fmt: str) -> str:
+    # xlrd spells built-in formats out already; WPS writes General in Chinese.
+    return "General" if fmt in ("General", "G/通用格式") else fmt
+
+
+def _names(book) -> dict[str, str]:
+    out = {}
+    for n in getattr(book, "name_obj_list", []):
+        try:
+            text = n.formula_text if hasattr(n, "formula_text") else ""
+        except Exception:
+            text = ""
+        if n.name:
+            out[n.name] = text or ""
+    return out
+
+
+# -- conversion with LibreOffice --------------------------------------------------------
+
+def soffice() -> str | None:
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def convert_to_xlsx(path: str, workdir: str, timeout: float = 120) -> str:
+    """Convert ``path`` (.xls, .et, .xlsb, .ods) to .xlsx inside ``workdir`` with LibreOffice,
+    keeping formulas; return the new file's path. Raises ReadError."""
+    name = os.path.basename(path)
+    exe = soffice()
+    if exe is None:
+        raise ReadError("E124", name=name)
+    profile = os.path.join(workdir, "profile")
+    out = os.path.join(workdir, "out")
+    os.makedirs(out, exist_ok=True)
+    # LibreOffice picks its import filter from the name: give it a copy with the extension
+    # the content has (a renamed .et is an .xls).
+    src_dir = os.path.join(workdir, "in")
+    os.makedirs(src_dir, exist_ok=True)
+    base, ext = os.path.splitext(os.path.basename(path))
+    kind = sniff(path)
+    ext = {"xls": ".xls", "xlsb": ".xlsb", "ods": ".ods"}.get(kind, ext.lower() or ".xls")
+    src = os.path.join(src_dir, base + ext)  # the same name, so messages name the user's file
+    shutil.copyfile(path, src)
+    cmd = [exe, f"-env:UserInstallation=file://{profile}", "--headless", "--norestore",
+           "--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir", out, src]
+    try:
+        subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=timeout, check=False)
+    except (OSError, subprocess.SubprocessError):
+        raise ReadError("E125", name=name) from None
+    result = os.path.join(out, base + ".xlsx")
+    if not os.path.isfile(result) or os.path.getsize(result) == 0:  # soffice exits 0 on failure
+        raise ReadError("E125", name=name)
+    return result
+
+
+def temp_workdir() -> tempfile.TemporaryDirectory:
+    return tempfile.TemporaryDirectory(prefix="perfxl-convert-")
+
+
+# -- the result workbook of a legacy file ------------------------------------------------
+
+def as_openpyxl(grids: dict[str, SheetGrid], sheet_names: list[str]):
+    """A new openpyxl workbook holding what was read: values, number formats, merged
+    ranges and hidden sheets, in sheet order. The result workbook of an .xls is written from
+    it as ``<name>.perfxl.xlsx``; formulas, fonts and column widths are not carried over."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    for name in sheet_names:
+        grid = grids.get(name)
+        ws = wb.create_sheet(_sheet_title(name, wb))
+        if grid is None:
+            continue
+        if grid.hidden:
+            ws.sheet_state = "hidden"
+        for (row, col), cell in grid.cells.items():
+            value = cell.value
+            c = ws.cell(row=row, column=col)
+            c.value = value
+            if isinstance(value, str) and value.startswith("="):
+                c.data_type = "s"  # text that looks like a formula stays text
+            if cell.number_format and cell.number_format != "General":
+                c.number_format = cell.number_format
+        seen = set()
+        for rng in grid.merged.values():
+            if rng not in seen:
+                seen.add(rng)
+                ws.merge_cells(start_row=rng[0], start_column=rng[1], end_row=rng[2], end_column=rng[3])
+    if not wb.worksheets:
+        wb.create_sheet("Sheet1")
+    return wb
+
+
+def _sheet_title(name: str, wb) -> str:
+    """openpyxl refuses some titles BIFF allows (over 31 characters, [ ] * ? / \\ :)."""
+    title = "".join("_" if ch in "[]*?/\\:" else ch for ch in name)[:31] or "Sheet"
+    base, i = title, 2
+    while title in wb.sheetnames:
+        title = f"{base[:28]}{i}"
+        i += 1
+    return title

@@ -1,0 +1,99 @@
+"""Helpers for hostile inputs: raw XML edits openpyxl cannot make (``<v>1e999</v>``, a cached
+value beside a formula, an undefined numFmtId), a BIFF twin of a workbook (xlwt), and the
+checks every hostile run must pass."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+
+from openpyxl import load_workbook
+from openpyxl.utils.cell import coordinate_from_string
+
+VALID_CELL = re.compile(r"^\$?[A-Z]{1,3}\$?[1-9]\d{0,6}$")
+
+
+def sheet_part(path, title: str) -> str:
+    """The worksheet part of ``title`` in a workbook openpyxl saved (sheetN.xml in order)."""
+    wb = load_workbook(path, read_only=True)
+    try:
+        return f"xl/worksheets/sheet{wb.sheetnames.index(title) + 1}.xml"
+    finally:
+        wb.close()
+
+
+def rewrite_part(path, part: str, edit) -> None:
+    """Rewrite one part of the package with ``edit(text) -> text``."""
+    path = Path(path)
+    with zipfile.ZipFile(path) as z:
+        items = [(i, z.read(i.filename)) for i in z.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for info, data in items:
+            if info.filename == part:
+                data = edit(data.decode("utf-8")).encode("utf-8")
+            z.writestr(info, data)
+
+
+def set_raw(path, title: str, coord: str, inner: str, attrs: str = "") -> None:
+    """Make cell ``coord`` of sheet ``title`` read ``<c r=coord attrs>inner</c>`` exactly,
+    e.g. ``<v>1e999</v>`` or ``<f>SUM(A1)</f><v>3</v>``. The cell must exist already."""
+    col, row = coordinate_from_string(coord)
+
+    def edit(xml: str) -> str:
+        pattern = re.compile(rf'<c r="{coord}"(?:\s[^>]*)?(?:/>|>.*?</c>)', re.S)
+        new, n = pattern.subn(f'<c r="{coord}"{attrs}>{inner}</c>', xml, count=1)
+        assert n == 1, f"cell {coord} not in the part"
+        return new
+    rewrite_part(path, sheet_part(path, title), edit)
+
+
+def assert_sound_output(path) -> None:
+    """The output reopens in openpyxl."""
+    wb = load_workbook(path)
+    assert wb.sheetnames
+
+
+def assert_findings_have_valid_cells(findings) -> None:
+    for f in findings:
+        cell = f["cell"] if isinstance(f, dict) else f.cell
+        assert cell is None or VALID_CELL.match(cell), cell
+
+
+# -- BIFF twins --------------------------------------------------------------------------
+
+def xls_twin(xlsx_path, xls_path, formulas: dict | None = None) -> None:
+    """Write the values, merged ranges and number formats of an .xlsx as an .xls (xlwt),
+    as a provincial system would hand it out; ``formulas`` maps (sheet, "A1") to formula
+    text written instead of the value (xlwt stores no result for it)."""
+    import xlwt
+
+    wb = load_workbook(xlsx_path)
+    book = xlwt.Workbook(encoding="utf-8")
+    styles: dict[str, object] = {}
+
+    def style(fmt: str):
+        if fmt not in styles:
+            styles[fmt] = xlwt.easyxf(num_format_str=fmt) if fmt != "General" else xlwt.Style.default_style
+        return styles[fmt]
+
+    for ws in wb.worksheets:
+        sheet = book.add_sheet(ws.title)
+        if ws.sheet_state != "visible":
+            sheet.set_hidden(True) if hasattr(sheet, "set_hidden") else None
+        tops = {(r.min_row, r.min_col): r for r in ws.merged_cells.ranges}
+        covered = {(row, col) for r in ws.merged_cells.ranges
+                   for row in range(r.min_row, r.max_row + 1) for col in range(r.min_col, r.max_col + 1)}
+        for row in ws.iter_rows():
+            for c in row:
+                pos = (c.row, c.column)
+                if pos in tops:
+                    r = tops[pos]
+                    sheet.write_merge(r.min_row - 1, r.max_row - 1, r.min_col - 1, r.max_col - 1, c.value,
+                                      style(c.number_format))
+                elif (ws.title, c.coordinate) in (formulas or {}):
+                    sheet.write(c.row - 1, c.column - 1, xlwt.Formula(formulas[(ws.title, c.coordinate)]),
+                                style(c.number_format))
+                elif pos not in covered and c.value is not None:
+                    sheet.write(c.row - 1, c.column - 1, c.value, style(c.number_format))
+    book.save(str(xls_path))
