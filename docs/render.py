@@ -12,6 +12,7 @@ workbook, prints both to PDF with LibreOffice (A4, the sheets' own print setting
     findings.png        检查结果, first page
     init-summary.png    汇总 of the init workbook
     init-project.png    项目1 of the init workbook
+    report.png          the first two pages of `perfxl report samples/2025.xlsx`, side by side
 """
 
 from __future__ import annotations
@@ -60,6 +61,66 @@ def save_page(pdf: str, page: int, name: str, work: str) -> None:
     print(f"docs/img/{name}  (page {page})")
 
 
+def _read_ppm(path: str) -> tuple[int, int, bytes]:
+    with open(path, "rb") as fh:
+        data = fh.read()
+    fields, pos = [], 0
+    while len(fields) < 4:  # P6, width, height, maxval, separated by whitespace
+        while data[pos:pos + 1].isspace():
+            pos += 1
+        end = pos
+        while not data[end:end + 1].isspace():
+            end += 1
+        fields.append(data[pos:end])
+        pos = end
+    return int(fields[1]), int(fields[2]), data[pos + 1:]
+
+
+def side_by_side_png(ppms: list[str], out: str) -> None:
+    """Pages next to each other in one PNG, with nothing but the standard library."""
+    import struct
+    import zlib
+
+    pages = [_read_ppm(p) for p in ppms]
+    height = max(h for _, h, _ in pages)
+    width = sum(w for w, _, _ in pages)
+    rows = []
+    for y in range(height):
+        row = b""
+        for w, h, px in pages:
+            row += px[y * w * 3:(y + 1) * w * 3] if y < h else b"\xff" * (w * 3)
+        rows.append(b"\x00" + row)
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body) & 0xFFFFFFFF)
+
+    with open(out, "wb") as fh:
+        fh.write(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+                 + chunk(b"IDAT", zlib.compress(b"".join(rows), 9)) + chunk(b"IEND", b""))
+
+
+def save_report(work: str) -> None:
+    from click.testing import CliRunner
+
+    from perfxl.cli import cli
+
+    docx = os.path.join(work, "report.docx")
+    here = os.getcwd()
+    os.chdir(ROOT)  # the report names the workbook as given: samples/2025.xlsx
+    try:
+        CliRunner().invoke(cli, ["report", "samples/2025.xlsx", "-o", docx])
+    finally:
+        os.chdir(here)
+    if not os.path.exists(docx):
+        sys.exit("perfxl report wrote no document")
+    pdf = to_pdf(docx, work)
+    stem = os.path.join(work, "report")
+    subprocess.run(["pdftoppm", "-r", "84", "-f", "1", "-l", "2", pdf, stem], check=True)
+    pages = sorted(os.path.join(work, f) for f in os.listdir(work) if f.startswith("report-") and f.endswith(".ppm"))
+    side_by_side_png(pages, os.path.join(IMG, "report.png"))
+    print("docs/img/report.png  (pages 1-2)")
+
+
 def main() -> None:
     sys.path.insert(0, ROOT)
     from click.testing import CliRunner
@@ -82,6 +143,8 @@ def main() -> None:
         save_page(pdf, first_page(texts, "各项目核算得分", after=result - 1), "result-chart.png", work)
         save_page(pdf, first_page(texts, "自评综述", "绩效自评综述"), "narrative.png", work)
         save_page(pdf, first_page(texts, "严重程度", "修改建议"), "findings.png", work)
+
+        save_report(work)
 
         init = os.path.join(work, "init.xlsx")
         write_template(init, projects=2, unit="某某区机关事务服务中心", year=2025)
