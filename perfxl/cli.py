@@ -66,7 +66,7 @@ def cli() -> None:
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
               help="结果工作簿的路径（默认：与输入同目录的 <文件名>.perfxl.xlsx）")
 @click.option("--no-write", is_flag=True, help="只输出检查报告，不写结果工作簿")
-@click.option("--in-place", is_flag=True, help="把结果写回输入文件（先保存 .bak 备份）")
+@click.option("--in-place", is_flag=True, help="把结果写回输入文件（先保存备份 .bak，已有时为 .bak2、.bak3…，从不覆盖）")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
               help="报告语言（en: English messages）")
 @click.option("--convert", is_flag=True,
