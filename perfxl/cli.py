@@ -49,6 +49,7 @@ def cli() -> None:
     perfxl init 2025.xlsx --projects 15     生成标准工作簿
     perfxl check 2025.xlsx                  检查工作簿，报告每个问题所在的单元格
     perfxl report 2025.xlsx                 起草 Word 自评报告（2025.docx）
+    perfxl check 2025.xlsx --explain 3      逐行说明第3个项目的得分推导
     perfxl batch 各单位/ -o 汇总.xlsx       检查文件夹中的全部工作簿，写一张汇总表
     perfxl rules                            列出全部检查规则
     """
@@ -71,8 +72,10 @@ def cli() -> None:
               help="报告语言（en: English messages）")
 @click.option("--convert", is_flag=True,
               help="先用 LibreOffice 把 .xls/.et/.xlsb/.ods 转换为 .xlsx（保留公式）再做完整检查")
+@click.option("--explain", "explain_key", default=None, metavar="项目",
+              help="逐行说明一个项目的得分推导（工作表名、项目名称或序号，如 项目3 或 3）；不写结果工作簿")
 def check(file, fmt, profile_path, select_codes, ignore_codes, color, output, no_write, in_place, lang,
-          convert) -> None:
+          convert, explain_key) -> None:
     """检查工作簿 FILE：公式、合计、得分与等级，逐条报告问题所在单元格。
 
     默认另存结果工作簿 <文件名>.perfxl.xlsx（输入文件不变）：含自评结果、自评综述、检查结果三张表，
@@ -96,7 +99,8 @@ def check(file, fmt, profile_path, select_codes, ignore_codes, color, output, no
     if convert:
         workdir, source = _convert(file, say)
     try:
-        _check(file, source, say, profile, select_codes, ignore_codes, color, output, no_write, in_place)
+        _check(file, source, say, profile, select_codes, ignore_codes, color, output, no_write, in_place,
+               explain_key=explain_key)
     finally:
         if workdir is not None:
             workdir.cleanup()
@@ -127,7 +131,8 @@ def _convert(file: str, say: dict):
         raise
 
 
-def _check(file, source, say, profile, select_codes, ignore_codes, color, output, no_write, in_place) -> None:
+def _check(file, source, say, profile, select_codes, ignore_codes, color, output, no_write, in_place,
+           *, explain_key: str | None = None) -> None:
     from perfxl.model import finding
     from perfxl.result import run_checks
     from perfxl.rules.catalogue import RULES, select
@@ -147,7 +152,9 @@ def _check(file, source, say, profile, select_codes, ignore_codes, color, output
     if output and ext in OUTPUT_EXTENSIONS and os.path.splitext(output)[1].lower() != ext:
         _fail("E136", **say, path=output, ext=ext)
     own_output = "_perfxl" in model.defined_names  # a result file perfxl wrote earlier
-    if no_write:
+    if explain_key is not None and (output or in_place):
+        _fail("E151", **say)
+    if no_write or explain_key is not None:
         target = None
     elif in_place:
         target = file
@@ -174,6 +181,8 @@ def _check(file, source, say, profile, select_codes, ignore_codes, color, output
     for part in lost:
         if "R119" in select(list(RULES), _codes(select_codes), _codes(ignore_codes)):
             result.findings.append(finding("R119", None, None, part=part))
+    if explain_key is not None:
+        _explain(result, profile, file, explain_key, say)
     written = None
     if target is not None:
         written = _write(source, target, result, in_place, say)
@@ -192,6 +201,25 @@ def _check(file, source, say, profile, select_codes, ignore_codes, color, output
 
 def _same_file(a: str, b: str) -> bool:
     return os.path.normcase(os.path.abspath(a)) == os.path.normcase(os.path.abspath(b))
+
+
+def _explain(result, profile, file: str, key: str, say: dict) -> None:
+    """Print one project's score derivation (text), or the report with an ``explain`` key (JSON); exit."""
+    from perfxl.views.explain import NoSuchProject, explain, find_project
+
+    try:
+        project = find_project(result, key)
+    except NoSuchProject as exc:
+        _fail("E150", **say, **exc.values)
+    lines = explain(result, project, profile, say["lang"])
+    if say["as_json"]:
+        from perfxl.views.json_report import build
+        data = build(result, file, say["lang"])
+        data["explain"] = {"sheet": project.project.sheet, "lines": [line for line in lines if line]}
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    else:
+        click.echo("\n".join(lines))
+    sys.exit(EXIT_ERRORS if result.errors else EXIT_CLEAN)
 
 
 def _refuse_lock_file(file: str, say: dict) -> None:

@@ -36,7 +36,9 @@ def _row_of(ws, label, col=1):
 
 
 def _serious(result):
-    return result.flatten(severities=("error", "warning"))
+    # 项目2 of this book spends 50% and is graded 优: the reviewer's doubt (V101) is tested in
+    # test_reviewer; here only the arithmetic and its causes count
+    return [f for f in result.flatten(severities=("error", "warning")) if not f[2].startswith("V")]
 
 
 def _formula_cells(path):

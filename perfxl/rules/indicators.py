@@ -5,6 +5,7 @@ from __future__ import annotations
 from perfxl.model import Indicator, Project, Rule, declare
 from perfxl.rules.context import Context, filled
 from perfxl.rules.results import IndicatorResult
+from perfxl.scoring.adjust import deviation
 from perfxl.scoring.precision import agrees
 from perfxl.scoring.targets import read_target, score_indicator
 from perfxl.excel.labels import normalize
@@ -148,6 +149,11 @@ def _score_row(ctx: Context, res: IndicatorResult, year: int | None, has_weights
                             weight=res.weight, profile=p, year=year)
     res.low, res.high, res.level = score.low, score.high, score.level
     res.detail = score.detail
+    if target.kind == "quantitative" and score.status == "ok" and score.actual is not None:
+        # a range a-b is beaten only beyond its upper end (1-2次/周 met by 2次/周 is no deviation)
+        direction = score.actual.direction or target.direction
+        a = target.upper if target.upper is not None and direction in ("at_least", "more_than") else target.number
+        res.deviation = deviation(direction, a, score.actual.number)
     if score.status == "not_number":
         ctx.add("I103", ind.actual, target=text, actual=_s(ind.actual.value))
     elif score.status in ("unverifiable", "unit_mismatch"):

@@ -144,8 +144,10 @@ def check_summary(ctx: Context, summary: SummarySheet, projects: list[ProjectRes
     profile = ctx.profile
     pairs = match_rows(ctx, summary, projects)
     results = []
+    consequences = set()  # summary cells that copy an over-capped 总分 (V201 reports the cause)
     for row, p in pairs:
         cells = row.cells
+        over = _over_adjusted(ctx, p)
         res = SummaryRowResult(row.row, summary.sheet, p.project.sheet, p.name,
                                {k: c.coord for k, c in cells.items()})
         results.append(res)
@@ -166,21 +168,36 @@ def check_summary(ctx: Context, summary: SummarySheet, projects: list[ProjectRes
                     ctx.add("S105", cells["执行率"], entered=pct(v), name=p.name, expected=pct(p.funding.rate))
         if "自评得分" in cells and filled(cells["自评得分"]):
             num = ctx.number(cells["自评得分"], "自评得分")
-            if num and num.value is not None and not agrees(num.value, p.score, num.decimals,
-                                                            tolerance=profile.score_tolerance):
+            copied = over and num is not None and num.value is not None and agrees(
+                num.value, p.entered_total, num.decimals, tolerance=profile.score_tolerance)
+            if copied and not agrees(num.value, p.score, num.decimals, tolerance=profile.score_tolerance):
+                consequences.add(cells["自评得分"].coord)
+            elif num and num.value is not None and not agrees(num.value, p.score, num.decimals,
+                                                              tolerance=profile.score_tolerance):
                 ctx.add("S106", cells["自评得分"], entered=num.value, name=p.name, expected=p.score)
         if "评价等级" in cells and filled(cells["评价等级"]):
             typed = exact_name(cells["评价等级"].value)
-            if typed.rstrip("秀好等") != p.grade:  # 优秀 / 良好 / 中等 are the same grades
+            claimed = over and typed.rstrip("秀好等") == profile.grade(p.entered_total)
+            if typed.rstrip("秀好等") != p.grade and claimed:
+                consequences.add(cells["评价等级"].coord)
+            elif typed.rstrip("秀好等") != p.grade:  # 优秀 / 良好 / 中等 are the same grades
                 ctx.add("S107", cells["评价等级"], entered=str(cells["评价等级"].value).strip(), name=p.name,
                         score=p.score, expected=p.grade)
     # the decisions, whatever --select/--ignore shows: a column agrees unless a check objected to it
     wrong = {k[2] for k in ctx._seen if k[1] == summary.sheet and k[0] in ("S104", "S105", "S106", "S107", "R111")}
+    wrong |= consequences
     for res in results:
         res.agrees = {k: a not in wrong for k, a in res.cells.items() if k not in ("项目名称", "序号")}
     if summary.total_row is not None:
         _check_total_row(ctx, summary)
     return pairs, results
+
+
+def _over_adjusted(ctx: Context, p: ProjectResult) -> bool:
+    """The project's 总分 is reported as above its capped or reduced score (V201): a summary row
+    that copies that 总分 and its grade is a consequence, not a second problem (§4)."""
+    cell = p.project.total_score
+    return p.entered_total is not None and cell is not None and ("V201", cell.sheet, cell.coord) in ctx._seen
 
 
 def _check_total_row(ctx: Context, summary: SummarySheet) -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from perfxl.model import Project, Rule, declare
 from perfxl.rules.context import Context, filled
 from perfxl.rules.results import FundingResult, IndicatorResult
+from perfxl.rules.reviewer import report_adjustments
+from perfxl.scoring.adjust import adjust, deviates
 from perfxl.scoring.precision import agrees, round_half_up
 
 DECLARED = declare(
@@ -52,11 +54,14 @@ DECLARED = declare(
 
 
 def check_totals(ctx: Context, project: Project, funding: FundingResult,
-                 indicators: list[IndicatorResult]) -> tuple[float | None, float, bool | None]:
-    """Return (entered 总分, project score, whether the entered 总分 agrees with the score)."""
+                 indicators: list[IndicatorResult]) -> tuple[float | None, float, bool | None, float, list]:
+    """Return (entered 总分, project score, whether the entered 总分 agrees with the score,
+    the score before the profile's deductions and caps, those adjustments)."""
     scored = [r for r in indicators if not r.indicator.sub_item and r.indicator.merged_into is None]
     if project.has_weight_column:
         _check_weights(ctx, project, funding, scored)
+    deviating = sum(1 for r in indicators
+                    if not r.indicator.sub_item and deviates(r.deviation, ctx.profile.deviation_share))
     entered_total = None
     if project.total_row is None:
         ctx.add("R118", None, sheet=project.sheet, block="“总分”行")
@@ -65,14 +70,22 @@ def check_totals(ctx: Context, project: Project, funding: FundingResult,
         if num and num.value is not None:
             entered_total = num.value
             entered_sum = sum(r.entered or 0 for r in scored) + (funding.entered or 0)
-            if not agrees(entered_total, entered_sum, num.decimals, tolerance=ctx.profile.score_tolerance):
+            # under a profile that caps or deducts, a 总分 typed as the capped entered sum adds up too
+            capped_sum, _ = adjust(round_half_up(entered_sum, 6), funding.rate, deviating, ctx.profile)
+            tol = ctx.profile.score_tolerance
+            if not agrees(entered_total, entered_sum, num.decimals, tolerance=tol) and not agrees(
+                    entered_total, capped_sum, num.decimals, tolerance=tol):
                 ctx.add("T104", project.total_score, entered=entered_total, funding=funding.entered or 0,
                         indicators=round(entered_sum - (funding.entered or 0), 6), computed=round(entered_sum, 6))
-    score = round_half_up(sum(r.accepted or 0 for r in scored) + funding.computed, 2)
+    raw = round_half_up(sum(r.accepted or 0 for r in scored) + funding.computed, 2)
+    score, steps = adjust(raw, funding.rate, deviating, ctx.profile)  # docs/template.md §4.1
     agrees_score = None
     if entered_total is not None:
         agrees_score = agrees(entered_total, score, num.decimals, tolerance=ctx.profile.score_tolerance)
-    return entered_total, score, agrees_score
+    if steps:
+        report_adjustments(ctx, project, entered_total, num.decimals if entered_total is not None else 0,
+                           raw, score, steps)
+    return entered_total, score, agrees_score, raw, steps
 
 
 def _check_weights(ctx: Context, project: Project, funding: FundingResult,

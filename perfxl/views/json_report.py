@@ -42,6 +42,16 @@ def fatal_report(exc, file: str | None, lang: str = "zh") -> dict:
     }
 
 
+def _adjustment(a, lang: str) -> dict:
+    """A step from raw_score to score (execution cap or deviation deduction), with its reason."""
+    out = {"kind": a.kind, "before": _n(a.before), "after": _n(a.after), "reason": a.reason(lang)}
+    if a.kind == "cap":
+        out.update(execution_rate=_n(a.rate), below=_n(a.threshold), cap=_n(a.cap))
+    else:
+        out.update(indicators=a.count, points_each=_n(a.points))
+    return out
+
+
 def build(result: CheckResult, file: str, lang: str = "zh") -> dict:
     from perfxl.scoring.targets import display_text
 
@@ -70,6 +80,7 @@ def build(result: CheckResult, file: str, lang: str = "zh") -> dict:
                 "direction": r.direction if r.kind == "quantitative" else None,
                 "level": r.level if r.kind in ("qualitative", "deadline") else None,
                 "sub_item": ind.sub_item,
+                "deviation": _n(r.deviation),
             })
         f = p.funding
         projects.append({
@@ -81,6 +92,8 @@ def build(result: CheckResult, file: str, lang: str = "zh") -> dict:
             "entered_score": _n(p.entered_total),
             "score": _n(p.score),
             "grade": p.grade,
+            "raw_score": _n(p.raw_score if p.raw_score is not None else p.score),
+            "adjustments": [_adjustment(a, lang) for a in p.adjustments],
             "funding": {"cell": f.cell, "weight": _n(f.weight), "entered_score": _n(f.entered),
                         "computed_score": _n(f.computed)},
             "indicators": inds,

@@ -31,13 +31,15 @@ WORDS = {
            "unnamed": "（未填写）", "clean": "没有发现问题。", "workbook": "工作簿", "table": "项目一览（金额单位：万元）",
            "head": ["序号", "项目名称", "全年预算数", "全年执行数", "执行率", "填报总分", "核算得分", "等级"],
            "line": "单位：共 {n} 个项目，{counts}；评优率 {rate}%；预算合计 {budget} 万元，执行合计 {executed} 万元",
-           "count": "{g} {c} 个", "sep": "，", "verdict": "结论：错误 {error} 个，警告 {warning} 个，提示 {info} 个"},
+           "count": "{g} {c} 个", "sep": "，",
+           "adjusted": "  注：序号{i}，{why}（核算{raw}分，按本方案为{score}分）", "verdict": "结论：错误 {error} 个，警告 {warning} 个，提示 {info} 个"},
     "en": {"title": "perfxl self-evaluation check", "unit": "Unit", "year": "Year", "file": "File", "unknown": "(unknown)",
            "unnamed": "(not filled in)", "clean": "No problems found.", "workbook": "workbook",
            "table": "Projects (amounts in 10,000 yuan)",
            "head": ["No.", "Project", "Budget", "Executed", "Rate", "Entered", "Score", "Grade"],
            "line": "Unit: {n} projects, {counts}; excellent rate {rate}%; budget {budget}, executed {executed} (10,000 yuan)",
-           "count": "{g} {c}", "sep": ", ", "verdict": "Result: {error} errors, {warning} warnings, {info} notes"},
+           "count": "{g} {c}", "sep": ", ",
+           "adjusted": "  Note: no. {i}: {why} (computed {raw}, {score} under the profile)", "verdict": "Result: {error} errors, {warning} warnings, {info} notes"},
 }
 
 
@@ -80,6 +82,10 @@ def render(result: CheckResult, file: str, color: bool, lang: str = "zh") -> str
                      pct(p.funding.rate), show.num(p.entered_total),
                      show.num(p.score), p.grade])
     lines.extend(_table(head, rows, right={2, 3, 4, 5, 6}, color=color))
+    for i, p in enumerate(result.projects, 1):  # why a score is not the sum: the profile's cap or deduction
+        if p.adjustments:
+            why = ("; " if lang == "en" else "；").join(a.reason(lang) for a in p.adjustments)
+            lines.append(w["adjusted"].format(i=i, why=why, raw=show.num(p.raw_score), score=show.num(p.score)))
     lines.append("")
     g = result.grades
     counts = w["sep"].join(w["count"].format(g=k, c=v) for k, v in g.items())

@@ -28,7 +28,7 @@ from perfxl.views.rowfit import fit_rows
 from perfxl.model import SEVERITY_ZH
 from perfxl.result import CheckResult
 from perfxl.excel import atomic
-from perfxl.excel.package import losses, write_cached_values
+from perfxl.excel.package import single_cell, losses, write_cached_values
 from perfxl.excel.textfit import row_height
 
 OWNED_NAME = "_perfxl"
@@ -61,17 +61,24 @@ def owned_sheets(wb) -> list[str]:
     return names
 
 
-def remove_owned(wb) -> None:
+def _recorded_marks(wb, grid=None) -> list[tuple]:
+    """(kind, sheet, ref) rows of the marks sheet: from the reader's grid of it when there is
+    one (only the cells it holds: a hand-edited far cell costs nothing), else from the sheet."""
+    if grid is not None:
+        return [tuple(grid.cell(r, c).value for c in (1, 2, 3)) for r in grid.rows() if r >= 2]
+    return list(wb[MARKS_SHEET].iter_rows(min_row=2, max_col=3, values_only=True))
+
+
+def remove_owned(wb, marks_grid=None) -> None:
     """Remove the owned sheets and exactly the marks an earlier run recorded."""
     if MARKS_SHEET in wb.sheetnames:
-        marks = wb[MARKS_SHEET]
-        for kind, sheet, ref in marks.iter_rows(min_row=2, max_col=3, values_only=True):
-            if sheet not in wb.sheetnames:
+        for kind, sheet, ref in _recorded_marks(wb, marks_grid):
+            if sheet not in wb.sheetnames or not isinstance(ref, str):
                 continue
             ws = wb[sheet]
             if kind == "highlight":
                 _remove_rules(ws, ref)
-            elif kind == "comment":
+            elif kind == "comment" and single_cell(ref):  # never a range: ws[range] builds every cell
                 _remove_note(ws[ref])
         del wb[MARKS_SHEET]
     for name in owned_sheets(wb):
@@ -230,6 +237,8 @@ def write_result_sheet(wb, result: CheckResult) -> str:
     ws.merge_cells("A2:I2")
     ws["A2"] = ("由 perfxl 生成：金额单位万元；核算得分按财预〔2020〕10号规则计算（指标认可得分＋预算执行得分），"
                 "问题明细见“检查结果”表。重新检查时本表会被替换。")
+    if any(p.adjustments for p in result.projects):
+        ws["A2"] = ws["A2"].value.replace("预算执行得分）", "预算执行得分，并按评分方案封顶或扣分，原因见该得分单元格的批注）")
     ws["A2"].font = Font(name=FONT, size=9, color="595959")
     ws["A2"].alignment = Alignment(wrap_text=True, vertical="center")
     ws.row_dimensions[2].height = row_height([(ws["A2"].value, sum(RESULT_COLUMNS.values()))], font_size=9)
@@ -265,6 +274,11 @@ def write_result_sheet(wb, result: CheckResult) -> str:
         for j in (6, 7):
             ws.cell(row=r, column=j).number_format = "0.##"
         ws.cell(row=r, column=8).fill = FILLS[p.grade]
+        if p.adjustments:  # why the score is not the sum: the profile's cap or deduction
+            why = "；".join(a.reason() for a in p.adjustments)
+            note = Comment(f"按评分方案调整：{why}（核算{_num(p.raw_score)}分，调整后{_num(p.score)}分）", AUTHOR)
+            note.width, note.height = 300, 90
+            ws.cell(row=r, column=7).comment = note
         rate = p.funding.rate
         if rate is not None and rate < 0.6:
             ws.cell(row=r, column=5).fill = FILLS["fix"]
@@ -454,7 +468,7 @@ def write_result(input_path: str, output: str, result: CheckResult) -> list[str]
             wb = load_workbook(input_path, keep_vba=input_path.lower().endswith(".xlsm"), keep_links=True)
     previously_owned = set(owned_sheets(wb)) | ({MARKS_SHEET} if MARKS_SHEET in wb.sheetnames else set())
     lost = [] if model.source_format == "xls" else losses(input_path, previously_owned, model.scans or None)
-    remove_owned(wb)
+    remove_owned(wb, model.grids.get(MARKS_SHEET) if model.workbook is wb else None)
     for ws in wb.worksheets:
         if ws.sheet_state == "visible":
             fit_rows(ws)
@@ -557,3 +571,9 @@ def cached_values(wb, result: CheckResult, written: set[str], removed: set[str] 
         if value is not None:
             out.setdefault(sheet, {})[coord] = value
     return out
+
+
+def _num(v) -> str:
+    """A score in a note: at most 2 decimals, no trailing zeros."""
+    text = f"{round(float(v or 0), 2):.2f}".rstrip("0").rstrip(".")
+    return "0" if text in ("", "-0") else text

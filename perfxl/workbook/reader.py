@@ -156,7 +156,13 @@ def sheet_grid(ws, scan: SheetScan | None, epoch) -> SheetGrid:
 
 
 def _build_grids(wb, scans: dict[str, SheetScan]) -> list[SheetGrid]:
-    return [sheet_grid(ws, scans.get(ws.title), wb.epoch) for ws in wb.worksheets]
+    grids = []
+    for ws in wb.worksheets:
+        scan = scans.get(ws.title)
+        grids.append(sheet_grid(ws, scan, wb.epoch))
+        if scan is not None:
+            scan.release()  # the grid holds the cells now; the writer needs only the extensions
+    return grids
 
 
 def make_evaluator(grids, names: dict[str, str]):
@@ -527,8 +533,6 @@ def read_workbook(path: str) -> WorkbookModel:
     model.workbook, model.scans = wb_f, scans
     model.made_by_perfxl = TEMPLATE_MARKER in wb_f.defined_names
     grids = _build_grids(wb_f, scans)
-    for scan in scans.values():
-        scan.release()  # the grids hold the cells now; the writer needs only the extensions
     model.formula_cells = [c for g in grids for c in g.cells.values() if c.formula]
     model.grids = {g.name: g for g in grids}
     model.validations = _validations(wb_f)
