@@ -529,7 +529,7 @@ def batch(paths, output, jobs, fmt, profile_path, select_codes, ignore_codes, ti
         _batch_fail("E115", **say, path=output, reason=exc.strerror or str(exc))
     if as_json:
         click.echo(json.dumps(totals.json(code, time.monotonic() - started), ensure_ascii=False))
-        click.echo(f"汇总已写入：{output}", err=True)
+        click.echo(f"汇总已写入：{output}" if lang == "zh" else f"Roll-up written to {output}", err=True)
     else:
         for row in view.order(rows):
             line = view.text_line(row, lang)
