@@ -13,6 +13,7 @@ workbook, prints both to PDF with LibreOffice (A4, the sheets' own print setting
     init-summary.png    汇总 of the init workbook
     init-project.png    项目1 of the init workbook
     report.png          the first two pages of `perfxl report samples/2025.xlsx`, side by side
+    batch.png           总览 of `perfxl batch` over the benchmark's 26 unit workbooks
 """
 
 from __future__ import annotations
@@ -121,6 +122,32 @@ def save_report(work: str) -> None:
     print("docs/img/report.png  (pages 1-2)")
 
 
+def save_batch(work: str) -> None:
+    from pathlib import Path
+
+    from click.testing import CliRunner
+
+    from perfxl.cli import cli
+
+    sys.path.insert(0, os.path.join(ROOT, "benchmarks"))
+    from bench_batch import make_units
+
+    units = Path(work) / "各单位"
+    units.mkdir()
+    make_units(units, 26)
+    roll = os.path.join(work, "汇总.xlsx")
+    here = os.getcwd()
+    os.chdir(work)  # the roll-up names the files as given: 各单位/…
+    try:
+        CliRunner().invoke(cli, ["batch", "各单位", "-o", roll, "-j", "1"])
+    finally:
+        os.chdir(here)
+    if not os.path.exists(roll):
+        sys.exit("perfxl batch wrote no roll-up")
+    pdf = to_pdf(roll, work)
+    save_page(pdf, first_page(page_texts(pdf), "总体情况", "颜色说明"), "batch.png", work)
+
+
 def main() -> None:
     sys.path.insert(0, ROOT)
     from click.testing import CliRunner
@@ -145,6 +172,7 @@ def main() -> None:
         save_page(pdf, first_page(texts, "严重程度", "修改建议"), "findings.png", work)
 
         save_report(work)
+        save_batch(work)
 
         init = os.path.join(work, "init.xlsx")
         write_template(init, projects=2, unit="某某区机关事务服务中心", year=2025)
