@@ -125,7 +125,7 @@ def cli() -> None:
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default=None, metavar="文件",
               help="结果工作簿的路径（默认：与输入同目录的 <文件名>.perfxl.xlsx）")
 @click.option("--no-write", is_flag=True, help="只输出检查报告，不写结果工作簿")
-@click.option("--in-place", is_flag=True, help="把结果写回输入文件（先保存 .bak 备份）")
+@click.option("--in-place", is_flag=True, help="把结果写回输入文件（先保存备份 .bak，已有时为 .bak2、.bak3…，从不覆盖）")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
               help="报告语言（en: English messages）")
 @click.option("--convert", is_flag=True,
@@ -141,10 +141,14 @@ def check(file, fmt, profile_path, select_codes, ignore_codes, color, output, no
 
     .xls/.et 文件按值检查（跳过公式检查）；加 --convert 时先用 LibreOffice 转换为 .xlsx，做完整检查。"""
     from perfxl.scoring.profile import ProfileError, load_profile
+    from perfxl.views.files import OUTPUT_EXTENSIONS
 
     _current.update(file=file, lang=lang)
     as_json = fmt == "json"
     say = {"as_json": as_json, "file": file, "lang": lang}
+    _refuse_lock_file(file, say)
+    if output and os.path.splitext(output)[1].lower() not in OUTPUT_EXTENSIONS:
+        _fail("E135", **say, path=output)
     try:
         profile = load_profile(profile_path)
     except ProfileError as exc:
@@ -191,7 +195,7 @@ def _check(file, source, say, profile, select_codes, ignore_codes, color, output
     from perfxl.result import run_checks
     from perfxl.rules.catalogue import RULES, select
     from perfxl.workbook.reader import ReadError, read_workbook
-    from perfxl.views.writer import output_path
+    from perfxl.views.files import OUTPUT_EXTENSIONS, open_in, output_path
 
     as_json, lang = say["as_json"], say["lang"]
     try:
@@ -202,12 +206,33 @@ def _check(file, source, say, profile, select_codes, ignore_codes, color, output
         _fail("E127", **say, name=os.path.basename(file))
     if in_place and (output or no_write):
         _fail("E110", **say)
+    ext = os.path.splitext(file)[1].lower()
+    if output and ext in OUTPUT_EXTENSIONS and os.path.splitext(output)[1].lower() != ext:
+        _fail("E136", **say, path=output, ext=ext)
+    own_output = "_perfxl" in model.defined_names  # a result file perfxl wrote earlier
     if explain_key is not None and (output or in_place):
         _fail("E151", **say)
-    target = None if (no_write or explain_key is not None) else (file if in_place else (output or output_path(file)))
+    if no_write or explain_key is not None:
+        target = None
+    elif in_place:
+        target = file
+    elif output:
+        target = output
+    else:
+        target = output_path(file)
+        if _same_file(target, file) and not own_output:  # named like a result, but the user's own
+            base, ext = os.path.splitext(file)
+            target = f"{base}.perfxl{ext}"
+    rewrite = target is not None and _same_file(target, file)
+    program = open_in(file)
+    if program and not rewrite:
+        click.echo(f"Note: the file may be open in {program}; unsaved changes are not checked (only what is saved "
+                   "on disk)." if lang == "en" else
+                   f"注意：文件可能正在 {program} 中打开，未保存的修改不会被检查（检查的是磁盘上已保存的内容）。", err=True)
     lost = []
     if target is not None:
-        target, lost = _prepare_output(source, target, in_place, say, model.scans, named=file)
+        target, lost = _prepare_output(source, target, say, model.scans, named=file,
+                                       rewrite=rewrite and (in_place or own_output))
         if model.source_format == "xls":
             lost = ["公式（只保留计算结果）、字体、颜色、边框和列宽"]
     result = run_checks(model, profile, select_codes=_codes(select_codes), ignore_codes=_codes(ignore_codes))
@@ -232,6 +257,10 @@ def _check(file, source, say, profile, select_codes, ignore_codes, color, output
     sys.exit(EXIT_ERRORS if result.errors else EXIT_CLEAN)
 
 
+def _same_file(a: str, b: str) -> bool:
+    return os.path.normcase(os.path.abspath(a)) == os.path.normcase(os.path.abspath(b))
+
+
 def _explain(result, profile, file: str, key: str, say: dict) -> None:
     """Print one project's score derivation (text), or the report with an ``explain`` key (JSON); exit."""
     from perfxl.views.explain import NoSuchProject, explain, find_project
@@ -251,19 +280,30 @@ def _explain(result, profile, file: str, key: str, say: dict) -> None:
     sys.exit(EXIT_ERRORS if result.errors else EXIT_CLEAN)
 
 
-def _lock_file(path: str) -> str:
-    folder, name = os.path.split(os.path.abspath(path))
-    return os.path.join(folder, "~$" + name)
+def _refuse_lock_file(file: str, say: dict) -> None:
+    """``~$2025.xlsx`` is the lock Excel/WPS keep while 2025.xlsx is open, not a workbook."""
+    import zipfile
+
+    from perfxl.views.files import lock_owner
+
+    owner = lock_owner(file)
+    if owner is None or not os.path.isfile(file) or zipfile.is_zipfile(file):
+        return
+    program = "LibreOffice" if os.path.basename(file).startswith(".~lock.") else "Excel/WPS"
+    _fail("E134", **say, name=os.path.basename(file), owner=owner, program=program)
 
 
-def _prepare_output(file: str, target: str, in_place: bool, say: dict, scans=None, named: str | None = None):
+def _prepare_output(file: str, target: str, say: dict, scans=None, named: str | None = None, *,
+                    rewrite: bool = False):
     """Refuse what must not be written; return (target, parts that would be lost). ``file`` is
-    what was read (its conversion under --convert), ``named`` the user's file."""
+    what was read (its conversion under --convert), ``named`` the user's file; ``rewrite``: the
+    user's file itself is written (``--in-place``, or a result file perfxl wrote earlier)."""
     from perfxl.excel.package import losses
+    from perfxl.views.files import open_in
 
-    if os.path.abspath(target) == os.path.abspath(named or file) and not in_place:
+    if _same_file(target, named or file) and not rewrite:
         _fail("E111", **say)
-    if os.path.exists(_lock_file(target)):
+    if open_in(target) == "Excel/WPS":
         _fail("E112", **say, path=target)
     folder = os.path.dirname(os.path.abspath(target))
     if not os.path.isdir(folder):
@@ -272,19 +312,18 @@ def _prepare_output(file: str, target: str, in_place: bool, say: dict, scans=Non
         lost = losses(file, scans=scans)  # the reader's scans: no worksheet part is read again
     except Exception:  # the reader already accepted the file; a package oddity only limits this report
         lost = []
-    if in_place and lost:
+    if rewrite and lost:
         _fail("E114", **say, parts="；".join(lost))
     return target, lost
 
 
 def _write(file: str, target: str, result, in_place: bool, say: dict) -> str | None:
-    import shutil
-
+    from perfxl.views.files import backup
     from perfxl.views.writer import write_result
 
     try:
         if in_place:
-            shutil.copy2(file, file + ".bak")
+            backup(file)  # 2025.xlsx.bak, then .bak2, …: the first backup keeps the original
         write_result(file, target, result)
     except OSError as exc:
         _fail("E115", **say, path=target, reason=_os_reason(exc, say["lang"]))
@@ -586,7 +625,9 @@ def _check_rollup_path(output: str, force: bool, say: dict) -> None:
     folder = os.path.dirname(os.path.abspath(output))
     if not os.path.isdir(folder):
         _batch_fail("E113", **say, folder=folder)
-    if os.path.exists(_lock_file(output)):
+    from perfxl.views.files import open_in
+
+    if open_in(output) == "Excel/WPS":
         _batch_fail("E112", **say, path=output)
     if os.path.exists(output) and not force and not is_batch_output(output):
         _batch_fail("E116", **say, path=output)

@@ -1,4 +1,4 @@
-"""``--format json``: one object, keys as the rule-engine issue fixes them."""
+"""``--format json``: one object; its keys are a public interface (never renamed; tests/test_scoring.py pins them)."""
 
 from __future__ import annotations
 
