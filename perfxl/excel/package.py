@@ -187,22 +187,24 @@ class SheetScan:
         return list(zip(self.rows, self.cols))
 
 
-_REF = re.compile(r"([A-Za-z]{1,3})([0-9]{1,7})")  # a cell reference, not XML
+_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 _COLS: dict[str, int] = {}
 
 
 def _split_ref(ref: str) -> tuple[int, int] | None:
-    m = _REF.fullmatch(ref)
-    if m is None:
+    """``AB12`` -> (12, 28); None for anything that is not one cell reference."""
+    digits = ref.lstrip(_LETTERS)
+    n = len(ref) - len(digits)
+    if not 0 < n <= 3 or not digits.isdigit() or not digits.isascii() or len(digits) > 7:
         return None
-    letters = m.group(1)
+    letters = ref[:n]
     col = _COLS.get(letters)
     if col is None:
         col = 0
         for ch in letters.upper():
             col = col * 26 + (ord(ch) - 64)
         _COLS[letters] = col
-    return int(m.group(2)), col
+    return int(digits), col
 
 
 def single_cell(ref: str) -> bool:
@@ -258,8 +260,11 @@ def scan_sheet(stream, budget: int = MAX_CELLS) -> SheetScan:
             has_f = content = False
             v = None
         elif n == "v":
-            in_v = True
-            text.clear()
+            in_v = has_f  # <f> comes before <v>: only a formula's cached value is kept
+            if in_v:
+                text.clear()
+            else:
+                v = ""
         elif n == "f":
             has_f = True
         elif n == "is":
@@ -292,7 +297,7 @@ def scan_sheet(stream, budget: int = MAX_CELLS) -> SheetScan:
             elif v is not None or content:
                 add_row(row)
                 add_col(col)
-        elif n == "v":
+        elif n == "v" and in_v:
             in_v = False
             v = "".join(text)
 
