@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import importlib.util
 import math
-import os
 import re
 import zipfile
 from array import array
@@ -455,24 +454,24 @@ def patch_sheet(data: bytes, cells: dict[str, object]) -> tuple[bytes, int]:
 
 
 def write_cached_values(path: str, values: dict[str, dict[str, object]]) -> int:
-    """Rewrite the package at ``path`` so that every formula cell named in ``values``
-    (sheet -> coord -> value) holds its cached value. Returns how many were written."""
+    """Rewrite the package at ``path`` (the writer's own temporary file) so that every formula
+    cell named in ``values`` (sheet -> coord -> value) holds its cached value. The new package
+    is built in memory and written over ``path``: no second temporary file to leave behind.
+    Returns how many values were written."""
+    import io
+
     written = 0
+    buf = io.BytesIO()
     with zipfile.ZipFile(path) as z:
         parts = sheet_parts(z)
         by_part = {parts[s]: v for s, v in values.items() if s in parts}
-        tmp = path + ".cache-tmp"
-        try:
-            with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as out:
-                for info in z.infolist():
-                    data = z.read(info.filename)
-                    if info.filename in by_part:
-                        data, n = patch_sheet(data, by_part[info.filename])
-                        written += n
-                    out.writestr(info, data)
-        except BaseException:
-            if os.path.exists(tmp):
-                os.remove(tmp)
-            raise
-    os.replace(tmp, path)
+        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as out:
+            for info in z.infolist():
+                data = z.read(info.filename)
+                if info.filename in by_part:
+                    data, n = patch_sheet(data, by_part[info.filename])
+                    written += n
+                out.writestr(info, data)
+    with open(path, "wb") as fh:
+        fh.write(buf.getbuffer())
     return written
