@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from perfxl.model import Finding, Indicator, Project, WorkbookModel
+from perfxl.scoring.adjust import Adjustment
 
 
 @dataclass
@@ -20,6 +21,7 @@ class IndicatorResult:
     accepted: float | None = None  # None for sub-items and rows scored by a merged 得分 above
     detail: str = ""  # why the range is what it is, for messages
     decimals: int = 0  # decimals of the entered 得分, for the precision rule
+    deviation: float | None = None  # share by which a quantitative B beats A (指标偏离), else None
 
     @property
     def computed(self) -> float | None:
@@ -45,10 +47,12 @@ class ProjectResult:
     funding: FundingResult
     indicators: list[IndicatorResult] = field(default_factory=list)
     entered_total: float | None = None
-    score: float = 0.0
+    score: float = 0.0  # the project score: after the profile's deductions and caps
     grade: str = "差"
     entered_agrees: bool | None = None  # the typed 总分 agrees with the score (profile's precision rule)
     texts: dict[str, str] = field(default_factory=dict)  # 实际完成情况, 主要问题及原因, 下一步改进措施 as typed
+    raw_score: float | None = None  # Σ accepted + funding score, before the profile's adjustments
+    adjustments: list[Adjustment] = field(default_factory=list)  # why score differs from raw_score
 
     @property
     def name(self) -> str:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import math
 import os
+import warnings
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -213,9 +214,10 @@ def text_summary(t: Totals, lang: str = "zh") -> str:
 
 
 def text_line(row: FileRow, lang: str = "zh") -> str | None:
-    """One line for a file that needs attention; None for a clean one."""
+    """One line for a file with errors or that could not be checked; None for the others
+    (files with warnings only are counted in the summary line and listed in the roll-up)."""
     state = row.state()
-    if state == "passed":
+    if state in ("passed", "warnings"):
         return None
     if lang == "en":
         if not row.checked:
@@ -299,6 +301,15 @@ def _fit_row(ws, row: int, cells: list[tuple[str | None, float]], *, line: float
             lines = max(lines, _lines(str(text), width))
     if lines > 1:
         ws.set_row(row, line * lines + 3)
+
+
+def _link(ws, row: int, col: int, url: str, text: str, fmt) -> bool:
+    """A link to the input file (and cell); False when Excel could not keep it (too long)."""
+    if len(url) > 2000:
+        return False
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return ws.write_url(row, col, url, fmt, string=text) == 0
 
 
 def _quote(sheet: str) -> str:
@@ -472,9 +483,8 @@ def _units(ws, f, rows: list[FileRow], output: str | None) -> None:
         rate = (s["executed_total"] / s["budget_total"]) if row.checked and s.get("budget_total") else None
         right = f(border=1, align="right")
         ws.write_number(i, 0, i, f(border=1, align="center"))
-        if output and links < URL_LIMIT:
-            ws.write_url(i, 1, "external:" + _link_target(output, row.file), f(border=1, font_color="#0563C1",
-                                                                             underline=1), string=row.file)
+        if output and links < URL_LIMIT and _link(ws, i, 1, "external:" + _link_target(output, row.file), row.file,
+                                                   f(border=1, font_color="#0563C1", underline=1)):
             links += 1
         else:
             _text(ws, i, 1, row.file, f(border=1))
@@ -576,9 +586,9 @@ def _findings(ws, f, rows: list[FileRow], output: str | None) -> None:
                                                          **_fill({"error": "red", "warning": "amber"}.get(sev))))
             _text(ws, i, 4, x["code"], f(border=1, align="center", valign="top"))
             _text(ws, i, 5, x["sheet"], f(border=1, valign="top"))
-            if target and x["sheet"] and x["cell"] and links < URL_LIMIT:
-                ws.write_url(i, 6, f"external:{target}#{_quote(x['sheet'])}!{x['cell']}",
-                             f(border=1, valign="top", font_color="#0563C1", underline=1), string=x["cell"])
+            if target and x["sheet"] and x["cell"] and links < URL_LIMIT and _link(
+                    ws, i, 6, f"external:{target}#{_quote(x['sheet'])}!{x['cell']}", x["cell"],
+                    f(border=1, valign="top", font_color="#0563C1", underline=1)):
                 links += 1
             else:
                 _text(ws, i, 6, x["cell"], f(border=1, valign="top"))

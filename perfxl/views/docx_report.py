@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import os
 import re
-import tempfile
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
@@ -38,7 +37,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
-from perfxl.excel import show
+from perfxl.excel import atomic, show
 from perfxl.result import CheckResult
 from perfxl.rules.results import ProjectResult
 from perfxl.views.narrative import grades_sentence, num, project_paragraph, unit_paragraph, whole_pct
@@ -619,14 +618,12 @@ def write_report(result: CheckResult, output: str, *, fonts: dict[str, str] | No
     title = f"{unit}{year or ''}年度整体支出绩效自评报告"
     doc = render(doc_outline, fonts, title=title, author=unit)
     folder = os.path.dirname(os.path.abspath(output))
-    fd, tmp = tempfile.mkstemp(prefix=".perfxl-", suffix=".docx", dir=folder)
-    os.close(fd)
+    tmp = atomic.new_temp(folder, ".docx")
     try:
         doc.save(tmp)
-        os.replace(tmp, output)
+        atomic.replace(tmp, output)
     except BaseException:
-        if os.path.exists(tmp):
-            os.remove(tmp)
+        atomic.discard(tmp)
         raise
     return doc_outline
 

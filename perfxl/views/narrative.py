@@ -20,7 +20,10 @@ def project_paragraph(i: int, p: ProjectResult, fill: dict[str, str] | None = No
     ``下一步改进措施``), such as the Word report's placeholders."""
     fill = fill or {}
     f = p.funding
-    out = f"（{i}）{p.name}绩效自评综述：根据年初设定的绩效目标，该项目绩效自评得分为{num(p.score)}分。"
+    out = f"（{i}）{p.name}绩效自评综述：根据年初设定的绩效目标，该项目绩效自评得分为{num(p.score)}分"
+    if p.adjustments:  # capped or reduced by the profile: say why, once
+        out += "（" + "；".join(a.reason() for a in p.adjustments) + "）"
+    out += "。"
     if f.budget is not None and f.executed is not None:
         out += f"全年预算数为{num(f.budget)}万元，执行数为{num(f.executed)}万元，"
         out += f"完成预算的{whole_pct(f.rate)}。" if f.rate is not None else "全年预算数为0，无法计算执行率。"

@@ -196,6 +196,8 @@ def write_result_sheet(wb, result: CheckResult) -> str:
     ws["A1"].alignment = Alignment(horizontal="center")
     ws.merge_cells("A2:I2")
     ws["A2"] = "由 perfxl 生成：金额单位万元；核算得分按财预〔2020〕10号规则计算（指标认可得分＋预算执行得分）。重新检查时本表会被替换。"
+    if any(p.adjustments for p in result.projects):
+        ws["A2"] = ws["A2"].value.replace("）。", "），并按评分方案封顶或扣分（原因见该得分单元格的批注）。")
     ws["A2"].font = Font(name=FONT, size=9, color="595959")
     _head(ws, 3, ["序号", "项目名称", "全年预算数", "全年执行数", "执行率", "填报得分", "核算得分", "评价等级", "问题数"])
     problems: dict[str, list] = {}
@@ -231,6 +233,11 @@ def write_result_sheet(wb, result: CheckResult) -> str:
         for j in (6, 7):
             ws.cell(row=r, column=j).number_format = "0.##"
         ws.cell(row=r, column=8).fill = FILLS[p.grade]
+        if p.adjustments:  # why the score is not the sum: the profile's cap or deduction
+            why = "；".join(a.reason() for a in p.adjustments)
+            note = Comment(f"按评分方案调整：{why}（核算{_num(p.raw_score)}分，调整后{_num(p.score)}分）", AUTHOR)
+            note.width, note.height = 300, 90
+            ws.cell(row=r, column=7).comment = note
         rate = p.funding.rate
         if rate is not None and rate < 0.6:
             ws.cell(row=r, column=5).fill = FILLS["red"]
@@ -325,6 +332,10 @@ def write_findings_sheet(wb, result: CheckResult) -> str:
         fill = {"error": FILLS["red"], "warning": FILLS["amber"]}.get(f.severity)
         if fill:
             ws.cell(row=i, column=1).fill = fill
+        # wrapped text needs its height: a reader (and a printout) sees the whole message and hint
+        lines = max(_lines(f.message, 60), _lines(f.hint, 50))
+        if lines > 1:
+            ws.row_dimensions[i].height = 15 * lines + 3
         if f.sheet and f.cell and f.sheet in wb.sheetnames:
             c = ws.cell(row=i, column=4)
             c.hyperlink = Hyperlink(ref=c.coordinate, location=f"{_quote(f.sheet)}!{f.cell}", display=f.cell)
@@ -335,6 +346,13 @@ def write_findings_sheet(wb, result: CheckResult) -> str:
     ws.auto_filter.ref = f"A1:F{max(1, len(result.findings) + 1)}"
     _print_setup(ws, landscape=True)
     return ws.title
+
+
+def _lines(text: str, width: int) -> int:
+    """Lines a wrapped cell of ``width`` characters (Excel's unit) needs; a Chinese character is two."""
+    import unicodedata
+    n = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text or "")
+    return max(1, -(-n // max(1, width - 2)))
 
 
 def _record(wb, records: list[tuple[str, str, str]]) -> None:
@@ -471,3 +489,9 @@ def cached_values(wb, result: CheckResult, written: set[str], removed: set[str] 
         if value is not None:
             out.setdefault(sheet, {})[coord] = value
     return out
+
+
+def _num(v) -> str:
+    """A score in a note: at most 2 decimals, no trailing zeros."""
+    text = f"{round(float(v or 0), 2):.2f}".rstrip("0").rstrip(".")
+    return "0" if text in ("", "-0") else text

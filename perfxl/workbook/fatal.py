@@ -25,6 +25,7 @@ KEYS = {
     "E125": "convert_failed", "E126": "bad_usage", "E127": "bad_usage", "E128": "interrupted",
     "E129": "internal_error",
     "E130": "bad_usage", "E131": "bad_usage", "E132": "file_locked", "E133": "file_exists",
+    "E150": "no_such_project", "E151": "bad_usage",
 }
 
 REMOVE_PASSWORD = ("请在 Excel 中输入密码打开文件，点“文件→信息→保护工作簿→用密码进行加密”，清空密码后保存"
@@ -164,6 +165,14 @@ DECLARED = declare(
        "“{path}”已存在，并且在 perfxl 生成后被编辑过，未覆盖", "请用 -o 另存为新文件，或加 --force 覆盖",
        "Report was edited", "“{path}” exists and was edited after perfxl wrote it; it was not overwritten",
        "Write a new file with -o, or add --force to overwrite it"),
+    # --explain (docs/template.md §4.1): E150-E151, apart from the numbers above to leave them room
+    _e("E150", "no_such_project", "找不到要说明的项目", "--explain 按工作表名、项目名称、序号或名称中唯一的一段找项目。",
+       "“{key}”{what}", "请给出工作表名、项目名称或序号 1–{count}（{names}）",
+       "No such project", "“{key}” {what_en}", "Give a sheet name, a project name or a number 1–{count} ({names})"),
+    _e("E151", "bad_usage", "--explain 不写结果工作簿", "--explain 只输出一个项目的得分推导，不写结果工作簿。",
+       "--explain 不能与 -o 或 --in-place 同时使用", "去掉 -o / --in-place；需要结果工作簿时不加 --explain 再运行一次",
+       "--explain writes no workbook", "--explain cannot be combined with -o or --in-place",
+       "Drop -o / --in-place; run again without --explain for the result workbook"),
 )
 
 
