@@ -136,15 +136,14 @@ def sheet_grid(ws, scan: SheetScan | None, epoch) -> SheetGrid:
     grid = SheetGrid(ws.title, hidden=ws.sheet_state != "visible")
     if scan is not None:
         cached = scan.cached
-        for pos in scan.cells:
-            row, col = pos
+        for row, col in zip(scan.rows, scan.cols):
             c = ws.cell(row=row, column=col)
             v = c.value
             if v is None:
                 continue
             f = _formula_text(v)
             fmt = number_format_of(c)
-            cell = Cell(ws.title, c.coordinate, _cached(cached.get(pos), fmt, epoch) if f else excel_value(v),
+            cell = Cell(ws.title, c.coordinate, _cached(cached.get((row, col)), fmt, epoch) if f else excel_value(v),
                         formula=f, number_format=fmt)
             if f:
                 cell.locked = bool(c.protection.locked) if c.has_style else True
