@@ -126,7 +126,7 @@ def check_one(path: str, profile, options: Options, write_to: str | None = None)
 
     start = time.perf_counter()
     try:
-        model = read_workbook(path)
+        model = read_workbook(path, for_writing=write_to is not None)
     except ReadError as exc:
         report = fatal_report(exc, path, options.lang)
         return FileRow(path, "unreadable", report=report, error=dict(report["error"]),

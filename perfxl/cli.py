@@ -199,7 +199,8 @@ def _check(file, source, say, profile, select_codes, ignore_codes, color, output
 
     as_json, lang = say["as_json"], say["lang"]
     try:
-        model = read_workbook(source)
+        # nothing written back: the package is read with expat only, no openpyxl load
+        model = read_workbook(source, for_writing=not (no_write or explain_key is not None))
     except ReadError as exc:
         _stop(exc, **say)
     if in_place and (source != file or model.source_format != "xlsx"):
@@ -482,7 +483,8 @@ def report(file, output, strict, force, profile_path, lang) -> None:
     except ProfileError as exc:
         _fail("E109", lang=lang, detail=str(exc).rstrip("。"))
     try:
-        model = read_workbook(file)  # first: a .docx given as FILE is E107, not "output is the input"
+        # first: a .docx given as FILE is E107, not "output is the input"; the workbook is only read
+        model = read_workbook(file, for_writing=False)
     except ReadError as exc:
         _stop(exc, lang=lang)
     target = output or report_path(file)

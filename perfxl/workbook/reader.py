@@ -24,7 +24,8 @@ from perfxl.workbook import structure  # noqa: F401  (declares the R rules this 
 from perfxl.workbook.fatal import ReadError
 from perfxl.excel import labels as L
 from perfxl.excel.grid import SheetGrid, coord, split_inline
-from perfxl.excel.package import PackageError, SheetScan, XMLRefused, check_limits, scan_package, typed_cached
+from perfxl.excel.package import (PackageError, SheetScan, XMLRefused, _split_ref, check_limits, scan_package,
+                                  typed_cached)
 from perfxl.excel.labels import is_dash, nfkc, normalize
 from perfxl.excel.numbers import excel_value, number_format_of
 from perfxl.excel.years import year_in_title
@@ -154,6 +155,51 @@ def sheet_grid(ws, scan: SheetScan | None, epoch) -> SheetGrid:
     return grid
 
 
+def _xml_grids(book) -> list[SheetGrid]:
+    """The grids from the expat reading of the package (perfxl.excel.sheetxml): what
+    ``sheet_grid`` builds from an openpyxl load, cell for cell."""
+    from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900
+
+    epoch = CALENDAR_MAC_1904 if book.epoch_1904 else CALENDAR_WINDOWS_1900
+    formats, locked = book.formats, book.locked
+    grids = []
+    for sx in book.sheets:
+        grid = SheetGrid(sx.name, hidden=sx.state != "visible")
+        cells = sx.cells
+        for row, col in zip(sx.rows, sx.cols):
+            v, f, s, raw = cells[(row, col)]
+            fmt = formats[s] or "General"  # IndexError: a style styles.xml lacks, as openpyxl fails
+            cell = Cell(sx.name, coord(row, col), _cached(raw, fmt, epoch) if f else excel_value(v),
+                        formula=f, number_format=fmt)
+            if f:
+                cell.locked = locked[s]
+            grid.add(row, col, cell)
+        for ref in sx.merges:
+            a, _, b = ref.partition(":")
+            p, q = _split_ref(a.replace("$", "")), _split_ref((b or a).replace("$", ""))
+            grid.add_merge(min(p[0], q[0]), min(p[1], q[1]), max(p[0], q[0]), max(p[1], q[1]))
+        grid.finish()
+        sx.cells = {}
+        grids.append(grid)
+    return grids
+
+
+def _read_xml(path: str):
+    """The package read with expat only (no openpyxl load): for checks that write nothing."""
+    from perfxl.excel.sheetxml import read_book
+
+    name = os.path.basename(path)
+    try:
+        book = read_book(path)
+        return book, _xml_grids(book)
+    except PackageError as exc:
+        raise ReadError("E119", name=name, reason=exc.reason, reason_en=exc.reason_en) from None
+    except XMLRefused:
+        raise ReadError("E120", name=name) from None
+    except Exception as exc:  # expat, zip, a relationship that does not resolve, a bad style index
+        raise ReadError("E105", name=name, reason=type(exc).__name__) from None
+
+
 def _build_grids(wb, scans: dict[str, SheetScan]) -> list[SheetGrid]:
     grids = []
     for ws in wb.worksheets:
@@ -175,7 +221,7 @@ def make_evaluator(grids, names: dict[str, str]):
     return WorkbookEvaluator(values, {k: v for k, v in names.items() if v})
 
 
-def _compute_missing(model: WorkbookModel, grids: list[SheetGrid], wb_f) -> None:
+def _compute_missing(model: WorkbookModel, grids: list[SheetGrid], names: dict[str, str]) -> None:
     """Compute formulas the file holds without cached values (files saved by openpyxl)."""
     missing = [(g, pos, cell) for g in grids for pos, cell in g.cells.items()
                if cell.formula and cell.value is None]
@@ -186,7 +232,7 @@ def _compute_missing(model: WorkbookModel, grids: list[SheetGrid], wb_f) -> None
     empty = _empty_cached_strings(model.path, {g.name for g, _, _ in missing})
     from perfxl.excel.formula import CircularReference, Unsupported
 
-    evaluator = make_evaluator(grids, _names(wb_f))
+    evaluator = make_evaluator(grids, names)
     computed = 0
     for g, pos, cell in missing:
         try:
@@ -548,10 +594,14 @@ def read_project(grid: SheetGrid) -> Project:
 
 # -- the whole workbook ---------------------------------------------------------
 
-def read_workbook(path: str) -> WorkbookModel:
+def read_workbook(path: str, *, for_writing: bool = True) -> WorkbookModel:
+    """``for_writing=False`` (nothing will be written back): the package is read with expat
+    only, no openpyxl load; the model is the same (tests/test_expat_reader.py)."""
     kind = _check_file(path)
     if kind != "xlsx":
         return _read_other(path, kind)
+    if not for_writing:
+        return _read_without_openpyxl(path)
     scans = _scan(path)
     wb_f = _load(path)
     model = WorkbookModel(path=path, sheet_names=list(wb_f.sheetnames))
@@ -562,8 +612,41 @@ def read_workbook(path: str) -> WorkbookModel:
     model.grids = {g.name: g for g in grids}
     model.validations = _validations(wb_f)
     model.defined_names = _names(wb_f)
-    _compute_missing(model, grids, wb_f)
+    _compute_missing(model, grids, model.defined_names)
     return _read_sheets(model, grids, _owned_sheets(wb_f))
+
+
+def _read_without_openpyxl(path: str) -> WorkbookModel:
+    book, grids = _read_xml(path)
+    model = WorkbookModel(path=path, sheet_names=list(book.sheet_names))
+    model.made_by_perfxl = TEMPLATE_MARKER in book.names
+    model.formula_cells = [c for g in grids for c in g.cells.values() if c.formula]
+    model.grids = {g.name: g for g in grids}
+    model.validations = _xml_validations(book)
+    model.defined_names = dict(book.names)
+    _compute_missing(model, grids, model.defined_names)
+    owned = {"_perfxl_marks"} & set(book.sheet_names)
+    text = book.names.get("_perfxl")
+    if text is not None:
+        owned |= _destinations(text)
+    return _read_sheets(model, grids, owned)
+
+
+def _xml_validations(book) -> dict[str, list[tuple[str, str, str]]]:
+    out = {}
+    for sx in book.sheets:
+        if sx.validations:
+            from openpyxl.worksheet.cell_range import MultiCellRange
+            out[sx.name] = [(str(MultiCellRange(sqref)), typ, f1) for sqref, typ, f1 in sx.validations]
+    return out
+
+
+def _destinations(text: str) -> set[str]:
+    from openpyxl.workbook.defined_name import DefinedName
+    try:
+        return {sheet for sheet, _ in DefinedName("_perfxl", attr_text=text).destinations}
+    except Exception:  # a hand-edited name that is not a reference list
+        return set()
 
 
 def _read_other(path: str, kind: str) -> WorkbookModel:
