@@ -37,6 +37,7 @@ class SheetXML:
     merges: list[str] = field(default_factory=list)
     validations: list[tuple[str, str, str]] = field(default_factory=list)  # (sqref, type, formula1)
     scan: SheetScan = field(default_factory=SheetScan)  # extensions, for losses()
+    positions: list = field(default_factory=list)  # while reading: every cell in document order
 
 
 @dataclass
@@ -363,8 +364,15 @@ def read_sheet(stream, sheet: SheetXML, strings: list[str], date_styles, budget:
     p.EndElementHandler = end
     p.CharacterDataHandler = chars
     p.ParseFile(stream)
-    # openpyxl empties every cell of a merged range but its top-left one
-    for ref in merges:
+    sheet.positions = positions
+    return st["seen"]
+
+
+def _clean_merges(sheet: SheetXML) -> None:
+    """openpyxl empties every cell of a merged range but its top-left one (called once the
+    merged area is known to be within its limit)."""
+    cells = sheet.cells
+    for ref in sheet.merges:
         a, _, b = ref.partition(":")
         p0, p1 = _split_ref(a.replace("$", "")), _split_ref((b or a).replace("$", ""))
         if p0 is None or p1 is None:
@@ -373,11 +381,11 @@ def read_sheet(stream, sheet: SheetXML, strings: list[str], date_styles, budget:
             for col in range(p0[1], p1[1] + 1):
                 if (r, col) != p0:
                     cells.pop((r, col), None)
-    for r, col in positions:
+    for r, col in sheet.positions:
         if (r, col) in cells:
             sheet.rows.append(r)
             sheet.cols.append(col)
-    return st["seen"]
+    sheet.positions = []
 
 
 def read_book(path: str) -> BookXML:
@@ -413,6 +421,7 @@ def read_book(path: str) -> BookXML:
             if merged > _package.MAX_MERGED_CELLS:
                 raise PackageError("too_large", f"合并单元格共覆盖 {merged:,} 个单元格（上限 {_package.MAX_MERGED_CELLS:,}）",
                                    f"merged ranges cover {merged:,} cells (limit {_package.MAX_MERGED_CELLS:,})")
+            _clean_merges(sheet)
             out.append(sheet)
     glob: dict[str, str] = {}
     for name, local, text in defined:
