@@ -591,9 +591,8 @@ def batch(paths, output, jobs, fmt, profile_path, select_codes, ignore_codes, ti
         _usage("bad_usage", "-d/--dir 只能与 --write-each 一起使用：请加上 --write-each，或去掉 -d。",
                "-d/--dir goes with --write-each: add --write-each, or drop -d.", **say)
     _check_rollup_path(output, force, say)
-    for path in paths:  # a mistyped folder is a usage error, not an empty roll-up
-        if not os.path.exists(path):
-            _batch_fail("E101", **say, path=path)
+    if not any(os.path.exists(p) for p in paths):  # nothing there at all: a mistyped path, not a roll-up
+        _batch_fail("E101", **say, path=paths[0])  # (among others, a missing file is one row)
     if (bad := _unknown_code(select_codes, ignore_codes)) is not None:
         _batch_fail("E118", **say, code=bad)
     if each_dir is not None:

@@ -51,7 +51,7 @@ def test_check_o_replaces_its_own_result_and_force_overwrites(run, book, tmp_pat
     assert other.read_bytes() != b"" and written != SAMPLE.read_bytes()
 
 
-def test_e101_batch_with_a_missing_folder(run, tmp_path):
+def test_e101_batch_when_no_path_exists(run, tmp_path):
     result = run("batch", tmp_path / "nosuch", "-o", tmp_path / "r.xlsx")
     assert result.exit_code == 2 and "找不到" in result.output
     assert not (tmp_path / "r.xlsx").exists()
