@@ -247,3 +247,13 @@ def test_words_in_an_amount_are_one_finding_not_one_per_formula_that_reads_it(tm
     cause = result.findings[[f.flat() for f in result.findings].index(("项目1", "E6", "R111"))]
     assert "随之出错的公式" in cause.message and "汇总!F3" in cause.message
     _no_constant_advice_for_formula_cells(result, path)
+
+
+def test_a_project_without_a_name_is_one_finding_not_also_missing_from_the_summary(tmp_path):
+    """A blank init workbook: 项目名称 empty is R110 at B3; S102 (not in the summary) at the same
+    cell would advise adding a row that already exists."""
+    path = tmp_path / "blank.xlsx"
+    write_template(str(path), projects=1, unit="某单位", year=2025)
+    flat = _check(path).flatten()
+    assert ("项目1", "B3", "R110") in flat
+    assert not [f for f in flat if f[2] == "S102"]
