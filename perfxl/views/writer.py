@@ -8,7 +8,6 @@ records every highlight and note it added, so a rerun removes exactly those firs
 from __future__ import annotations
 
 import os
-import tempfile
 import warnings
 
 from openpyxl import load_workbook
@@ -374,17 +373,16 @@ def write_result(input_path: str, output: str, result: CheckResult) -> list[str]
         ws.sheet_view.tabSelected = ws.title == owned[0]
     values = cached_values(wb, result, set(owned) | {MARKS_SHEET}, previously_owned)
     folder = os.path.dirname(os.path.abspath(output))
-    tmp = None
+    # The temp file's name is known before the file exists, so a signal at any moment leaves
+    # nothing the cleanup below does not know about (mkstemp names it only once it is made).
+    tmp = _temp_name(folder)
     try:
-        fd, tmp = tempfile.mkstemp(prefix=".perfxl-", suffix=".xlsx", dir=folder)
-        os.close(fd)
         try:
             wb.save(tmp)
         except OverflowError:  # a number no float holds (400 digits in <v>): save it as Excel shows it
             _excel_sized(wb, model.grids)
-            failed, tmp = tmp, None  # the failed save may still hold its file open: start afresh
-            fd, tmp = tempfile.mkstemp(prefix=".perfxl-", suffix=".xlsx", dir=folder)
-            os.close(fd)
+            failed = tmp  # the failed save may still hold its file open: start afresh
+            tmp = _temp_name(folder)
             import gc
             gc.collect()  # closes the failed save's zip handle
             try:
@@ -395,10 +393,15 @@ def write_result(input_path: str, output: str, result: CheckResult) -> list[str]
         write_cached_values(tmp, values)
         os.replace(tmp, output)
     except BaseException:  # an error, Ctrl-C or SIGTERM: no temp file survives
-        if tmp and os.path.exists(tmp):
+        if os.path.exists(tmp):
             os.remove(tmp)
         raise
     return lost
+
+
+def _temp_name(folder: str) -> str:
+    import secrets
+    return os.path.join(folder, f".perfxl-{os.getpid()}-{secrets.token_hex(6)}.xlsx")
 
 
 def _excel_sized(wb, grids) -> None:
