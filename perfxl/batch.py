@@ -133,7 +133,7 @@ def check_one(path: str, profile, options: Options, write_to: str | None = None)
     if write_to is not None:
         note = _refuse_output(path, write_to, options.lang)
         if note is None:
-            lost = _losses(path)
+            lost = _losses(path, getattr(model, "scans", None))
         else:
             write_to = None
     result = run_checks(model, profile, select_codes=options.select_codes, ignore_codes=options.ignore_codes)
@@ -170,10 +170,10 @@ def _refuse_output(path: str, target: str, lang: str) -> str | None:
     return None
 
 
-def _losses(path: str) -> list[str]:
+def _losses(path: str, scans) -> list[str]:
     from perfxl.excel.package import losses
     try:
-        return losses(path)
+        return losses(path, scans=scans)  # the reader's scans: no worksheet part is read again
     except Exception:  # the reader already accepted the file; a package oddity only limits this report
         return []
 
@@ -213,6 +213,15 @@ def _serve(conn, options: Options) -> None:
     except Exception as exc:  # the parent loaded the same profile; this only guards the impossible
         conn.send(("dead", f"{type(exc).__name__}: {exc}"))
         return
+    import gc
+
+    # As in `perfxl check`, no automatic cyclic collection while a file is checked (it would
+    # rescan openpyxl's objects over and over); unlike one check, a worker lives on, so the
+    # cycles a file leaves are collected once after it, and what start-up made is frozen
+    # out of every collection.
+    gc.disable()
+    gc.collect()
+    gc.freeze()
     conn.send(("ready", None))
     while True:
         try:
@@ -231,6 +240,8 @@ def _serve(conn, options: Options) -> None:
             conn.send(("row", row))
         except (OSError, ValueError):
             return
+        del row
+        gc.collect()
 
 
 def _failure(path: str, status: str, key: str, message: str, seconds: float) -> FileRow:
@@ -282,6 +293,15 @@ def _context():
     return multiprocessing.get_context("spawn")
 
 
+def _preload() -> None:
+    """Import the pipeline before forking: every worker then starts with it loaded (shared
+    copy-on-write), and the imports are paid once for the whole run."""
+    import perfxl.result  # noqa: F401
+    import perfxl.views.json_report  # noqa: F401
+    import perfxl.views.writer  # noqa: F401
+    import perfxl.workbook.reader  # noqa: F401
+
+
 class _Worker:
     def __init__(self, ctx, options: Options):
         self.conn, child = ctx.Pipe(duplex=True)
@@ -322,6 +342,8 @@ def run(files: list[str], *, jobs: int, timeout: float | None, options: Options,
     if not pending:
         return
     ctx = _context()
+    if ctx.get_start_method() == "fork":
+        _preload()
     workers = [_Worker(ctx, options) for _ in range(max(1, min(jobs, len(files))))]
     try:
         while pending or any(w.task for w in workers):

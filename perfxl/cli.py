@@ -321,7 +321,7 @@ def batch(paths, output, jobs, fmt, profile_path, select_codes, ignore_codes, ti
     try:
         load_profile(profile_path)
     except ProfileError as exc:
-        _fail("E109", **say, detail=str(exc).rstrip("。"))
+        _batch_fail("E109", **say, detail=str(exc).rstrip("。"))
     if each_dir is not None and not write_each:
         _usage("bad_usage", "-d/--dir 只能与 --write-each 一起使用：请加上 --write-each，或去掉 -d。",
                "-d/--dir goes with --write-each: add --write-each, or drop -d.", **say)
@@ -330,7 +330,7 @@ def batch(paths, output, jobs, fmt, profile_path, select_codes, ignore_codes, ti
         try:
             os.makedirs(each_dir, exist_ok=True)
         except OSError as exc:
-            _fail("E115", **say, path=each_dir, reason=exc.strerror or str(exc))
+            _batch_fail("E115", **say, path=each_dir, reason=exc.strerror or str(exc))
     found = runner.collect(paths, exclude=(output,))
     if not found.files:
         n = sum(found.skipped.values())
@@ -360,7 +360,7 @@ def batch(paths, output, jobs, fmt, profile_path, select_codes, ignore_codes, ti
     try:
         view.write_rollup(output, rows, totals)
     except OSError as exc:
-        _fail("E115", **say, path=output, reason=exc.strerror or str(exc))
+        _batch_fail("E115", **say, path=output, reason=exc.strerror or str(exc))
     if as_json:
         click.echo(json.dumps(totals.json(code, time.monotonic() - started), ensure_ascii=False))
         click.echo(f"汇总已写入：{output}", err=True)
@@ -379,23 +379,37 @@ def _check_rollup_path(output: str, force: bool, say: dict) -> None:
     from perfxl.batch import is_batch_output
 
     if os.path.isdir(output):
-        _fail("E102", **say, path=output)
+        _batch_fail("E102", **say, path=output)
     if not output.lower().endswith(".xlsx"):
-        _fail("E117", **say, path=output, example="汇总.xlsx")
+        _batch_fail("E117", **say, path=output, example="汇总.xlsx")
     folder = os.path.dirname(os.path.abspath(output))
     if not os.path.isdir(folder):
-        _fail("E113", **say, folder=folder)
+        _batch_fail("E113", **say, folder=folder)
     if os.path.exists(_lock_file(output)):
-        _fail("E112", **say, path=output)
+        _batch_fail("E112", **say, path=output)
     if os.path.exists(output) and not force and not is_batch_output(output):
-        _fail("E116", **say, path=output)
+        _batch_fail("E116", **say, path=output)
+
+
+def _batch_fail(rule: str, /, *, as_json: bool, lang: str, **values) -> None:
+    """Stop with one line, exit 2: as ``check`` does, but JSON on one line (batch prints JSON lines)."""
+    from perfxl.workbook.fatal import ReadError
+
+    exc = ReadError(rule, **values)
+    if as_json:
+        from perfxl.views.json_report import fatal_report
+        click.echo(json.dumps(fatal_report(exc, None, lang), ensure_ascii=False))
+    else:
+        click.echo(("perfxl: " if lang == "en" else "perfxl：") + exc.line(lang), err=True)
+    sys.exit(EXIT_UNREADABLE)
 
 
 def _usage(key: str, zh: str, en: str, *, as_json: bool, lang: str) -> None:
     """Stop with one line, exit 2, for a usage error of batch that no E rule describes."""
     line = en if lang == "en" else zh
     if as_json:
-        click.echo(json.dumps({"file": None, "error": {"code": key, "rule": None, "message": line}}, ensure_ascii=False))
+        click.echo(json.dumps({"file": None, "unit": None, "projects": [], "summary": None, "findings": [],
+                               "error": {"code": key, "rule": None, "message": line}}, ensure_ascii=False))
     else:
         click.echo(("perfxl: " if lang == "en" else "perfxl：") + line, err=True)
     sys.exit(EXIT_UNREADABLE)

@@ -331,3 +331,21 @@ def test_colours_are_those_of_the_result_sheet():
 
     for name, colour in view.COLOURS.items():
         assert FILLS[name].start_color.rgb[-6:] == colour.lstrip("#"), name
+
+
+def test_usage_error_with_json_is_one_json_line(run, folder, tmp_path):
+    result = run("batch", folder, "-o", tmp_path / "汇总.csv", "--format", "json")
+    assert result.exit_code == 2
+    (line,) = result.stdout.strip().splitlines()
+    assert json.loads(line)["error"]["rule"] == "E117"
+
+
+def test_json_lines_make_the_same_roll_up(run, folder, tmp_path):
+    """Lines collected elsewhere (several machines) give the same rows and totals."""
+    result = run("batch", folder, "-o", tmp_path / "a.xlsx", "--format", "json")
+    *lines, summary = [json.loads(line) for line in result.stdout.strip().splitlines()]
+    rows = [view.FileRow.from_json(obj) for obj in lines]
+    t = view.totals(rows, summary["batch"]["skipped"])
+    assert t.json(view.exit_code(rows, False), 0)["batch"] | {"seconds": summary["batch"]["seconds"]} == summary["batch"]
+    view.write_rollup(str(tmp_path / "b.xlsx"), rows, t)
+    assert _sheet(tmp_path / "b.xlsx", "问题清单")[1] == _sheet(tmp_path / "a.xlsx", "问题清单")[1]
