@@ -14,7 +14,7 @@ import click
 from perfxl import __version__
 
 EXIT_CLEAN, EXIT_ERRORS, EXIT_UNREADABLE = 0, 1, 2
-_current = {"file": None, "lang": "zh"}  # the file being checked, named by the last-resort lines
+_current = {"file": None, "lang": "zh", "as_json": False}  # the file being checked, for the last-resort lines
 
 
 def _fail(rule: str, /, *, as_json: bool = False, file: str | None = None, lang: str = "zh", **values) -> None:
@@ -80,8 +80,8 @@ def check(file, fmt, profile_path, select_codes, ignore_codes, color, output, no
     .xls/.et 文件按值检查（跳过公式检查）；加 --convert 时先用 LibreOffice 转换为 .xlsx，做完整检查。"""
     from perfxl.scoring.profile import ProfileError, load_profile
 
-    _current.update(file=file, lang=lang)
     as_json = fmt == "json"
+    _current.update(file=file, lang=lang, as_json=as_json)
     say = {"as_json": as_json, "file": file, "lang": lang}
     try:
         profile = load_profile(profile_path)
@@ -461,9 +461,7 @@ def _current_name() -> str:
 def _last_line(exc) -> None:
     """The one line for an interrupted run (E128) or a bug (E129): it names the file and says
     what to do, and never shows an exception's name or text (PERFXL_DEBUG=1 shows those)."""
-    lang = _current["lang"]
-    click.echo(("perfxl: " if lang == "en" else "perfxl：") + exc.line(lang), err=True)
-    sys.exit(EXIT_UNREADABLE)
+    _stop(exc, as_json=_current["as_json"], file=_current["file"], lang=_current["lang"])
 
 
 class Interrupted(BaseException):
