@@ -284,6 +284,14 @@ def crash_row(path: str, exitcode, seconds: float, lang: str = "zh") -> FileRow:
     return _failure(path, "crashed", "worker_crashed", message, seconds)
 
 
+def cpu_count() -> int:
+    """The cores this process may use (a container or ``taskset`` may allow fewer than the machine has)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
 def _context():
     """fork where it exists (workers inherit what the parent imported), else spawn
     (Windows, macOS): each worker then imports perfxl once."""

@@ -344,7 +344,7 @@ def batch(paths, output, jobs, fmt, profile_path, select_codes, ignore_codes, ti
     rows = []
     bar = _progress(len(found.files)) if not as_json and sys.stderr.isatty() else None
     errors = 0
-    for row in runner.run(found.files, jobs=jobs or os.cpu_count() or 1, timeout=timeout, options=options,
+    for row in runner.run(found.files, jobs=jobs or runner.cpu_count(), timeout=timeout, options=options,
                           write_to=targets):
         if as_json:
             click.echo(json.dumps(row.json(), ensure_ascii=False))
