@@ -20,6 +20,8 @@ _current = {"file": None, "lang": "zh", "as_json": False}  # the file being chec
 def _fail(rule: str, /, *, as_json: bool = False, file: str | None = None, lang: str = "zh", **values) -> None:
     """Stop with one line (or one JSON report) for a rule of family E; exit 2."""
     from perfxl.workbook.fatal import ReadError
+    if file is not None:
+        values.setdefault("name", os.path.basename(file) or file)  # every exit-2 line names the file
     _stop(ReadError(rule, **values), as_json=as_json, file=file, lang=lang)
 
 
