@@ -293,3 +293,12 @@ def test_workbook_round_trip(tmp_path):
     assert ev.value("汇总", "A1") == 83.0
     assert ev.value("汇总", "A2") == 60.0
     assert ev.value("汇总", "A3") == "75.00%"
+
+
+def test_whole_sheet_ranges_with_a_stray_far_cell_read_only_the_held_cells():
+    ev = WorkbookEvaluator({("S", "A1"): 1.0, ("S", "B2"): 2.0, ("S", "XFD1048576"): 4.0,
+                            ("T", "A1"): "=SUM(S!A:XFD)", ("T", "A2"): "=COUNT(S!1:1048576)",
+                            ("T", "A3"): "=MAX(S!A1:XFD1048576)", ("T", "A4"): "=SUMPRODUCT(S!A:XFD)"})
+    assert ev.value("T", "A1") == 7.0 and ev.value("T", "A2") == 3.0 and ev.value("T", "A3") == 4.0
+    with pytest.raises(Unsupported):  # as an array it would be 17 billion cells
+        ev.value("T", "A4")

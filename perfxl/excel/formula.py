@@ -341,8 +341,10 @@ class CellRef(Node):
 
 
 # A range over more cells than this stops at the sheet's last used cell (cells beyond it are
-# blank): =SUM(A1:XFD1048576) reads what the sheet holds, not 17 billion blanks.
-_BOUNDED_AREA = 1_000_000
+# blank), and SUM and the other aggregates read only the cells the sheet holds inside it:
+# =SUM(A:XFD) on a sheet with a stray value at XFD1048576 reads a few cells, not 17 billion
+# blanks. As an array (SUMPRODUCT) such a range is not computed.
+_BOUNDED_AREA = 100_000
 
 
 class RangeRef(Node):
@@ -365,6 +367,8 @@ class RangeRef(Node):
     def area(self, ev) -> Area:
         sheet, r2, c2 = self._bounds(ev)
         r1, c1 = self.ref.r1, self.ref.c1
+        if (r2 - r1 + 1) * (c2 - c1 + 1) > _BOUNDED_AREA:
+            raise Unsupported("区域过大，无法按数组计算")
         get = ev._get
         cols = [get_column_letter(c) for c in range(c1, c2 + 1)]
         values = [get((sheet, col + str(r))) for r in range(r1, r2 + 1) for col in cols]
@@ -389,6 +393,11 @@ class RangeRef(Node):
         return ev._get((sheet, get_column_letter(col) + str(row)))
 
     def ref_values(self, ev):
+        sheet, r2, c2 = self._bounds(ev)
+        r1, c1 = self.ref.r1, self.ref.c1
+        if (r2 - r1 + 1) * (c2 - c1 + 1) > _BOUNDED_AREA:  # the cells held, not the blanks
+            return [ev._get((sheet, coord)) for row, col, coord in ev._held(sheet)
+                    if r1 <= row <= r2 and c1 <= col <= c2]
         return self.area(ev).values
 
     def __repr__(self):
@@ -1031,6 +1040,7 @@ class WorkbookEvaluator:
         self._resolved: dict[str, str] = {}  # sheet name as written -> real name
         self._extents: dict[str, tuple[int, int]] | None = None
         self._nesting = 0  # nesting levels of the formulas on the stack
+        self._held_cells: dict[str, list[tuple[int, int, str]]] | None = None
 
     def value(self, sheet: str, coord: str) -> Any:
         """The cell's value: a formula's computed value (numbers as float, errors as
@@ -1122,13 +1132,22 @@ class WorkbookEvaluator:
             self._extents = {}
         extent = self._extents.get(sheet)
         if extent is None:
-            rows = cols = 0
-            for s, coord in self._cells.keys():
-                if s == sheet and (m := _CELL.match(coord)):
-                    rows = max(rows, int(m.group(2)))
-                    cols = max(cols, column_index_from_string(m.group(1).upper()))
-            extent = self._extents[sheet] = (rows, cols)
+            held = self._held(sheet)
+            extent = self._extents[sheet] = (max((r for r, _, _ in held), default=0),
+                                             max((c for _, c, _ in held), default=0))
         return extent
+
+    def _held(self, sheet: str) -> list[tuple[int, int, str]]:
+        """(row, column, 'A1') of every cell the sheet holds, in row order."""
+        if self._held_cells is None:
+            self._held_cells = {}
+            for s, coord in self._cells.keys():
+                if m := _CELL.match(coord):
+                    self._held_cells.setdefault(s, []).append(
+                        (int(m.group(2)), column_index_from_string(m.group(1).upper()), coord))
+            for cells in self._held_cells.values():
+                cells.sort()
+        return self._held_cells.get(sheet, [])
 
     def _name(self, name: str) -> Node:
         key = name.upper()
