@@ -56,6 +56,14 @@ def make_units(folder: Path, n: int) -> dict[str, int]:
                          executed=50 + 7 * k + i) for k in range(1, 16)]
         projects[4].executed = projects[4].budget - 5
         projects[4].problems = "部分合同尾款待验收后支付。"
+        for k, p in enumerate(projects):  # some projects 良 (benefit partly met), a few 中 (not met)
+            benefit = p.indicators[3]
+            if (i + k) % 5 == 0:
+                benefit.actual, benefit.score = "部分改善", 18
+            elif (i + k) % 17 == 0:
+                benefit.actual, benefit.score = "未改善", 0
+            if benefit.score < 30:
+                benefit.reason = "受工期影响未全部完成，已列入下年计划。"
         if i % 7 == 0:
             projects[3].total = 99  # a wrong 总分: errors
         book = Book(projects)

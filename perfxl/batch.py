@@ -84,7 +84,10 @@ def collect(paths, *, exclude: tuple[str, ...] = ()) -> Collected:
         if real in excluded:
             out.skipped["output"] += 1
             return
-        reason = skip_reason(path) if os.path.isfile(path) else None
+        if os.path.isfile(path):
+            reason = skip_reason(path)
+        else:  # missing: the check says so in its row; a pipe or device: nothing to read
+            reason = "other" if os.path.exists(path) else None
         if reason:
             out.skipped[reason] += 1
         else:
@@ -294,8 +297,12 @@ def cpu_count() -> int:
 
 def _context():
     """fork where it exists (workers inherit what the parent imported), else spawn
-    (Windows, macOS): each worker then imports perfxl once."""
+    (Windows, macOS): each worker then imports perfxl once. ``PERFXL_START_METHOD=spawn``
+    forces one (tests run the Windows path on Linux with it)."""
     methods = multiprocessing.get_all_start_methods()
+    forced = os.environ.get("PERFXL_START_METHOD")
+    if forced in methods:
+        return multiprocessing.get_context(forced)
     if sys.platform.startswith("linux") and "fork" in methods:
         return multiprocessing.get_context("fork")
     return multiprocessing.get_context("spawn")

@@ -16,6 +16,63 @@ from perfxl import __version__
 EXIT_CLEAN, EXIT_ERRORS, EXIT_UNREADABLE = 0, 1, 2
 _current = {"file": None, "lang": "zh", "as_json": False}  # the file being checked, for the last-resort lines
 
+# click's own words (usage, help, usage errors) in Chinese; PERFXL_LANG=en keeps click's English.
+CLICK_ZH = {
+    "Usage:": "用法：", "Options": "选项", "Commands": "命令", "Positional arguments": "参数",
+    "Error: {message}": "错误：{message}", "Try '{command} {option}' for help.": "运行“{command} {option}”查看帮助。",
+    "Missing argument": "缺少参数", "Missing option": "缺少选项", "Missing parameter": "缺少参数",
+    "Missing command.": "缺少命令。", "Missing parameter: {param_name}": "缺少参数：{param_name}",
+    "Missing {param_type}": "缺少{param_type}", "argument": "参数", "option": "选项", "parameter": "参数",
+    "No such command {name!r}.": "没有命令 {name!r}。", "No such option {name!r}.": "没有选项 {name!r}。",
+    "No such option: {name}": "没有选项：{name}",
+    "Option {name!r} does not take a value.": "选项 {name!r} 不带值。",
+    "Invalid value for {param_hint}: {message}": "{param_hint} 的值无效：{message}",
+    "Invalid value: {message}": "值无效：{message}", "Show this message and exit.": "显示本帮助并退出。",
+    "Show the version and exit.": "显示版本并退出。", "default: {default}": "默认：{default}",
+    "{value} is not in the range {range}.": "{value} 不在范围 {range} 内。",
+    "{value!r} is not a valid {number_type}.": "{value!r} 不是有效的{number_type}。",
+    "integer": "整数", "float": "数字", "Aborted!": "已中止！", "unknown error": "未知错误",
+    "{name} {filename!r} does not exist.": "{name} {filename!r} 不存在。",
+    "{name} {filename!r} is a directory.": "{name} {filename!r} 是文件夹。",
+    "{name} {filename!r} is a file.": "{name} {filename!r} 是文件。", "file": "文件", "directory": "文件夹",
+    "path": "路径", "Choose from:\n\t{choices}": "可选：\n\t{choices}",
+    "Got unexpected extra argument ({args})": "多余的参数（{args}）",
+    "Got unexpected extra arguments ({args})": "多余的参数（{args}）",
+    "Option {name!r} requires an argument.": "选项 {name!r} 需要一个值。",
+    "Option {name!r} requires {nargs} arguments.": "选项 {name!r} 需要 {nargs} 个值。",
+    "{value!r} is not {choice}.": "{value!r} 不是 {choice}。",
+    "{value!r} is not one of {choices}.": "{value!r} 不是 {choices} 之一。",
+    "Did you mean {possibility}?": "是否想用 {possibility}？",
+    "(Did you mean one of: {possibilities}?)": "（是否想用：{possibilities}？）",
+}
+
+
+def _click_in_chinese() -> None:
+    """Install the Chinese of click's messages (its modules call gettext through ``_``)."""
+    if os.environ.get("PERFXL_LANG", "").lower().startswith("en"):
+        return
+    import click.core
+    import click.decorators
+    import click.exceptions
+    import click.formatting
+    import click.parser
+    import click.types
+
+    def gettext(message: str) -> str:
+        return CLICK_ZH.get(message, message)
+
+    def ngettext(singular: str, plural: str, n: int) -> str:
+        return gettext(singular if n == 1 else plural)
+
+    for module in (click.core, click.decorators, click.exceptions, click.formatting, click.parser, click.types):
+        if hasattr(module, "_"):
+            module._ = gettext
+        if hasattr(module, "ngettext"):
+            module.ngettext = ngettext
+
+
+_click_in_chinese()
+
 
 def _fail(rule: str, /, *, as_json: bool = False, file: str | None = None, lang: str = "zh", **values) -> None:
     """Stop with one line (or one JSON report) for a rule of family E; exit 2."""
@@ -42,7 +99,8 @@ def _codes(values: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(out)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(context_settings={"help_option_names": ["-h", "--help"]}, options_metavar="[选项]",
+             subcommand_metavar="命令 [参数]...")
 @click.version_option(__version__, "-V", "--version", prog_name="perfxl", message="%(prog)s %(version)s")
 def cli() -> None:
     """perfxl：预算绩效自评工作簿的生成与检查。
@@ -50,30 +108,34 @@ def cli() -> None:
     \b
     perfxl init 2025.xlsx --projects 15     生成标准工作簿
     perfxl check 2025.xlsx                  检查工作簿，报告每个问题所在的单元格
+    perfxl report 2025.xlsx                 起草 Word 自评报告（2025.docx）
+    perfxl check 2025.xlsx --explain 3      逐行说明第3个项目的得分推导
     perfxl batch 各单位/ -o 汇总.xlsx       检查文件夹中的全部工作簿，写一张汇总表
     perfxl rules                            列出全部检查规则
     """
 
 
-@cli.command()
+@cli.command(options_metavar="[选项]")
 @click.argument("file", type=click.Path(dir_okay=True), metavar="FILE")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="输出格式")
-@click.option("--profile", "profile_path", type=click.Path(), default=None,
+@click.option("--profile", "profile_path", type=click.Path(), default=None, metavar="文件",
               help="评分方案 TOML 文件（默认 national-2020，财预〔2020〕10号）")
-@click.option("--select", "select_codes", multiple=True, help="只运行这些规则（代码或族，如 F,I104）")
-@click.option("--ignore", "ignore_codes", multiple=True, help="不运行这些规则（代码或族）")
+@click.option("--select", "select_codes", multiple=True, metavar="代码", help="只运行这些规则（代码或族，如 F,I104）")
+@click.option("--ignore", "ignore_codes", multiple=True, metavar="代码", help="不运行这些规则（代码或族）")
 @click.option("--color/--no-color", default=None, help="彩色输出（默认：终端上彩色，管道或设置 NO_COLOR 时不彩色）")
-@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None, metavar="文件",
               help="结果工作簿的路径（默认：与输入同目录的 <文件名>.perfxl.xlsx）")
 @click.option("--no-write", is_flag=True, help="只输出检查报告，不写结果工作簿")
-@click.option("--in-place", is_flag=True, help="把结果写回输入文件（先保存 .bak 备份）")
+@click.option("--in-place", is_flag=True, help="把结果写回输入文件（先保存备份 .bak，已有时为 .bak2、.bak3…，从不覆盖）")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
               help="报告语言（en: English messages）")
 @click.option("--convert", is_flag=True,
               help="先用 LibreOffice 把 .xls/.et/.xlsb/.ods 转换为 .xlsx（保留公式）再做完整检查")
+@click.option("--explain", "explain_key", default=None, metavar="项目",
+              help="逐行说明一个项目的得分推导（工作表名、项目名称或序号，如 项目3 或 3）；不写结果工作簿")
 def check(file, fmt, profile_path, select_codes, ignore_codes, color, output, no_write, in_place, lang,
-          convert) -> None:
+          convert, explain_key) -> None:
     """检查工作簿 FILE：公式、合计、得分与等级，逐条报告问题所在单元格。
 
     默认另存结果工作簿 <文件名>.perfxl.xlsx（输入文件不变）：含自评结果、自评综述、检查结果三张表，
@@ -81,10 +143,14 @@ def check(file, fmt, profile_path, select_codes, ignore_codes, color, output, no
 
     .xls/.et 文件按值检查（跳过公式检查）；加 --convert 时先用 LibreOffice 转换为 .xlsx，做完整检查。"""
     from perfxl.scoring.profile import ProfileError, load_profile
+    from perfxl.views.files import OUTPUT_EXTENSIONS
 
     as_json = fmt == "json"
     _current.update(file=file, lang=lang, as_json=as_json)
     say = {"as_json": as_json, "file": file, "lang": lang}
+    _refuse_lock_file(file, say)
+    if output and os.path.splitext(output)[1].lower() not in OUTPUT_EXTENSIONS:
+        _fail("E135", **say, path=output)
     try:
         profile = load_profile(profile_path)
     except ProfileError as exc:
@@ -93,7 +159,8 @@ def check(file, fmt, profile_path, select_codes, ignore_codes, color, output, no
     if convert:
         workdir, source = _convert(file, say)
     try:
-        _check(file, source, say, profile, select_codes, ignore_codes, color, output, no_write, in_place)
+        _check(file, source, say, profile, select_codes, ignore_codes, color, output, no_write, in_place,
+               explain_key=explain_key)
     finally:
         if workdir is not None:
             workdir.cleanup()
@@ -124,12 +191,13 @@ def _convert(file: str, say: dict):
         raise
 
 
-def _check(file, source, say, profile, select_codes, ignore_codes, color, output, no_write, in_place) -> None:
+def _check(file, source, say, profile, select_codes, ignore_codes, color, output, no_write, in_place,
+           *, explain_key: str | None = None) -> None:
     from perfxl.model import finding
     from perfxl.result import run_checks
     from perfxl.rules.catalogue import RULES, select
     from perfxl.workbook.reader import ReadError, read_workbook
-    from perfxl.views.writer import output_path
+    from perfxl.views.files import OUTPUT_EXTENSIONS, open_in, output_path
 
     as_json, lang = say["as_json"], say["lang"]
     try:
@@ -140,16 +208,41 @@ def _check(file, source, say, profile, select_codes, ignore_codes, color, output
         _fail("E127", **say, name=os.path.basename(file))
     if in_place and (output or no_write):
         _fail("E110", **say)
-    target = None if no_write else (file if in_place else (output or output_path(file)))
+    ext = os.path.splitext(file)[1].lower()
+    if output and ext in OUTPUT_EXTENSIONS and os.path.splitext(output)[1].lower() != ext:
+        _fail("E136", **say, path=output, ext=ext)
+    own_output = "_perfxl" in model.defined_names  # a result file perfxl wrote earlier
+    if explain_key is not None and (output or in_place):
+        _fail("E151", **say)
+    if no_write or explain_key is not None:
+        target = None
+    elif in_place:
+        target = file
+    elif output:
+        target = output
+    else:
+        target = output_path(file)
+        if _same_file(target, file) and not own_output:  # named like a result, but the user's own
+            base, ext = os.path.splitext(file)
+            target = f"{base}.perfxl{ext}"
+    rewrite = target is not None and _same_file(target, file)
+    program = open_in(file)
+    if program and not rewrite:
+        click.echo(f"Note: the file may be open in {program}; unsaved changes are not checked (only what is saved "
+                   "on disk)." if lang == "en" else
+                   f"注意：文件可能正在 {program} 中打开，未保存的修改不会被检查（检查的是磁盘上已保存的内容）。", err=True)
     lost = []
     if target is not None:
-        target, lost = _prepare_output(source, target, in_place, say, model.scans, named=file)
+        target, lost = _prepare_output(source, target, say, model.scans, named=file,
+                                       rewrite=rewrite and (in_place or own_output))
         if model.source_format == "xls":
             lost = ["公式（只保留计算结果）、字体、颜色、边框和列宽"]
     result = run_checks(model, profile, select_codes=_codes(select_codes), ignore_codes=_codes(ignore_codes))
     for part in lost:
         if "R119" in select(list(RULES), _codes(select_codes), _codes(ignore_codes)):
             result.findings.append(finding("R119", None, None, part=part))
+    if explain_key is not None:
+        _explain(result, profile, file, explain_key, say)
     written = None
     if target is not None:
         written = _write(source, target, result, in_place, say)
@@ -166,19 +259,53 @@ def _check(file, source, say, profile, select_codes, ignore_codes, color, output
     sys.exit(EXIT_ERRORS if result.errors else EXIT_CLEAN)
 
 
-def _lock_file(path: str) -> str:
-    folder, name = os.path.split(os.path.abspath(path))
-    return os.path.join(folder, "~$" + name)
+def _same_file(a: str, b: str) -> bool:
+    return os.path.normcase(os.path.abspath(a)) == os.path.normcase(os.path.abspath(b))
 
 
-def _prepare_output(file: str, target: str, in_place: bool, say: dict, scans=None, named: str | None = None):
+def _explain(result, profile, file: str, key: str, say: dict) -> None:
+    """Print one project's score derivation (text), or the report with an ``explain`` key (JSON); exit."""
+    from perfxl.views.explain import NoSuchProject, explain, find_project
+
+    try:
+        project = find_project(result, key)
+    except NoSuchProject as exc:
+        _fail("E150", **say, **exc.values)
+    lines = explain(result, project, profile, say["lang"])
+    if say["as_json"]:
+        from perfxl.views.json_report import build
+        data = build(result, file, say["lang"])
+        data["explain"] = {"sheet": project.project.sheet, "lines": [line for line in lines if line]}
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    else:
+        click.echo("\n".join(lines))
+    sys.exit(EXIT_ERRORS if result.errors else EXIT_CLEAN)
+
+
+def _refuse_lock_file(file: str, say: dict) -> None:
+    """``~$2025.xlsx`` is the lock Excel/WPS keep while 2025.xlsx is open, not a workbook."""
+    import zipfile
+
+    from perfxl.views.files import lock_owner
+
+    owner = lock_owner(file)
+    if owner is None or not os.path.isfile(file) or zipfile.is_zipfile(file):
+        return
+    program = "LibreOffice" if os.path.basename(file).startswith(".~lock.") else "Excel/WPS"
+    _fail("E134", **say, name=os.path.basename(file), owner=owner, program=program)
+
+
+def _prepare_output(file: str, target: str, say: dict, scans=None, named: str | None = None, *,
+                    rewrite: bool = False):
     """Refuse what must not be written; return (target, parts that would be lost). ``file`` is
-    what was read (its conversion under --convert), ``named`` the user's file."""
+    what was read (its conversion under --convert), ``named`` the user's file; ``rewrite``: the
+    user's file itself is written (``--in-place``, or a result file perfxl wrote earlier)."""
     from perfxl.excel.package import losses
+    from perfxl.views.files import open_in
 
-    if os.path.abspath(target) == os.path.abspath(named or file) and not in_place:
+    if _same_file(target, named or file) and not rewrite:
         _fail("E111", **say)
-    if os.path.exists(_lock_file(target)):
+    if open_in(target) == "Excel/WPS":
         _fail("E112", **say, path=target)
     folder = os.path.dirname(os.path.abspath(target))
     if not os.path.isdir(folder):
@@ -187,19 +314,18 @@ def _prepare_output(file: str, target: str, in_place: bool, say: dict, scans=Non
         lost = losses(file, scans=scans)  # the reader's scans: no worksheet part is read again
     except Exception:  # the reader already accepted the file; a package oddity only limits this report
         lost = []
-    if in_place and lost:
+    if rewrite and lost:
         _fail("E114", **say, parts="；".join(lost))
     return target, lost
 
 
 def _write(file: str, target: str, result, in_place: bool, say: dict) -> str | None:
-    import shutil
-
+    from perfxl.views.files import backup
     from perfxl.views.writer import write_result
 
     try:
         if in_place:
-            shutil.copy2(file, file + ".bak")
+            backup(file)  # 2025.xlsx.bak, then .bak2, …: the first backup keeps the original
         write_result(file, target, result)
     except OSError as exc:
         _fail("E115", **say, path=target, reason=_os_reason(exc, say["lang"]))
@@ -219,10 +345,10 @@ def _os_reason(exc: OSError, lang: str = "zh") -> str:
     return en if lang == "en" else zh
 
 
-@cli.command()
+@cli.command(options_metavar="[选项]")
 @click.argument("file", required=False, default=None, metavar="[FILE]")
 @click.option("--projects", "-n", type=click.IntRange(1, 500), default=3, show_default=True, help="项目表数量")
-@click.option("--unit", default="", help="单位名称")
+@click.option("--unit", default="", metavar="名称", help="单位名称")
 @click.option("--year", type=click.IntRange(2000, 2100), default=date.today().year - 1, show_default="去年",
               help="评价年度")
 @click.option("--force", is_flag=True, help="覆盖已存在的文件")
@@ -240,44 +366,158 @@ def init(file, projects, unit, year, force) -> None:
     folder = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(folder):
         _fail("E113", folder=folder)
-    tmp = os.path.join(folder, f".{os.path.basename(path)}.perfxl-tmp")
+    from perfxl.excel import atomic
+
+    tmp = None
     try:
+        tmp = atomic.new_temp(folder, ".xlsx")
         write_template(tmp, projects=projects, unit=unit, year=year)
-        os.replace(tmp, path)
+        atomic.replace(tmp, path)
     except BaseException as exc:  # an interrupted run leaves no temp file either
-        if os.path.exists(tmp):
-            os.remove(tmp)
+        atomic.discard(tmp)
         if not isinstance(exc, OSError):
             raise
         _fail("E115", path=path, reason=_os_reason(exc))
     click.echo(f"已生成 {path}：{projects} 个项目表，评价年度 {year}。填写后运行 perfxl check {path}")
 
 
-@cli.command()
-@click.argument("code", required=False)
-def rules(code) -> None:
-    """列出全部检查规则；给出代码（如 I104）时详细说明该规则。"""
-    from perfxl.rules.catalogue import FAMILIES, RULES, SEVERITY_ZH
+@cli.command(options_metavar="[选项]")
+@click.argument("code", required=False, metavar="[代码或族]")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True, help="语言（en: English）")
+def rules(code, lang) -> None:
+    """列出全部检查规则；给出族字母（如 I，与 --select I 相同）时列出该族，给出代码（如 I104）时详细说明该规则。"""
+    from perfxl.rules.catalogue import FAMILIES, FAMILIES_EN, RULES, SEVERITY_EN, SEVERITY_ZH
 
-    if code:
-        rule = RULES.get(code.strip().upper())
-        if rule is None:
-            _fail("E118", code=code)
-        click.echo(f"{rule.code}  {rule.title}（{SEVERITY_ZH[rule.severity]}，{FAMILIES[rule.family]}）")
-        click.echo(f"\n为什么：{rule.rationale}")
-        click.echo(f"提示信息：{rule.message}")
-        click.echo(f"如何修改：{rule.hint}")
-        if rule.bad:
+    en = lang == "en"
+    severity = SEVERITY_EN if en else SEVERITY_ZH
+    families = FAMILIES_EN if en else FAMILIES
+    key = (code or "").strip().upper()
+    rule = RULES.get(key)
+    if rule is not None:
+        title, message, hint = (rule.en if en else (rule.title, rule.message, rule.hint))
+        sep = ", " if en else "，"
+        click.echo(f"{rule.code}  {title}（{severity[rule.severity]}{sep}{families[rule.family]}）" if not en else
+                   f"{rule.code}  {title} ({severity[rule.severity]}, {families[rule.family]})")
+        if not en:
+            click.echo(f"\n为什么：{rule.rationale}")
+        click.echo(f"{'Message' if en else '提示信息'}{': ' if en else '：'}{message}")
+        click.echo(f"{'Fix' if en else '如何修改'}{': ' if en else '：'}{hint}")
+        if not en and rule.bad and rule.family != "E":
             click.echo(f"\n错误示例：{rule.bad}")
-        if rule.good:
+        if not en and rule.good and rule.family != "E":
             click.echo(f"正确示例：{rule.good}")
         return
+    if key:  # a family, or a prefix, as --select accepts it (I, X1)
+        codes = [c for c in RULES if c.startswith(key)]  # off-by-default rules too, marked
+        if not codes:
+            _fail("E118", code=code, lang=lang)
+    else:
+        codes = list(RULES)
     family = None
-    for rule in RULES.values():
+    for c in codes:
+        rule = RULES[c]
         if rule.family != family:
             family = rule.family
-            click.echo(f"\n{family}  {FAMILIES[family]}")
-        click.echo(f"  {rule.code}  {SEVERITY_ZH[rule.severity]}  {rule.title}")
+            click.echo(f"\n{family}  {families[family]}")
+        title = rule.en[0] if en else rule.title
+        off = (" (off by default: --select " + c + ")" if en else f"（默认关闭：--select {c}）") if not rule.default else ""
+        click.echo(f"  {rule.code}  {severity[rule.severity]}  {title}{off}")
+
+
+REPORT_LINES = {
+    "zh": {
+        "strict": "检查发现 {n} 个错误，按 --strict 未生成报告：运行 perfxl check {file} 查看并改正后再生成。",
+        "written": "报告已写入：{out}",
+        "errors": "检查发现 {n} 个错误：报告首页已加提示，数字可能不准确。运行 perfxl check {file} 查看并改正。",
+        "todo": "待填写 {n} 处（报告中以黄色标出；在工作簿中填写后重新生成，或直接在 Word 中修改）：",
+        "done": "没有待填写的内容。",
+    },
+    "en": {
+        "strict": "{n} errors found; with --strict no report was written: run perfxl check {file}, fix them and "
+                  "run again.",
+        "written": "Report written: {out}",
+        "errors": "{n} errors found: the report carries a notice on its first page; its figures may be wrong. "
+                  "Run perfxl check {file} to see and fix them.",
+        "todo": "{n} places to fill in (highlighted in yellow; fill them in the workbook and run again, or edit "
+                "the report in Word):",
+        "done": "Nothing left to fill in.",
+    },
+}
+
+
+def _word_locks(path: str) -> list[str]:
+    """The owner files Word (``~$`` over the first one or two characters of a long name) and
+    WPS (``~$`` before the name) keep beside an open document."""
+    folder, name = os.path.split(os.path.abspath(path))
+    stem = os.path.splitext(name)[0]
+    names = {"~$" + name}
+    if len(stem) >= 7:
+        names.add("~$" + name[1:])
+    if len(stem) >= 8:
+        names.add("~$" + name[2:])
+    return [os.path.join(folder, n) for n in sorted(names)]
+
+
+@cli.command()
+@click.argument("file", type=click.Path(dir_okay=True), metavar="FILE")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
+              help="报告路径（默认：与输入同目录的 <文件名>.docx）")
+@click.option("--strict", is_flag=True, help="检查发现错误时不生成报告")
+@click.option("--force", is_flag=True, help="覆盖已被编辑过的报告文件")
+@click.option("--profile", "profile_path", type=click.Path(), default=None,
+              help="评分方案 TOML 文件（评分规则和报告字体；默认 national-2020）")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
+              help="命令输出的语言（报告本身为中文）")
+def report(file, output, strict, force, profile_path, lang) -> None:
+    """根据工作簿 FILE 起草 Word 自评报告（整体支出绩效自评报告，GB/T 9704 版式）。
+
+    数字全部取自检查结果；工作簿缺少的内容以【待填写：…】标出并逐条列出。
+    检查发现错误时仍生成报告（首页加提示）并以退出码 1 结束；--strict 时不生成。"""
+    from perfxl.result import run_checks
+    from perfxl.scoring.profile import ProfileError, load_profile
+    from perfxl.views.docx_report import report_fonts, report_path, write_report, written_by_perfxl
+    from perfxl.workbook.reader import ReadError, read_workbook
+
+    say = REPORT_LINES[lang]
+    try:
+        profile = load_profile(profile_path)
+    except ProfileError as exc:
+        _fail("E109", lang=lang, detail=str(exc).rstrip("。"))
+    try:
+        model = read_workbook(file)  # first: a .docx given as FILE is E107, not "output is the input"
+    except ReadError as exc:
+        _stop(exc, lang=lang)
+    target = output or report_path(file)
+    if os.path.abspath(target) == os.path.abspath(file):
+        _fail("E130", lang=lang)
+    if not target.lower().endswith(".docx"):
+        _fail("E131", lang=lang, path=target, example="-o " + os.path.basename(report_path(file)))
+    folder = os.path.dirname(os.path.abspath(target))
+    if not os.path.isdir(folder):
+        _fail("E113", lang=lang, folder=folder)
+    if any(os.path.exists(lock) for lock in _word_locks(target)):
+        _fail("E132", lang=lang, path=target)
+    if os.path.exists(target) and not force and not written_by_perfxl(target):
+        _fail("E133", lang=lang, path=target)
+    result = run_checks(model, profile)
+    if strict and result.errors:
+        click.echo(say["strict"].format(n=result.errors, file=file), err=True)
+        sys.exit(EXIT_ERRORS)
+    try:
+        outline = write_report(result, target, fonts=report_fonts(profile), source=file)
+    except OSError as exc:
+        _fail("E115", lang=lang, path=target, reason=exc.strerror or str(exc))
+    click.echo(say["written"].format(out=target))
+    if outline.placeholders:
+        click.echo(say["todo"].format(n=len(outline.placeholders)))
+        for p in outline.placeholders:
+            click.echo(f"  {p.where(lang)}  {p.text}")
+    else:
+        click.echo(say["done"])
+    if result.errors:
+        click.echo(say["errors"].format(n=result.errors, file=file), err=True)
+        sys.exit(EXIT_ERRORS)
+    sys.exit(EXIT_CLEAN)
 
 
 
@@ -365,7 +605,7 @@ def batch(paths, output, jobs, fmt, profile_path, select_codes, ignore_codes, ti
         _batch_fail("E115", **say, path=output, reason=exc.strerror or str(exc))
     if as_json:
         click.echo(json.dumps(totals.json(code, time.monotonic() - started), ensure_ascii=False))
-        click.echo(f"汇总已写入：{output}", err=True)
+        click.echo(f"汇总已写入：{output}" if lang == "zh" else f"Roll-up written to {output}", err=True)
     else:
         for row in view.order(rows):
             line = view.text_line(row, lang)
@@ -387,7 +627,9 @@ def _check_rollup_path(output: str, force: bool, say: dict) -> None:
     folder = os.path.dirname(os.path.abspath(output))
     if not os.path.isdir(folder):
         _batch_fail("E113", **say, folder=folder)
-    if os.path.exists(_lock_file(output)):
+    from perfxl.views.files import open_in
+
+    if open_in(output) == "Excel/WPS":
         _batch_fail("E112", **say, path=output)
     if os.path.exists(output) and not force and not is_batch_output(output):
         _batch_fail("E116", **say, path=output)
@@ -445,8 +687,11 @@ def main() -> None:
         cli(standalone_mode=True)
     except SystemExit:
         raise
-    except (KeyboardInterrupt, Interrupted):  # Ctrl-C or SIGTERM: the writers removed their temp files
+    except (KeyboardInterrupt, Interrupted):  # Ctrl-C or SIGTERM: no temp file survives
+        from perfxl.excel import atomic
         from perfxl.workbook.fatal import ReadError
+
+        atomic.remove_all()
         _last_line(ReadError("E128", name=_current_name()))
     except Exception:  # a bug of ours: say so plainly, never a traceback
         if os.environ.get("PERFXL_DEBUG"):

@@ -263,11 +263,11 @@ def test_timeout_and_crash_are_rows_and_the_run_goes_on(run, tmp_path, monkeypat
     root.mkdir()
     for name in ("慢单位.xlsx", "崩单位.xlsx", "甲单位.xlsx", "乙单位.xlsx", "丙单位.xlsx"):
         _good(root / name)
-    result = run("batch", root, "-o", tmp_path / "汇总.xlsx", "-j", "2", "--timeout", "1.5", "--format", "json")
+    result = run("batch", root, "-o", tmp_path / "汇总.xlsx", "-j", "2", "--timeout", "3", "--format", "json")
     *files, summary = [json.loads(line) for line in result.stdout.strip().splitlines()]
     by_name = {os.path.basename(o["file"]): o for o in files}
     assert by_name["慢单位.xlsx"]["error"]["code"] == "timeout"
-    assert "1.5 秒" in by_name["慢单位.xlsx"]["error"]["message"]
+    assert "3 秒" in by_name["慢单位.xlsx"]["error"]["message"]
     assert by_name["崩单位.xlsx"]["error"]["code"] == "worker_crashed"
     assert all("findings" in by_name[n] for n in ("甲单位.xlsx", "乙单位.xlsx", "丙单位.xlsx"))
     assert (summary["batch"]["timed_out"], summary["batch"]["crashed"], summary["batch"]["checked"]) == (1, 1, 3)
@@ -277,11 +277,13 @@ def test_timeout_and_crash_are_rows_and_the_run_goes_on(run, tmp_path, monkeypat
     assert "进程异常退出" in strict.output
 
 
-def test_command_line_exit_code_and_no_traceback(folder, tmp_path):
-    """The installed entry point, in its own process (spawned workers where fork is missing)."""
+@pytest.mark.parametrize("start", ["default", "spawn"])
+def test_command_line_exit_code_and_no_traceback(folder, tmp_path, start):
+    """``python -m perfxl`` in its own process; "spawn" is how workers start on Windows and macOS."""
     out = tmp_path / "汇总.xlsx"
+    env = dict(os.environ, PERFXL_START_METHOD=start)
     proc = subprocess.run([sys.executable, "-m", "perfxl", "batch", str(folder), "-o", str(out), "-j", "2"],
-                          capture_output=True, text=True, encoding="utf-8", timeout=120)
+                          capture_output=True, text=True, encoding="utf-8", timeout=120, env=env)
     assert proc.returncode == 1
     assert "Traceback" not in proc.stderr + proc.stdout
     assert proc.stderr == ""  # no progress bar when piped
@@ -329,8 +331,9 @@ def test_libreoffice_opens_the_roll_up(run, folder, tmp_path):
 def test_colours_are_those_of_the_result_sheet():
     from perfxl.views.writer import FILLS
 
+    same = {"red": "fix", "amber": "look"}  # 自评结果's 需要更正 / 需要关注
     for name, colour in view.COLOURS.items():
-        assert FILLS[name].start_color.rgb[-6:] == colour.lstrip("#"), name
+        assert FILLS[same.get(name, name)].start_color.rgb[-6:] == colour.lstrip("#"), name
 
 
 def test_usage_error_with_json_is_one_json_line(run, folder, tmp_path):
@@ -349,3 +352,12 @@ def test_json_lines_make_the_same_roll_up(run, folder, tmp_path):
     assert t.json(view.exit_code(rows, False), 0)["batch"] | {"seconds": summary["batch"]["seconds"]} == summary["batch"]
     view.write_rollup(str(tmp_path / "b.xlsx"), rows, t)
     assert _sheet(tmp_path / "b.xlsx", "问题清单")[1] == _sheet(tmp_path / "a.xlsx", "问题清单")[1]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes")
+def test_a_named_pipe_is_skipped_not_read(tmp_path):
+    _good(tmp_path / "甲.xlsx")
+    os.mkfifo(tmp_path / "管道.xlsx")
+    found = runner.collect([tmp_path])
+    assert [os.path.basename(f) for f in found.files] == ["甲.xlsx"]
+    assert found.skipped["other"] == 1

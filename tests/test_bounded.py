@@ -1,4 +1,4 @@
-"""Bounded reading (docs/template.md aside, issue 12): limits before parsing, no entity
+"""Bounded reading (hostile and oversized files): limits before parsing, no entity
 expansion, and a stray far cell costs what one cell costs — in the reader and the writer.
 Every input here is built in code."""
 
@@ -154,3 +154,19 @@ def test_write_back_caches_every_formula_with_and_without_lxml(tmp_path, lxml):
     assert [f for f in formulas if wv[f[0]][f[1]].value is None] == []
     assert wv["项目1"]["J2"].value in ("有", "无")
     assert isinstance(wv["项目1"]["J1"].value, (int, float))
+
+
+def test_hand_edited_marks_sheet_with_far_rows_and_ranges(run, tmp_path):
+    """A rerun reads perfxl's own marks sheet through the reader's grid: a far row or a range
+    typed into it costs nothing and removes nothing it should not."""
+    path = _book(tmp_path)
+    run("check", path)
+    out = path.replace(".xlsx", ".perfxl.xlsx")
+    wb = load_workbook(out)
+    marks = wb["_perfxl_marks"]
+    marks["A1048576"], marks["B1048576"], marks["C1048576"] = "comment", "项目1", "A1:XFD1048576"
+    marks["A1048575"], marks["B1048575"], marks["C1048575"] = "comment", "项目1", "B2"
+    wb.save(out)
+    r = run("check", out, "-o", str(tmp_path / "again.xlsx"))
+    assert r.exit_code in (0, 1), r.output
+    assert "_perfxl_marks" in load_workbook(str(tmp_path / "again.xlsx")).sheetnames

@@ -61,7 +61,8 @@ def test_clean_formula_book_has_no_x_findings(tmp_path):
     path, _ = _formula_book(tmp_path)
     result = _check(path)
     assert _x(result) == []
-    assert [f.code for f in result.findings if f.severity != "info"] == []
+    # the arithmetic holds; only the reviewer doubts full marks on a partly spent budget
+    assert [f.code for f in result.findings if f.severity != "info"] == ["V103"]
 
 
 @pytest.mark.parametrize("layout", LAYOUTS)

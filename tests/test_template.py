@@ -17,9 +17,7 @@ from openpyxl import load_workbook
 from perfxl.workbook.template import (INDICATOR_ROWS, LEVEL2, MARKER_NAME, TOTAL_ROW, UNIT_LABELS,
                                       project_sheet_name, write_template)
 
-XCU = Path("/work/shared/libreoffice/registrymodifications.xcu")
-if not XCU.exists():
-    XCU = Path(__file__).resolve().parent / "data" / "registrymodifications.xcu"
+XCU = Path(__file__).resolve().parent / "data" / "registrymodifications.xcu"
 
 needs_soffice = pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
 
@@ -70,8 +68,8 @@ def test_unit_sheet_labels_and_prefill(wf):
     assert [re.sub(r"（万元）$", "", x) for x in labels] == [
         "单位名称", "评价年度", "主管部门", "部门概况", "机构设置", "在编人员", "退休人员", "劳动聘用人员",
         "其他人员", "人员合计", "年初预算数", "年初结转和结余", "财政拨款收入", "财政拨款支出", "基本支出",
-        "人员经费", "日常公用经费", "项目支出", "年末结转和结余", "总体绩效目标", "自评工作开展情况",
-        "存在的问题", "改进措施"]
+        "人员经费", "日常公用经费", "项目支出", "年末结转和结余", "预决算差异原因", "总体绩效目标",
+        "总体绩效目标完成情况", "自评工作开展情况", "存在的问题", "改进措施"]
     assert ws["B2"].value == "某某单位" and ws["B3"].value == 2025
     assert ws["B11"].value == "=SUM(B7:B10)" and ws["B11"].protection.locked
     assert ws["B7"].protection.locked is False and ws["B12"].number_format == "0.00"

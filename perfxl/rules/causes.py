@@ -16,7 +16,7 @@ formula's references, followed across sheets), never from a list of pairs of rul
 from __future__ import annotations
 
 from perfxl.excel.grid import coord
-from perfxl.excel.refs import references
+from perfxl.excel.refs import references, tokens
 from perfxl.model import RULES, Finding, WorkbookModel, finding
 
 # Findings that say a value is wrong (they can be consequences of a wrong input).
@@ -126,16 +126,17 @@ def attribute(findings: list[Finding], model: WorkbookModel) -> list[Finding]:
             escalated[id(cause)] = worse
             cause = worse
         cause.add_note("；随之出错的公式：{consequences}", " (formulas that go wrong with it: {consequences})",
-                       consequences="、".join(refs))
+                       consequences=tuple(refs))
     kept = [escalated.get(id(f), f) for f in kept]
     for f in kept:
         formula = deps.formula(f.sheet, f.cell) if f.sheet and f.cell else None
         if formula and f.code in VALUE and f.hint_as is None:
-            reads = sorted({k[1] if k[0] == f.sheet else f"{k[0]}!{k[1]}" for k in deps.direct((f.sheet, f.cell))})
+            reads = list(dict.fromkeys(v.replace("$", "") for v, kind, sub in tokens(formula)
+                                       if kind == "OPERAND" and sub == "RANGE"))
             f.set_hint("该单元格是公式 {formula}，不要在此输入数字：请改正它引用的单元格（{reads}），或恢复正确的公式",
                        "This cell holds the formula {formula}; do not type a number over it: correct the cells "
                        "it reads ({reads}), or restore the right formula",
-                       formula=formula, reads="、".join(reads[:6]) + ("…" if len(reads) > 6 else ""))
+                       formula=formula, reads=tuple(reads[:6]) + (("…",) if len(reads) > 6 else ()))
     return kept
 
 

@@ -13,6 +13,7 @@ from perfxl.rules.formulas import audit_formulas
 from perfxl.rules.funding import check_funding
 from perfxl.rules.indicators import check_indicators
 from perfxl.rules.results import Outcome, ProjectResult
+from perfxl.rules.reviewer import check_reviewer
 from perfxl.rules.summary import check_summary
 from perfxl.rules.totals import check_totals
 from perfxl.rules.unit import check_unit
@@ -34,9 +35,10 @@ def check_model(model: WorkbookModel, profile, *, select_codes=(), ignore_codes=
             ctx.add("R110", cell, sheet=project.sheet, label="项目名称", what="项目全称")
         funding = check_funding(ctx, project)
         indicators = check_indicators(ctx, project, year)
-        entered, score, agrees = check_totals(ctx, project, funding, indicators)
+        entered, score, agrees, raw, steps = check_totals(ctx, project, funding, indicators)
         projects.append(ProjectResult(project, funding, indicators, entered, score, profile.grade(score), agrees,
-                                      _texts(project)))
+                                      _texts(project), raw, steps))
+        check_reviewer(ctx, projects[-1])
     if year is None and any(r.kind == "deadline" for p in projects for r in p.indicators):
         ctx.add("R116", None)
     unit = None

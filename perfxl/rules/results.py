@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from perfxl.model import Finding, Indicator, Project, WorkbookModel
+from perfxl.scoring.adjust import Adjustment
 
 
 @dataclass
@@ -20,6 +21,7 @@ class IndicatorResult:
     accepted: float | None = None  # None for sub-items and rows scored by a merged 得分 above
     detail: str = ""  # why the range is what it is, for messages
     decimals: int = 0  # decimals of the entered 得分, for the precision rule
+    deviation: float | None = None  # share by which a quantitative B beats A (指标偏离), else None
 
     @property
     def computed(self) -> float | None:
@@ -45,10 +47,12 @@ class ProjectResult:
     funding: FundingResult
     indicators: list[IndicatorResult] = field(default_factory=list)
     entered_total: float | None = None
-    score: float = 0.0
+    score: float = 0.0  # the project score: after the profile's deductions and caps
     grade: str = "差"
     entered_agrees: bool | None = None  # the typed 总分 agrees with the score (profile's precision rule)
     texts: dict[str, str] = field(default_factory=dict)  # 实际完成情况, 主要问题及原因, 下一步改进措施 as typed
+    raw_score: float | None = None  # Σ accepted + funding score, before the profile's adjustments
+    adjustments: list[Adjustment] = field(default_factory=list)  # why score differs from raw_score
 
     @property
     def name(self) -> str:
@@ -66,6 +70,7 @@ class UnitResult:
     counts: dict[str, float] = field(default_factory=dict)  # 在编人员 ... 人员合计
     money: dict[str, float] = field(default_factory=dict)  # 年初预算数 ... 年末结转和结余, in 万元
     cells: dict[str, str] = field(default_factory=dict)  # label -> address of its value
+    texts: dict[str, str] = field(default_factory=dict)  # 部门概况 ... 改进措施 as typed (UNIT_TEXTS)
 
     def share(self, part: str, whole: str) -> float | None:
         """``part`` as a fraction of ``whole`` (基本支出 of 财政拨款支出), None when either is missing."""

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from perfxl.excel import show
 from perfxl.model import Project, Rule, declare
 from perfxl.rules.context import Context, filled
 from perfxl.rules.results import FundingResult, IndicatorResult
+from perfxl.rules.reviewer import report_adjustments
+from perfxl.scoring.adjust import adjust, deviates
 from perfxl.scoring.precision import agrees, round_half_up
 
 DECLARED = declare(
@@ -30,7 +33,7 @@ DECLARED = declare(
          "如本省有规定，请使用含成本指标分值结构的评分方案（--profile）",
          "（提示类规则）含成本指标而未指定分值结构的评分方案", "评分方案的 cost_split 给出成本指标的分值",
          en=("Cost indicators: split not checked",
-             "This sheet has first-level 成本指标; the split is not checked",
+             "This sheet has first-level cost indicators; the split is not checked",
              "Use a profile with a cost split if your province has one")),
     Rule("T104", "error", "总分与各项得分之和不符",
          "总分应等于预算执行得分与各指标得分之和。",
@@ -52,11 +55,14 @@ DECLARED = declare(
 
 
 def check_totals(ctx: Context, project: Project, funding: FundingResult,
-                 indicators: list[IndicatorResult]) -> tuple[float | None, float, bool | None]:
-    """Return (entered 总分, project score, whether the entered 总分 agrees with the score)."""
+                 indicators: list[IndicatorResult]) -> tuple[float | None, float, bool | None, float, list]:
+    """Return (entered 总分, project score, whether the entered 总分 agrees with the score,
+    the score before the profile's deductions and caps, those adjustments)."""
     scored = [r for r in indicators if not r.indicator.sub_item and r.indicator.merged_into is None]
     if project.has_weight_column:
         _check_weights(ctx, project, funding, scored)
+    deviating = sum(1 for r in indicators
+                    if not r.indicator.sub_item and deviates(r.deviation, ctx.profile.deviation_share))
     entered_total = None
     if project.total_row is None:
         ctx.add("R118", None, sheet=project.sheet, block="“总分”行")
@@ -65,14 +71,22 @@ def check_totals(ctx: Context, project: Project, funding: FundingResult,
         if num and num.value is not None:
             entered_total = num.value
             entered_sum = sum(r.entered or 0 for r in scored) + (funding.entered or 0)
-            if not agrees(entered_total, entered_sum, num.decimals, tolerance=ctx.profile.score_tolerance):
+            # under a profile that caps or deducts, a 总分 typed as the capped entered sum adds up too
+            capped_sum, _ = adjust(round_half_up(entered_sum, 6), funding.rate, deviating, ctx.profile)
+            tol = ctx.profile.score_tolerance
+            if not agrees(entered_total, entered_sum, num.decimals, tolerance=tol) and not agrees(
+                    entered_total, capped_sum, num.decimals, tolerance=tol):
                 ctx.add("T104", project.total_score, entered=entered_total, funding=funding.entered or 0,
                         indicators=round(entered_sum - (funding.entered or 0), 6), computed=round(entered_sum, 6))
-    score = round_half_up(sum(r.accepted or 0 for r in scored) + funding.computed, 2)
+    raw = round_half_up(sum(r.accepted or 0 for r in scored) + funding.computed, 2)
+    score, steps = adjust(raw, funding.rate, deviating, ctx.profile)  # docs/template.md §4.1
     agrees_score = None
     if entered_total is not None:
         agrees_score = agrees(entered_total, score, num.decimals, tolerance=ctx.profile.score_tolerance)
-    return entered_total, score, agrees_score
+    if steps:
+        report_adjustments(ctx, project, entered_total, num.decimals if entered_total is not None else 0,
+                           raw, score, steps)
+    return entered_total, score, agrees_score, raw, steps
 
 
 def _check_weights(ctx: Context, project: Project, funding: FundingResult,
@@ -125,4 +139,4 @@ def _split_ok(actual: dict[str, float], split: dict[str, float]) -> bool:
 
 
 def _n(v: float) -> str:
-    return str(int(v)) if v == v and abs(v) < 1e15 and abs(v - round(v)) < 1e-9 else f"{v:g}"
+    return show.exact(v)

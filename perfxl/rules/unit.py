@@ -7,7 +7,7 @@ from perfxl.rules.context import Context, to_wan
 from perfxl.rules.results import ProjectResult, UnitResult
 from perfxl.excel import show
 from perfxl.excel.years import parse_year
-from perfxl.excel.labels import UNIT_COUNTS, UNIT_MONEY, is_dash
+from perfxl.excel.labels import UNIT_COUNTS, UNIT_MONEY, UNIT_TEXTS, is_dash
 
 DECLARED = declare(
     Rule("U101", "error", "人员合计不符",
@@ -79,6 +79,8 @@ def check_unit(ctx: Context, unit: UnitSheet, projects: list[ProjectResult]) -> 
         if result.year is None:
             ctx.add("R115", year.value, value=show.value(year.value.value).strip())
     result.cells = {k: f.value.coord for k, f in unit.fields.items()}
+    result.texts = {k: show.value(f.value.value).strip() for k, f in unit.fields.items()
+                    if k in UNIT_TEXTS and not is_dash(f.value.value)}
 
     counts = _numbers(ctx, unit, UNIT_COUNTS)
     result.counts = dict(counts)

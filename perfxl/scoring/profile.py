@@ -26,6 +26,7 @@ DIRECTIONS = ("at_least", "more_than", "at_most", "less_than", "equal")
 _OPEN_TABLES = {
     "split": "number", "cost_split": "number", "grades": "number",
     "level1": "words", "level2": "words", "units.synonyms": "text", "numbers.multipliers": "number",
+    "execution_caps": "number",
 }
 _FIXED_KEYS = {"comparisons": DIRECTIONS, "suffixes": DIRECTIONS}
 
@@ -59,6 +60,13 @@ class Profile:
     range_marks: list[str] = field(default_factory=lambda: ["-", "~", "～", "至"])
     inclusive_marks: list[str] = field(default_factory=list)
     multipliers: dict[str, float] = field(default_factory=lambda: {"万": 1e4, "亿": 1e8})
+    # reviewer checks (V family) and the provincial options of docs/template.md §4.1
+    excellent_rate_below: float = 0.6
+    same_actual_min: int = 3
+    empty_words: list[str] = field(default_factory=lambda: ["无", "暂无", "没有"])
+    deviation_share: float = 0.3
+    deviation_points: float = 0.0            # 0: no deduction
+    execution_caps: list[tuple[float, float]] = field(default_factory=list)  # (执行率 below, max score)
     raw: dict = field(default_factory=dict, repr=False)
 
     def grade(self, score: float) -> str:
@@ -82,6 +90,13 @@ class Profile:
 
     def is_timeliness_level(self, text: str) -> bool:
         return normalize(str(text or "")) in {normalize(n) for n in self.timeliness_levels}
+
+    def cap_for(self, rate: float | None) -> tuple[float, float] | None:
+        """(threshold, cap) of the lowest cap whose threshold the 执行率 is below; None when uncapped."""
+        if rate is None:
+            return None
+        hits = [(t, c) for t, c in self.execution_caps if rate < t - 1e-12]
+        return min(hits, key=lambda tc: (tc[1], tc[0])) if hits else None
 
 
 # -- merging and checking ---------------------------------------------------------------
@@ -130,7 +145,11 @@ def _check_shape(default: dict, data: dict, where: str, path: str = "") -> None:
         elif path == "" and key in _OPEN_TABLES:
             expected = "table"
         else:
-            raise ProfileError(f"{where}不认识“{dotted}”：请对照默认方案 national-2020.toml 的写法。")
+            known = "、".join(k for k in default if k not in ("name",)) if path else "、".join(
+                [*(k for k in default if isinstance(default[k], dict)),
+                 *(k for k in _OPEN_TABLES if "." not in k and k not in default), "name"])
+            place = f"[{path}] 中" if path else "顶层"
+            raise ProfileError(f"{where}不认识“{dotted}”（{place}可用的键：{known}）")
         got = _kind_of(value)
         if expected == "words" and value == []:
             got = "words"
@@ -172,6 +191,37 @@ def _check_values(data: dict, where: str) -> None:
     for k, v in data["numbers"]["multipliers"].items():
         if v <= 0:
             raise ProfileError(f"{where}倍数“{k}”应为正数。")
+    reviewer, deviation = data["reviewer"], data["deviation"]
+    if not 0 <= reviewer["excellent_rate_below"] <= 1:
+        raise ProfileError(f"{where}“reviewer.excellent_rate_below”应在 0 到 1 之间（0.6 即 60%），"
+                           f"实际为 {reviewer['excellent_rate_below']}。")
+    if reviewer["same_actual_min"] < 2 or reviewer["same_actual_min"] != int(reviewer["same_actual_min"]):
+        raise ProfileError(f"{where}“reviewer.same_actual_min”应为不小于 2 的整数，实际为 {reviewer['same_actual_min']}。")
+    if not 0 < deviation["share"] <= 10:
+        raise ProfileError(f"{where}“deviation.share”应为正的比例（0.3 即 30%），实际为 {deviation['share']}。")
+    if not 0 <= deviation["points"] <= 100:
+        raise ProfileError(f"{where}“deviation.points”应在 0 到 100 之间，实际为 {deviation['points']}。")
+    _caps(data["execution_caps"], where)
+
+
+def _caps(table: dict, where: str) -> list[tuple[float, float]]:
+    """``"80%" = 89`` -> (0.8, 89.0); keys are percentages of 执行率, values scores."""
+    out = []
+    for key, cap in table.items():
+        text = str(key).strip().replace("％", "%")
+        try:
+            if not text.endswith("%"):
+                raise ValueError
+            threshold = float(text[:-1]) / 100
+        except ValueError:
+            raise ProfileError(f"{where}执行率封顶“execution_caps”的键“{key}”应为百分数，"
+                               f"如 \"80%\" = 89（执行率低于 80% 时最高 89 分）。") from None
+        if not 0 < threshold <= 1:
+            raise ProfileError(f"{where}执行率封顶的键“{key}”应在 0% 到 100% 之间。")
+        if not 0 <= cap <= 100:
+            raise ProfileError(f"{where}执行率封顶“{key}”的得分上限应在 0 到 100 之间，实际为 {cap}。")
+        out.append((threshold, float(cap)))
+    return sorted(out, reverse=True)
 
 
 def _build(data: dict, where: str) -> Profile:
@@ -206,6 +256,12 @@ def _build(data: dict, where: str) -> Profile:
         range_marks=list(numbers["range"]),
         inclusive_marks=list(numbers["inclusive"]),
         multipliers={k: float(v) for k, v in numbers["multipliers"].items()},
+        excellent_rate_below=float(data["reviewer"]["excellent_rate_below"]),
+        same_actual_min=int(data["reviewer"]["same_actual_min"]),
+        empty_words=list(data["reviewer"]["empty_words"]),
+        deviation_share=float(data["deviation"]["share"]),
+        deviation_points=float(data["deviation"]["points"]),
+        execution_caps=_caps(data["execution_caps"], where),
         raw=data,
     )
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import math
 import os
+import warnings
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -26,9 +27,10 @@ SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
 SKIP_ZH = {"lock": "锁文件 ~$", "output": "perfxl 输出", "other": "非工作簿"}
 SKIP_EN = {"lock": "~$ lock files", "output": "perfxl outputs", "other": "not spreadsheets"}
 
-# The colours of 自评结果 (views/writer.py FILLS)
+# The colours of 自评结果 (views/writer.py FILLS): the grades, and 需要更正 / 需要关注 ("fix" /
+# "look", apart from the grades' pink and yellow) for errors and warnings
 COLOURS = {"优": "#C6EFCE", "良": "#BDD7EE", "中": "#FFE699", "差": "#FFC7CE",
-           "amber": "#FFE699", "red": "#FFC7CE", "head": "#D9D9D9"}
+           "amber": "#FFF2CC", "red": "#F4B084", "head": "#D9D9D9"}
 FONT = "宋体"
 URL_LIMIT = 65000  # Excel keeps at most 65,530 links per sheet
 
@@ -213,9 +215,10 @@ def text_summary(t: Totals, lang: str = "zh") -> str:
 
 
 def text_line(row: FileRow, lang: str = "zh") -> str | None:
-    """One line for a file that needs attention; None for a clean one."""
+    """One line for a file with errors or that could not be checked; None for the others
+    (files with warnings only are counted in the summary line and listed in the roll-up)."""
     state = row.state()
-    if state == "passed":
+    if state in ("passed", "warnings"):
         return None
     if lang == "en":
         if not row.checked:
@@ -301,6 +304,15 @@ def _fit_row(ws, row: int, cells: list[tuple[str | None, float]], *, line: float
         ws.set_row(row, line * lines + 3)
 
 
+def _link(ws, row: int, col: int, url: str, text: str, fmt) -> bool:
+    """A link to the input file (and cell); False when Excel could not keep it (too long)."""
+    if len(url) > 2000:
+        return False
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return ws.write_url(row, col, url, fmt, string=text) == 0
+
+
 def _quote(sheet: str) -> str:
     return "'" + sheet.replace("'", "''") + "'"
 
@@ -327,13 +339,12 @@ def _header(ws, f, row: int, names: list[str]) -> None:
 def write_rollup(path: str, rows: list[FileRow], t: Totals, *, links: bool = True) -> None:
     """Write the 汇总 workbook to ``path`` (through a temporary file, so a failed write
     leaves no half a workbook)."""
-    import tempfile
-
     import xlsxwriter
 
+    from perfxl.excel import atomic
+
     folder = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix=".perfxl-", suffix=".xlsx", dir=folder)
-    os.close(fd)
+    tmp = atomic.new_temp(folder, ".xlsx")
     try:
         wb = xlsxwriter.Workbook(tmp, {"strings_to_formulas": False, "strings_to_urls": False,
                                        "strings_to_numbers": False})
@@ -351,10 +362,9 @@ def write_rollup(path: str, rows: list[FileRow], t: Totals, *, links: bool = Tru
         wb.define_name(BATCH_NAME, f"={_quote(FRONT)}!$A$1")
         front.activate()
         wb.close()
-        os.replace(tmp, path)
+        atomic.replace(tmp, path)
     except BaseException:
-        if os.path.exists(tmp):
-            os.remove(tmp)
+        atomic.discard(tmp)
         raise
 
 
@@ -474,9 +484,8 @@ def _units(ws, f, rows: list[FileRow], output: str | None) -> None:
         rate = (s["executed_total"] / s["budget_total"]) if row.checked and s.get("budget_total") else None
         right = f(border=1, align="right")
         ws.write_number(i, 0, i, f(border=1, align="center"))
-        if output and links < URL_LIMIT:
-            ws.write_url(i, 1, "external:" + _link_target(output, row.file), f(border=1, font_color="#0563C1",
-                                                                             underline=1), string=row.file)
+        if output and links < URL_LIMIT and _link(ws, i, 1, "external:" + _link_target(output, row.file), row.file,
+                                                   f(border=1, font_color="#0563C1", underline=1)):
             links += 1
         else:
             _text(ws, i, 1, row.file, f(border=1))
@@ -578,9 +587,9 @@ def _findings(ws, f, rows: list[FileRow], output: str | None) -> None:
                                                          **_fill({"error": "red", "warning": "amber"}.get(sev))))
             _text(ws, i, 4, x["code"], f(border=1, align="center", valign="top"))
             _text(ws, i, 5, x["sheet"], f(border=1, valign="top"))
-            if target and x["sheet"] and x["cell"] and links < URL_LIMIT:
-                ws.write_url(i, 6, f"external:{target}#{_quote(x['sheet'])}!{x['cell']}",
-                             f(border=1, valign="top", font_color="#0563C1", underline=1), string=x["cell"])
+            if target and x["sheet"] and x["cell"] and links < URL_LIMIT and _link(
+                    ws, i, 6, f"external:{target}#{_quote(x['sheet'])}!{x['cell']}", x["cell"],
+                    f(border=1, valign="top", font_color="#0563C1", underline=1)):
                 links += 1
             else:
                 _text(ws, i, 6, x["cell"], f(border=1, valign="top"))

@@ -1,4 +1,4 @@
-"""``--format json``: one object, keys as the rule-engine issue fixes them."""
+"""``--format json``: one object; its keys are a public interface (never renamed; tests/test_scoring.py pins them)."""
 
 from __future__ import annotations
 
@@ -16,8 +16,12 @@ def _text(v) -> str | None:
 
 def _raw(v):
     """A finding's raw value for JSON: numbers and text as they are, dates as ISO text."""
-    if v is None or isinstance(v, (bool, int, float, str)):
+    if isinstance(v, float) and not isinstance(v, bool):
+        return float(v)  # a Rate is its fraction
+    if v is None or isinstance(v, (bool, int, str)):
         return v
+    if isinstance(v, (list, tuple)):
+        return [_raw(x) for x in v]
     if isinstance(v, (datetime, date)):
         return v.isoformat()
     return str(v)
@@ -40,6 +44,16 @@ def fatal_report(exc, file: str | None, lang: str = "zh") -> dict:
         "findings": [_finding(exc.finding, lang)],
         "error": {"code": exc.key, "rule": exc.finding.code, "message": exc.line(lang)},
     }
+
+
+def _adjustment(a, lang: str) -> dict:
+    """A step from raw_score to score (execution cap or deviation deduction), with its reason."""
+    out = {"kind": a.kind, "before": _n(a.before), "after": _n(a.after), "reason": a.reason(lang)}
+    if a.kind == "cap":
+        out.update(execution_rate=_n(a.rate), below=_n(a.threshold), cap=_n(a.cap))
+    else:
+        out.update(indicators=a.count, points_each=_n(a.points))
+    return out
 
 
 def build(result: CheckResult, file: str, lang: str = "zh") -> dict:
@@ -70,6 +84,7 @@ def build(result: CheckResult, file: str, lang: str = "zh") -> dict:
                 "direction": r.direction if r.kind == "quantitative" else None,
                 "level": r.level if r.kind in ("qualitative", "deadline") else None,
                 "sub_item": ind.sub_item,
+                "deviation": _n(r.deviation),
             })
         f = p.funding
         projects.append({
@@ -81,6 +96,8 @@ def build(result: CheckResult, file: str, lang: str = "zh") -> dict:
             "entered_score": _n(p.entered_total),
             "score": _n(p.score),
             "grade": p.grade,
+            "raw_score": _n(p.raw_score if p.raw_score is not None else p.score),
+            "adjustments": [_adjustment(a, lang) for a in p.adjustments],
             "funding": {"cell": f.cell, "weight": _n(f.weight), "entered_score": _n(f.entered),
                         "computed_score": _n(f.computed)},
             "indicators": inds,

@@ -15,17 +15,23 @@ share = show.share
 whole_pct = show.whole_percent
 
 
-def project_paragraph(i: int, p: ProjectResult) -> str:
+def project_paragraph(i: int, p: ProjectResult, fill: dict[str, str] | None = None) -> str:
+    """``fill``: text for the parts the sheet leaves empty (``实际完成情况``, ``主要问题及原因``,
+    ``下一步改进措施``), such as the Word report's placeholders."""
+    fill = fill or {}
     f = p.funding
-    out = f"（{i}）{p.name}绩效自评综述：根据年初设定的绩效目标，该项目绩效自评得分为{num(p.score)}分。"
+    out = f"（{i}）{p.name}绩效自评综述：根据年初设定的绩效目标，该项目绩效自评得分为{num(p.score)}分"
+    if p.adjustments:  # capped or reduced by the profile: say why, once
+        out += "（" + "；".join(a.reason() for a in p.adjustments) + "）"
+    out += "。"
     if f.budget is not None and f.executed is not None:
         out += f"全年预算数为{num(f.budget)}万元，执行数为{num(f.executed)}万元，"
         out += f"完成预算的{whole_pct(f.rate)}。" if f.rate is not None else "全年预算数为0，无法计算执行率。"
-    actual = p.texts.get("实际完成情况", "")
+    actual = p.texts.get("实际完成情况", "") or fill.get("实际完成情况", "")
     if actual:
         out += actual if actual.endswith(("。", "！", "；")) else actual + "。"
     for label, key in (("发现的主要问题及原因", "主要问题及原因"), ("下一步改进措施", "下一步改进措施")):
-        text = p.texts.get(key, "")
+        text = p.texts.get(key, "") or fill.get(key, "")
         if text:
             out += f"{label}：{text}" + ("" if text.endswith("。") else "。")
     return out
@@ -40,7 +46,8 @@ def grades_sentence(result: CheckResult) -> str:
     return f"{prefix}本部门绩效自评项目共{n}个，其中评价等级{parts}，评优率为{rate}。"
 
 
-def unit_paragraph(result: CheckResult) -> str | None:
+def unit_paragraph(result: CheckResult, reason: str = "") -> str | None:
+    """``reason``: why income differs from 年初预算数, said right after the difference."""
     unit = result.unit
     if unit is None:
         return None
@@ -56,6 +63,8 @@ def unit_paragraph(result: CheckResult) -> str | None:
         if unit.income_change is not None:
             diff = unit.income_change
             out += f"，比年初预算{'增加' if diff >= 0 else '减少'}{num(abs(diff))}万元" if abs(diff) > 1e-9 else "，与年初预算持平"
+            if reason and abs(diff) > 1e-9:
+                out += f"，决算数{'大于' if diff > 0 else '小于'}预算数的主要原因是{reason.rstrip('。；;')}"
         out += "；"
     if "年初结转和结余" in v:
         out += f"年初结转和结余{num(v['年初结转和结余'])}万元；"

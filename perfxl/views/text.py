@@ -31,13 +31,16 @@ WORDS = {
            "unnamed": "（未填写）", "clean": "没有发现问题。", "workbook": "工作簿", "table": "项目一览（金额单位：万元）",
            "head": ["序号", "项目名称", "全年预算数", "全年执行数", "执行率", "填报总分", "核算得分", "等级"],
            "line": "单位：共 {n} 个项目，{counts}；评优率 {rate}%；预算合计 {budget} 万元，执行合计 {executed} 万元",
-           "count": "{g} {c} 个", "sep": "，", "verdict": "结论：错误 {error} 个，警告 {warning} 个，提示 {info} 个"},
+           "count": "{g} {c} 个", "sep": "，",
+           "adjusted": "  注：序号{i}，{why}（核算{raw}分，按本方案为{score}分）", "verdict": "结论：错误 {error} 个，警告 {warning} 个，提示 {info} 个"},
     "en": {"title": "perfxl self-evaluation check", "unit": "Unit", "year": "Year", "file": "File", "unknown": "(unknown)",
            "unnamed": "(not filled in)", "clean": "No problems found.", "workbook": "workbook",
            "table": "Projects (amounts in 10,000 yuan)",
            "head": ["No.", "Project", "Budget", "Executed", "Rate", "Entered", "Score", "Grade"],
            "line": "Unit: {n} projects, {counts}; excellent rate {rate}%; budget {budget}, executed {executed} (10,000 yuan)",
-           "count": "{g} {c}", "sep": ", ", "verdict": "Result: {error} errors, {warning} warnings, {info} notes"},
+           "count": "{g} {c}", "sep": ", ",
+           "adjusted": "  Note: no. {i}: {why} (computed {raw}, {score} under the profile)",
+           "verdict": "Result: {error} {errors}, {warning} {warnings}, {info} {infos}"},
 }
 
 
@@ -61,15 +64,21 @@ def render(result: CheckResult, file: str, color: bool, lang: str = "zh") -> str
         groups.setdefault(f.sheet, []).append(f)
     if not result.findings:
         lines.append(style(w["clean"], fg="green"))
+    def ref(f):
+        return f"{f.sheet}!{f.cell}" if f.sheet and f.cell else (f.sheet or "—")
+    ref_width = max([14] + [width(ref(f)) for f in result.findings])  # one column whatever the sheet names
+    tag_width = max(width(t) for t in severity_words.values())
+    brackets = ("[", "]") if lang == "en" else ("【", "】")
     for sheet, items in groups.items():
-        lines.append(style(f"【{sheet or w['workbook']}】", bold=True))
+        lines.append(style(f"{brackets[0]}{sheet or w['workbook']}{brackets[1]}", bold=True))
         for f in items:
-            where = f"{f.sheet}!{f.cell}" if f.sheet and f.cell else (f.sheet or "—")
-            tag = style(f"{severity_words[f.severity]}", fg=COLORS[f.severity], bold=f.severity == "error")
+            where = ref(f)
+            word = severity_words[f.severity]
+            tag = style(pad(word, tag_width), fg=COLORS[f.severity], bold=f.severity == "error")
             message, hint = f.text(lang)
-            lines.append(f"  {pad(where, 14)}  {f.code}  {tag}  {message}")
+            lines.append(f"  {pad(where, ref_width)}  {pad(f.code, 4)}  {tag}  {message}")
             if hint:
-                lines.append(style(f"  {' ' * 14}        → {hint}", dim=True))
+                lines.append(style(f"  {' ' * ref_width}  {' ' * 4}  {' ' * tag_width}  → {hint}", dim=True))
         lines.append("")
 
     lines.append(style(w["table"], bold=True))
@@ -80,6 +89,10 @@ def render(result: CheckResult, file: str, color: bool, lang: str = "zh") -> str
                      pct(p.funding.rate), show.num(p.entered_total),
                      show.num(p.score), p.grade])
     lines.extend(_table(head, rows, right={2, 3, 4, 5, 6}, color=color))
+    for i, p in enumerate(result.projects, 1):  # why a score is not the sum: the profile's cap or deduction
+        if p.adjustments:
+            why = ("; " if lang == "en" else "；").join(a.reason(lang) for a in p.adjustments)
+            lines.append(w["adjusted"].format(i=i, why=why, raw=show.num(p.raw_score), score=show.num(p.score)))
     lines.append("")
     g = result.grades
     counts = w["sep"].join(w["count"].format(g=k, c=v) for k, v in g.items())
@@ -87,7 +100,9 @@ def render(result: CheckResult, file: str, color: bool, lang: str = "zh") -> str
     lines.append(w["line"].format(n=len(result.projects), counts=counts, rate=_whole(rate),
                                   budget=money(result.budget_total), executed=money(result.executed_total)))
     n = {s: sum(1 for f in result.findings if f.severity == s) for s in ("error", "warning", "info")}
-    lines.append(style(w["verdict"].format(**n), fg="red" if n["error"] else ("yellow" if n["warning"] else "green"),
+    plural = {"errors": "error" if n["error"] == 1 else "errors", "warnings": "warning" if n["warning"] == 1 else "warnings",
+              "infos": "note" if n["info"] == 1 else "notes"}
+    lines.append(style(w["verdict"].format(**n, **plural), fg="red" if n["error"] else ("yellow" if n["warning"] else "green"),
                        bold=True))
     return "\n".join(lines)
 

@@ -27,6 +27,7 @@ from datetime import date
 import xlsxwriter
 
 from perfxl import __version__
+from perfxl.excel.textfit import row_height
 
 MARKER_NAME = "_perfxl_template"
 INDICATOR_ROWS = 12
@@ -41,14 +42,15 @@ LEVEL2 = ["数量指标", "质量指标", "时效指标", "成本指标", "经�
           "经济效益指标", "社会效益指标", "生态效益指标", "可持续影响指标", "服务对象满意度指标"]
 
 # (label, kind) in docs/template.md §2.1 order. Kinds: text, long (tall text), year, count, total, money.
+# The long texts are the parts of the Word report a person writes (``perfxl report``).
 UNIT_LABELS = [
     ("单位名称", "text"), ("评价年度", "year"), ("主管部门", "text"), ("部门概况", "long"), ("机构设置", "long"),
     ("在编人员", "count"), ("退休人员", "count"), ("劳动聘用人员", "count"), ("其他人员", "count"),
     ("人员合计", "total"), ("年初预算数（万元）", "money"), ("年初结转和结余（万元）", "money"),
     ("财政拨款收入（万元）", "money"), ("财政拨款支出（万元）", "money"), ("基本支出（万元）", "money"),
     ("人员经费（万元）", "money"), ("日常公用经费（万元）", "money"), ("项目支出（万元）", "money"),
-    ("年末结转和结余（万元）", "money"), ("总体绩效目标", "long"), ("自评工作开展情况", "long"),
-    ("存在的问题", "long"), ("改进措施", "long"),
+    ("年末结转和结余（万元）", "money"), ("预决算差异原因", "long"), ("总体绩效目标", "long"),
+    ("总体绩效目标完成情况", "long"), ("自评工作开展情况", "long"), ("存在的问题", "long"), ("改进措施", "long"),
 ]
 
 SUMMARY_HEADS = ("序号", "项目名称", "全年预算数\n（万元）", "全年执行数\n（万元）", "执行率", "自评得分", "评价等级")
@@ -168,12 +170,6 @@ def _print(ws, *, landscape: bool, repeat: tuple[int, int] | None = None) -> Non
         ws.repeat_rows(repeat[0] - 1, repeat[1] - 1)
 
 
-def _lines(text: str, per_line: int) -> int:
-    """Printed lines of ``text`` at ``per_line`` CJK characters a line (ASCII counts half)."""
-    width = sum(0.5 if ord(ch) < 128 else 1 for ch in text)
-    return max(1, -int(-width // per_line))
-
-
 # --- 填报说明 -------------------------------------------------------------------------------
 
 def _instructions(wb, fm: _Formats) -> None:
@@ -188,7 +184,7 @@ def _instructions(wb, fm: _Formats) -> None:
             ws.set_row(r, 24)
         else:
             ws.write(r, 0, text, fm.note)
-            ws.set_row(r, 15 * _lines(text, 47) + 4)
+            ws.set_row(r, row_height([(text, 96)]))  # LibreOffice does not fit rows on opening
     ws.protect("", PROTECT)
     _print(ws, landscape=False)
 

@@ -1,0 +1,79 @@
+"""Read once: one openpyxl load per check, the writer works on that workbook and never loads
+the input or its own output again; cached values come from the reader's scan."""
+
+from __future__ import annotations
+
+import openpyxl
+from openpyxl import load_workbook
+
+from layouts import Book, Proj, build
+from perfxl.excel import package
+
+
+def test_one_load_and_one_scan_per_check_with_write_back(run, tmp_path, monkeypatch):
+    path = str(tmp_path / "in.xlsx")
+    build(Book([Proj(), Proj(sheet="项目2", name="食堂改造工程", total=99)]), path)
+    loads, scans = [], []
+    real_load, real_scan = openpyxl.load_workbook, package.scan_sheet
+
+    def counting_load(*args, **kwargs):
+        loads.append(args[0] if args else kwargs.get("filename"))
+        return real_load(*args, **kwargs)
+
+    def counting_scan(*args, **kwargs):
+        scans.append(1)
+        return real_scan(*args, **kwargs)
+
+    monkeypatch.setattr(openpyxl, "load_workbook", counting_load)
+    monkeypatch.setattr("openpyxl.reader.excel.load_workbook", counting_load)
+    monkeypatch.setattr("perfxl.views.writer.load_workbook", counting_load)
+    monkeypatch.setattr(package, "scan_sheet", counting_scan)
+    r = run("check", path)
+    assert r.exit_code in (0, 1), r.output
+    assert loads == [path]  # the reader's; the writer neither reloads the input nor its output
+    assert len(scans) == len(load_workbook(path).sheetnames)  # each worksheet part scanned once
+    out = path.replace(".xlsx", ".perfxl.xlsx")
+    wv = real_load(out, data_only=True)
+    assert wv["自评结果"]["G4"].value is not None
+
+
+def test_cached_values_read_from_the_scan_keep_their_types(tmp_path):
+    """Numbers, text, booleans, errors and dates from <v>, as openpyxl's data_only gives them."""
+    from datetime import datetime
+
+    from perfxl.workbook.reader import read_workbook
+
+    path = str(tmp_path / "in.xlsx")
+    build(Book([Proj()]), path)
+    wb = load_workbook(path)
+    ws = wb["项目1"]
+    for ref, formula in {"K1": "=1+1", "K2": '="a"&"b"', "K3": "=1>0", "K4": "=1/0", "K5": "=DATE(2025,3,1)"}.items():
+        ws[ref] = formula
+    ws["K5"].number_format = "yyyy-mm-dd"
+    wb.save(path)
+    package_path = tmp_path / "cached.xlsx"
+    values = {"K1": "2", "K2": "ab", "K3": "1", "K4": "#DIV/0!", "K5": "45717"}
+    types = {"K2": "str", "K3": "b", "K4": "e"}
+    import zipfile
+    with zipfile.ZipFile(path) as z:
+        parts = package.sheet_parts(z)
+        items = [(i, z.read(i.filename)) for i in z.infolist()]
+    with zipfile.ZipFile(package_path, "w", zipfile.ZIP_DEFLATED) as z:
+        for info, data in items:
+            if info.filename == parts["项目1"]:
+                for ref, v in values.items():
+                    t = f' t="{types[ref]}"' if ref in types else ""
+                    start = data.index(f'<c r="{ref}"'.encode())
+                    end = data.index(b"</c>", start)
+                    cell = data[start:end]
+                    f = cell[cell.index(b"<f>"):cell.index(b"</f>") + 4]
+                    s_attr = b' s="' + cell.split(b's="')[1].split(b'"')[0] + b'"' if b's="' in cell else b""
+                    data = data[:start] + f'<c r="{ref}"'.encode() + s_attr + t.encode() + b">" + f + \
+                        f"<v>{v}</v>".encode() + data[end:]
+            z.writestr(info, data)
+    want = load_workbook(package_path, data_only=True)["项目1"]
+    model = read_workbook(str(package_path))
+    grid = model.grids["项目1"]
+    got = {c.coord: c.value for c in grid.cells.values() if c.formula and c.coord.startswith("K")}
+    assert got == {ref: want[ref].value for ref in values}
+    assert got["K5"] == datetime(2025, 3, 1) and got["K3"] is True and got["K1"] == 2
