@@ -154,10 +154,11 @@ def _apply(wb, where: dict, ops, rnd: random.Random) -> None:
                 _, c, r, w, h = op
                 sheets[rnd.randrange(len(sheets))].merge_cells(start_row=r, start_column=c,
                                                                end_row=r + h, end_column=c + w)
-            elif kind == "delete_rows":
-                sheets[rnd.randrange(len(sheets))].delete_rows(op[1], op[2])
-            elif kind == "delete_cols":
-                sheets[rnd.randrange(len(sheets))].delete_cols(op[1], op[2])
+            elif kind in ("delete_rows", "delete_cols"):
+                ws = sheets[rnd.randrange(len(sheets))]
+                if ws.max_row > 2000 or ws.max_column > 100:
+                    continue  # openpyxl would fill the whole rectangle up to a corner cell (minutes, GBs)
+                getattr(ws, kind)(op[1], op[2])
             elif kind == "drop_sheet" and len(sheets) > 1:
                 wb.remove(sheets[op[1] % len(sheets)])
             elif kind == "hide_sheet" and len(sheets) > 1:
