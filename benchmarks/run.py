@@ -1,4 +1,4 @@
-"""One command for every performance target (issue 9): ``python benchmarks/run.py``.
+"""One command for every performance target: ``python benchmarks/run.py``.
 
 Builds workbooks of 15, 150 and 1,500 projects with the sample generator (the sample's 15
 projects repeated under new sheet names, so every sheet is a filled, plausible form), then

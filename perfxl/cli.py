@@ -16,6 +16,63 @@ from perfxl import __version__
 EXIT_CLEAN, EXIT_ERRORS, EXIT_UNREADABLE = 0, 1, 2
 _current = {"file": None, "lang": "zh"}  # the file being checked, named by the last-resort lines
 
+# click's own words (usage, help, usage errors) in Chinese; PERFXL_LANG=en keeps click's English.
+CLICK_ZH = {
+    "Usage:": "用法：", "Options": "选项", "Commands": "命令", "Positional arguments": "参数",
+    "Error: {message}": "错误：{message}", "Try '{command} {option}' for help.": "运行“{command} {option}”查看帮助。",
+    "Missing argument": "缺少参数", "Missing option": "缺少选项", "Missing parameter": "缺少参数",
+    "Missing command.": "缺少命令。", "Missing parameter: {param_name}": "缺少参数：{param_name}",
+    "Missing {param_type}": "缺少{param_type}", "argument": "参数", "option": "选项", "parameter": "参数",
+    "No such command {name!r}.": "没有命令 {name!r}。", "No such option {name!r}.": "没有选项 {name!r}。",
+    "No such option: {name}": "没有选项：{name}",
+    "Option {name!r} does not take a value.": "选项 {name!r} 不带值。",
+    "Invalid value for {param_hint}: {message}": "{param_hint} 的值无效：{message}",
+    "Invalid value: {message}": "值无效：{message}", "Show this message and exit.": "显示本帮助并退出。",
+    "Show the version and exit.": "显示版本并退出。", "default: {default}": "默认：{default}",
+    "{value} is not in the range {range}.": "{value} 不在范围 {range} 内。",
+    "{value!r} is not a valid {number_type}.": "{value!r} 不是有效的{number_type}。",
+    "integer": "整数", "float": "数字", "Aborted!": "已中止！", "unknown error": "未知错误",
+    "{name} {filename!r} does not exist.": "{name} {filename!r} 不存在。",
+    "{name} {filename!r} is a directory.": "{name} {filename!r} 是文件夹。",
+    "{name} {filename!r} is a file.": "{name} {filename!r} 是文件。", "file": "文件", "directory": "文件夹",
+    "path": "路径", "Choose from:\n\t{choices}": "可选：\n\t{choices}",
+    "Got unexpected extra argument ({args})": "多余的参数（{args}）",
+    "Got unexpected extra arguments ({args})": "多余的参数（{args}）",
+    "Option {name!r} requires an argument.": "选项 {name!r} 需要一个值。",
+    "Option {name!r} requires {nargs} arguments.": "选项 {name!r} 需要 {nargs} 个值。",
+    "{value!r} is not {choice}.": "{value!r} 不是 {choice}。",
+    "{value!r} is not one of {choices}.": "{value!r} 不是 {choices} 之一。",
+    "Did you mean {possibility}?": "是否想用 {possibility}？",
+    "(Did you mean one of: {possibilities}?)": "（是否想用：{possibilities}？）",
+}
+
+
+def _click_in_chinese() -> None:
+    """Install the Chinese of click's messages (its modules call gettext through ``_``)."""
+    if os.environ.get("PERFXL_LANG", "").lower().startswith("en"):
+        return
+    import click.core
+    import click.decorators
+    import click.exceptions
+    import click.formatting
+    import click.parser
+    import click.types
+
+    def gettext(message: str) -> str:
+        return CLICK_ZH.get(message, message)
+
+    def ngettext(singular: str, plural: str, n: int) -> str:
+        return gettext(singular if n == 1 else plural)
+
+    for module in (click.core, click.decorators, click.exceptions, click.formatting, click.parser, click.types):
+        if hasattr(module, "_"):
+            module._ = gettext
+        if hasattr(module, "ngettext"):
+            module.ngettext = ngettext
+
+
+_click_in_chinese()
+
 
 def _fail(rule: str, /, *, as_json: bool = False, file: str | None = None, lang: str = "zh", **values) -> None:
     """Stop with one line (or one JSON report) for a rule of family E; exit 2."""
@@ -34,13 +91,32 @@ def _stop(exc, *, as_json: bool = False, file: str | None = None, lang: str = "z
 
 
 def _codes(values: tuple[str, ...]) -> tuple[str, ...]:
+    """Rule codes or families as typed: ``F,I104``, ``I104，S108`` (a Chinese comma), ``I104 S108``."""
+    import re
+
     out = []
     for v in values:
-        out.extend(x.strip().upper() for x in v.split(",") if x.strip())
+        out.extend(x.upper() for x in re.split(r"[\s,，、;；]+", v) if x)
     return tuple(out)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def _rule_codes():
+    from perfxl.rules.catalogue import RULES
+
+    return RULES
+
+
+def _unknown_code(*groups: tuple[str, ...]) -> str | None:
+    """The first code or family that names no rule: a mistyped ``--select`` must not silently
+    select nothing (a workbook with errors would pass)."""
+    for code in (c for group in groups for c in _codes(group)):
+        if not any(known.startswith(code) for known in _rule_codes()):
+            return code
+    return None
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]}, options_metavar="[选项]",
+             subcommand_metavar="命令 [参数]...")
 @click.version_option(__version__, "-V", "--version", prog_name="perfxl", message="%(prog)s %(version)s")
 def cli() -> None:
     """perfxl：预算绩效自评工作簿的生成与检查。
@@ -55,26 +131,27 @@ def cli() -> None:
     """
 
 
-@cli.command()
+@cli.command(options_metavar="[选项]")
 @click.argument("file", type=click.Path(dir_okay=True), metavar="FILE")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="输出格式")
-@click.option("--profile", "profile_path", type=click.Path(), default=None,
+@click.option("--profile", "profile_path", type=click.Path(), default=None, metavar="文件",
               help="评分方案 TOML 文件（默认 national-2020，财预〔2020〕10号）")
-@click.option("--select", "select_codes", multiple=True, help="只运行这些规则（代码或族，如 F,I104）")
-@click.option("--ignore", "ignore_codes", multiple=True, help="不运行这些规则（代码或族）")
+@click.option("--select", "select_codes", multiple=True, metavar="代码", help="只运行这些规则（代码或族，如 F,I104）")
+@click.option("--ignore", "ignore_codes", multiple=True, metavar="代码", help="不运行这些规则（代码或族）")
 @click.option("--color/--no-color", default=None, help="彩色输出（默认：终端上彩色，管道或设置 NO_COLOR 时不彩色）")
-@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None, metavar="文件",
               help="结果工作簿的路径（默认：与输入同目录的 <文件名>.perfxl.xlsx）")
 @click.option("--no-write", is_flag=True, help="只输出检查报告，不写结果工作簿")
-@click.option("--in-place", is_flag=True, help="把结果写回输入文件（先保存 .bak 备份）")
+@click.option("--force", is_flag=True, help="-o 指定的文件已存在（且不是 perfxl 的结果工作簿）时也覆盖")
+@click.option("--in-place", is_flag=True, help="把结果写回输入文件（先保存备份 .bak，已有时为 .bak2、.bak3…，从不覆盖）")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
               help="报告语言（en: English messages）")
 @click.option("--convert", is_flag=True,
               help="先用 LibreOffice 把 .xls/.et/.xlsb/.ods 转换为 .xlsx（保留公式）再做完整检查")
 @click.option("--explain", "explain_key", default=None, metavar="项目",
               help="逐行说明一个项目的得分推导（工作表名、项目名称或序号，如 项目3 或 3）；不写结果工作簿")
-def check(file, fmt, profile_path, select_codes, ignore_codes, color, output, no_write, in_place, lang,
+def check(file, fmt, profile_path, select_codes, ignore_codes, color, output, no_write, force, in_place, lang,
           convert, explain_key) -> None:
     """检查工作簿 FILE：公式、合计、得分与等级，逐条报告问题所在单元格。
 
@@ -83,10 +160,16 @@ def check(file, fmt, profile_path, select_codes, ignore_codes, color, output, no
 
     .xls/.et 文件按值检查（跳过公式检查）；加 --convert 时先用 LibreOffice 转换为 .xlsx，做完整检查。"""
     from perfxl.scoring.profile import ProfileError, load_profile
+    from perfxl.views.files import OUTPUT_EXTENSIONS
 
     _current.update(file=file, lang=lang)
     as_json = fmt == "json"
     say = {"as_json": as_json, "file": file, "lang": lang}
+    _refuse_lock_file(file, say)
+    if (bad := _unknown_code(select_codes, ignore_codes)) is not None:
+        _fail("E118", **say, code=bad)
+    if output and os.path.splitext(output)[1].lower() not in OUTPUT_EXTENSIONS:
+        _fail("E135", **say, path=output)
     try:
         profile = load_profile(profile_path)
     except ProfileError as exc:
@@ -96,7 +179,7 @@ def check(file, fmt, profile_path, select_codes, ignore_codes, color, output, no
         workdir, source = _convert(file, say)
     try:
         _check(file, source, say, profile, select_codes, ignore_codes, color, output, no_write, in_place,
-               explain_key=explain_key)
+               explain_key=explain_key, force=force)
     finally:
         if workdir is not None:
             workdir.cleanup()
@@ -128,12 +211,13 @@ def _convert(file: str, say: dict):
 
 
 def _check(file, source, say, profile, select_codes, ignore_codes, color, output, no_write, in_place,
-           *, explain_key: str | None = None) -> None:
+           *, explain_key: str | None = None, force: bool = False) -> None:
     from perfxl.model import finding
     from perfxl.result import run_checks
     from perfxl.rules.catalogue import RULES, select
     from perfxl.workbook.reader import ReadError, read_workbook
-    from perfxl.views.writer import output_path
+    from perfxl.excel.package import defines_name
+    from perfxl.views.files import OUTPUT_EXTENSIONS, open_in, output_path
 
     as_json, lang = say["as_json"], say["lang"]
     try:
@@ -144,12 +228,36 @@ def _check(file, source, say, profile, select_codes, ignore_codes, color, output
         _fail("E127", **say, name=os.path.basename(file))
     if in_place and (output or no_write):
         _fail("E110", **say)
+    ext = os.path.splitext(file)[1].lower()
+    if output and ext in OUTPUT_EXTENSIONS and os.path.splitext(output)[1].lower() != ext:
+        _fail("E136", **say, path=output, ext=ext)
+    own_output = "_perfxl" in model.defined_names  # a result file perfxl wrote earlier
     if explain_key is not None and (output or in_place):
         _fail("E151", **say)
-    target = None if (no_write or explain_key is not None) else (file if in_place else (output or output_path(file)))
+    if no_write or explain_key is not None:
+        target = None
+    elif in_place:
+        target = file
+    elif output:
+        target = output
+        if (os.path.exists(output) and not force and not _same_file(output, file)
+                and not defines_name(output, "_perfxl")):  # another workbook of the user's
+            _fail("E116", **say, path=output)
+    else:
+        target = output_path(file)
+        if _same_file(target, file) and not own_output:  # named like a result, but the user's own
+            base, ext = os.path.splitext(file)
+            target = f"{base}.perfxl{ext}"
+    rewrite = target is not None and _same_file(target, file)
+    program = open_in(file)
+    if program and not rewrite:
+        click.echo(f"Note: the file may be open in {program}; unsaved changes are not checked (only what is saved "
+                   "on disk)." if lang == "en" else
+                   f"注意：文件可能正在 {program} 中打开，未保存的修改不会被检查（检查的是磁盘上已保存的内容）。", err=True)
     lost = []
     if target is not None:
-        target, lost = _prepare_output(source, target, in_place, say, model.scans, named=file)
+        target, lost = _prepare_output(source, target, say, model.scans, named=file,
+                                       rewrite=rewrite and (in_place or own_output))
         if model.source_format == "xls":
             lost = ["公式（只保留计算结果）、字体、颜色、边框和列宽"]
     result = run_checks(model, profile, select_codes=_codes(select_codes), ignore_codes=_codes(ignore_codes))
@@ -174,6 +282,10 @@ def _check(file, source, say, profile, select_codes, ignore_codes, color, output
     sys.exit(EXIT_ERRORS if result.errors else EXIT_CLEAN)
 
 
+def _same_file(a: str, b: str) -> bool:
+    return os.path.normcase(os.path.abspath(a)) == os.path.normcase(os.path.abspath(b))
+
+
 def _explain(result, profile, file: str, key: str, say: dict) -> None:
     """Print one project's score derivation (text), or the report with an ``explain`` key (JSON); exit."""
     from perfxl.views.explain import NoSuchProject, explain, find_project
@@ -193,19 +305,30 @@ def _explain(result, profile, file: str, key: str, say: dict) -> None:
     sys.exit(EXIT_ERRORS if result.errors else EXIT_CLEAN)
 
 
-def _lock_file(path: str) -> str:
-    folder, name = os.path.split(os.path.abspath(path))
-    return os.path.join(folder, "~$" + name)
+def _refuse_lock_file(file: str, say: dict) -> None:
+    """``~$2025.xlsx`` is the lock Excel/WPS keep while 2025.xlsx is open, not a workbook."""
+    import zipfile
+
+    from perfxl.views.files import lock_owner
+
+    owner = lock_owner(file)
+    if owner is None or not os.path.isfile(file) or zipfile.is_zipfile(file):
+        return
+    program = "LibreOffice" if os.path.basename(file).startswith(".~lock.") else "Excel/WPS"
+    _fail("E134", **say, name=os.path.basename(file), owner=owner, program=program)
 
 
-def _prepare_output(file: str, target: str, in_place: bool, say: dict, scans=None, named: str | None = None):
+def _prepare_output(file: str, target: str, say: dict, scans=None, named: str | None = None, *,
+                    rewrite: bool = False):
     """Refuse what must not be written; return (target, parts that would be lost). ``file`` is
-    what was read (its conversion under --convert), ``named`` the user's file."""
+    what was read (its conversion under --convert), ``named`` the user's file; ``rewrite``: the
+    user's file itself is written (``--in-place``, or a result file perfxl wrote earlier)."""
     from perfxl.excel.package import losses
+    from perfxl.views.files import open_in
 
-    if os.path.abspath(target) == os.path.abspath(named or file) and not in_place:
+    if _same_file(target, named or file) and not rewrite:
         _fail("E111", **say)
-    if os.path.exists(_lock_file(target)):
+    if open_in(target) == "Excel/WPS":
         _fail("E112", **say, path=target)
     folder = os.path.dirname(os.path.abspath(target))
     if not os.path.isdir(folder):
@@ -214,19 +337,18 @@ def _prepare_output(file: str, target: str, in_place: bool, say: dict, scans=Non
         lost = losses(file, scans=scans)  # the reader's scans: no worksheet part is read again
     except Exception:  # the reader already accepted the file; a package oddity only limits this report
         lost = []
-    if in_place and lost:
+    if rewrite and lost:
         _fail("E114", **say, parts="；".join(lost))
     return target, lost
 
 
 def _write(file: str, target: str, result, in_place: bool, say: dict) -> str | None:
-    import shutil
-
+    from perfxl.views.files import backup
     from perfxl.views.writer import write_result
 
     try:
         if in_place:
-            shutil.copy2(file, file + ".bak")
+            backup(file)  # 2025.xlsx.bak, then .bak2, …: the first backup keeps the original
         write_result(file, target, result)
     except OSError as exc:
         _fail("E115", **say, path=target, reason=_os_reason(exc, say["lang"]))
@@ -246,10 +368,10 @@ def _os_reason(exc: OSError, lang: str = "zh") -> str:
     return en if lang == "en" else zh
 
 
-@cli.command()
+@cli.command(options_metavar="[选项]")
 @click.argument("file", required=False, default=None, metavar="[FILE]")
 @click.option("--projects", "-n", type=click.IntRange(1, 500), default=3, show_default=True, help="项目表数量")
-@click.option("--unit", default="", help="单位名称")
+@click.option("--unit", default="", metavar="名称", help="单位名称")
 @click.option("--year", type=click.IntRange(2000, 2100), default=date.today().year - 1, show_default="去年",
               help="评价年度")
 @click.option("--force", is_flag=True, help="覆盖已存在的文件")
@@ -282,31 +404,47 @@ def init(file, projects, unit, year, force) -> None:
     click.echo(f"已生成 {path}：{projects} 个项目表，评价年度 {year}。填写后运行 perfxl check {path}")
 
 
-@cli.command()
-@click.argument("code", required=False)
-def rules(code) -> None:
-    """列出全部检查规则；给出代码（如 I104）时详细说明该规则。"""
-    from perfxl.rules.catalogue import FAMILIES, RULES, SEVERITY_ZH
+@cli.command(options_metavar="[选项]")
+@click.argument("code", required=False, metavar="[代码或族]")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True, help="语言（en: English）")
+def rules(code, lang) -> None:
+    """列出全部检查规则；给出族字母（如 I，与 --select I 相同）时列出该族，给出代码（如 I104）时详细说明该规则。"""
+    from perfxl.rules.catalogue import FAMILIES, FAMILIES_EN, RULES, SEVERITY_EN, SEVERITY_ZH
 
-    if code:
-        rule = RULES.get(code.strip().upper())
-        if rule is None:
-            _fail("E118", code=code)
-        click.echo(f"{rule.code}  {rule.title}（{SEVERITY_ZH[rule.severity]}，{FAMILIES[rule.family]}）")
-        click.echo(f"\n为什么：{rule.rationale}")
-        click.echo(f"提示信息：{rule.message}")
-        click.echo(f"如何修改：{rule.hint}")
-        if rule.bad:
+    en = lang == "en"
+    severity = SEVERITY_EN if en else SEVERITY_ZH
+    families = FAMILIES_EN if en else FAMILIES
+    key = (code or "").strip().upper()
+    rule = RULES.get(key)
+    if rule is not None:
+        title, message, hint = (rule.en if en else (rule.title, rule.message, rule.hint))
+        sep = ", " if en else "，"
+        click.echo(f"{rule.code}  {title}（{severity[rule.severity]}{sep}{families[rule.family]}）" if not en else
+                   f"{rule.code}  {title} ({severity[rule.severity]}, {families[rule.family]})")
+        if not en:
+            click.echo(f"\n为什么：{rule.rationale}")
+        click.echo(f"{'Message' if en else '提示信息'}{': ' if en else '：'}{message}")
+        click.echo(f"{'Fix' if en else '如何修改'}{': ' if en else '：'}{hint}")
+        if not en and rule.bad and rule.family != "E":
             click.echo(f"\n错误示例：{rule.bad}")
-        if rule.good:
+        if not en and rule.good and rule.family != "E":
             click.echo(f"正确示例：{rule.good}")
         return
+    if key:  # a family, or a prefix, as --select accepts it (I, X1)
+        codes = [c for c in RULES if c.startswith(key)]  # off-by-default rules too, marked
+        if not codes:
+            _fail("E118", code=code, lang=lang)
+    else:
+        codes = list(RULES)
     family = None
-    for rule in RULES.values():
+    for c in codes:
+        rule = RULES[c]
         if rule.family != family:
             family = rule.family
-            click.echo(f"\n{family}  {FAMILIES[family]}")
-        click.echo(f"  {rule.code}  {SEVERITY_ZH[rule.severity]}  {rule.title}")
+            click.echo(f"\n{family}  {families[family]}")
+        title = rule.en[0] if en else rule.title
+        off = (" (off by default: --select " + c + ")" if en else f"（默认关闭：--select {c}）") if not rule.default else ""
+        click.echo(f"  {rule.code}  {severity[rule.severity]}  {title}{off}")
 
 
 REPORT_LINES = {
@@ -453,6 +591,10 @@ def batch(paths, output, jobs, fmt, profile_path, select_codes, ignore_codes, ti
         _usage("bad_usage", "-d/--dir 只能与 --write-each 一起使用：请加上 --write-each，或去掉 -d。",
                "-d/--dir goes with --write-each: add --write-each, or drop -d.", **say)
     _check_rollup_path(output, force, say)
+    if not any(os.path.exists(p) for p in paths):  # nothing there at all: a mistyped path, not a roll-up
+        _batch_fail("E101", **say, path=paths[0])  # (among others, a missing file is one row)
+    if (bad := _unknown_code(select_codes, ignore_codes)) is not None:
+        _batch_fail("E118", **say, code=bad)
     if each_dir is not None:
         try:
             os.makedirs(each_dir, exist_ok=True)
@@ -512,7 +654,9 @@ def _check_rollup_path(output: str, force: bool, say: dict) -> None:
     folder = os.path.dirname(os.path.abspath(output))
     if not os.path.isdir(folder):
         _batch_fail("E113", **say, folder=folder)
-    if os.path.exists(_lock_file(output)):
+    from perfxl.views.files import open_in
+
+    if open_in(output) == "Excel/WPS":
         _batch_fail("E112", **say, path=output)
     if os.path.exists(output) and not force and not is_batch_output(output):
         _batch_fail("E116", **say, path=output)

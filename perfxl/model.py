@@ -7,7 +7,6 @@ Nothing downstream of the reader touches openpyxl objects.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 from perfxl.excel.cell import Cell, Number  # noqa: F401  (re-exported: the model is made of cells)
 
@@ -51,6 +50,12 @@ class Rule:
 
 RULES: dict[str, Rule] = {}  # the registry: filled by the modules that declare rules
 
+# Values that are perfxl's own words (labels, columns, what a cell should hold, why a score is what
+# it is), translated for --lang en by the function perfxl.rules.english installs; the user's own
+# text (names, targets, actual values) is never in these keys.
+EN_KEYS = {"label", "column", "what", "block", "kind", "level", "which", "detail", "part", "reason"}
+EN_WORDS = None
+
 
 def declare(*rules: Rule) -> dict[str, Rule]:
     """Register rules; a code is declared once (codes are a public interface)."""
@@ -68,9 +73,14 @@ class _Values(dict):
         return "{" + key + "}"
 
 
-def render(template: str, values: dict) -> str:
+def render(template: str, values: dict, lang: str = "zh") -> str:
+    """Fill a message template; numbers as people write them, lists joined as the language does."""
     from perfxl.excel.show import value as shown
-    return template.format_map(_Values({k: shown(v) for k, v in values.items()}))
+    sep = ", " if lang == "en" else "、"
+
+    def one(v):
+        return sep.join(shown(x) for x in v) if isinstance(v, (list, tuple)) else shown(v)
+    return template.format_map(_Values({k: one(v) for k, v in values.items()}))
 
 
 @dataclass
@@ -96,8 +106,10 @@ class Finding:
         rule = RULES.get(self.code)
         if lang != "en" or rule is None or not rule.en[1]:
             return self.message, self.hint
-        message = render(rule.en[1], self.values) + "".join(render(en, self.values) for _zh, en in self.notes)
-        hint = render(self.hint_as[1] if self.hint_as else rule.en[2], self.values)
+        values = {k: (EN_WORDS(v) if k in EN_KEYS and isinstance(v, str) and EN_WORDS else v)
+                  for k, v in self.values.items()}
+        message = render(rule.en[1], values, "en") + "".join(render(en, values, "en") for _zh, en in self.notes)
+        hint = render(self.hint_as[1] if self.hint_as else rule.en[2], values, "en")
         return message, hint
 
     def add_note(self, zh: str, en: str, **values) -> None:

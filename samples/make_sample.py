@@ -1,4 +1,4 @@
-"""Build samples/2025.xlsx from the figures of the seed report (TEMPLATE §6).
+"""Build samples/2025.xlsx from the figures of a real 2025 report (docs/template.md §6).
 
 The report is 石家庄市鹿泉区机关事务管理中心's 2025 整体支出绩效自评报告. It gives the unit's
 staff and money, each project's 全年预算数, 全年执行数 and score, and the conclusion table;
@@ -413,7 +413,7 @@ def _round(x, places):
 
 
 def _check_project(p):
-    """The sheet must add up the way TEMPLATE §4 reads it: weights 100, typed 总分 agreeing
+    """The sheet must add up the way docs/template.md §4 reads it: weights 100, typed 总分 agreeing
     with funding 得分 + Σ indicator 得分 at the precision it is typed."""
     weights = 10 + sum(row[5] for row in p["indicators"])
     assert weights == 100, (p["name"], weights)

@@ -96,7 +96,6 @@ def test_e109_bad_profile(run, tmp_path):
 
 
 def test_e110_e111_conflicting_output_options(run, tmp_path):
-    from openpyxl import load_workbook  # noqa: F401
     from perfxl.workbook.template import write_template
     path = tmp_path / "a.xlsx"
     write_template(str(path), projects=1, unit="某单位", year=2025)

@@ -1,4 +1,4 @@
-"""Bounded reading (docs/template.md aside, issue 12): limits before parsing, no entity
+"""Bounded reading (hostile and oversized files): limits before parsing, no entity
 expansion, and a stray far cell costs what one cell costs — in the reader and the writer.
 Every input here is built in code."""
 

@@ -52,3 +52,10 @@ def test_every_rule_has_an_english_text():
     f = finding("I104", "项目3", "H17", entered=15.0, weight=10.0, detail="…")
     assert localize(f, "en")[0] == "Score 15 exceeds the weight 10 (…)"
     assert localize(f, "zh") == (f.message, f.hint)
+
+
+def test_english_texts_have_no_chinese():
+    """--lang en is English throughout: a rule's English names labels in English too."""
+    for code, rule in RULES.items():
+        for text in rule.en:
+            assert not re.search(r"[\u4e00-\u9fff]", text), (code, text)

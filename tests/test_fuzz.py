@@ -1,4 +1,4 @@
-"""The fuzz campaign (issue 12): workbooks built within and beyond the contract, and byte-level
+"""The fuzz campaign: workbooks built within and beyond the contract, and byte-level
 damage to real package parts, through the whole ``perfxl check`` (read, rules, write-back).
 
 Every run must: raise nothing, exit 0, 1 or 2, name only valid cell addresses, leave the

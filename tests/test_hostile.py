@@ -1,4 +1,4 @@
-"""Regression tests, one per crash cause found by the 3,023-file campaign (issue 12), each
+"""Regression tests, one per crash cause found by the 3,023-file campaign, each
 input built in code: the run ends with a report (exit 0 or 1) or one Chinese refusal
 (exit 2), never an internal error; the input is unchanged; the output reopens."""
 

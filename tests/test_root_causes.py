@@ -143,3 +143,107 @@ def test_r120_text_number_skipped_by_a_sum_is_an_error(tmp_path):
     (tmp_path / "b").mkdir()
     result = _check(_init(tmp_path / "b", unread))
     assert _serious(result) == [("项目2", "E7", "R112")]
+
+
+def test_default_language_of_usage_help_and_click_errors_is_chinese(run):
+    r = run("check")
+    assert r.exit_code == 2 and "用法" in r.output and "缺少参数" in r.output and "Usage:" not in r.output
+    r = run("check", "--help")
+    assert "选项" in r.output and "Options:" not in r.output and "显示本帮助并退出" in r.output
+    r = run("check", "a.xlsx", "--format", "xml")
+    assert r.exit_code == 2 and "值无效" in r.output and "Error:" not in r.output
+
+
+def test_rules_lists_a_family_as_select_accepts_it(run):
+    r = run("rules", "I")
+    codes = re.findall(r"^\s+([A-Z]\d{3})\s", r.output, re.M)
+    assert codes and all(c.startswith("I") for c in codes) and "I104" in codes
+    assert "X106" in run("rules", "X").output and "--select X106" in run("rules", "X").output
+    assert run("rules", "Q").exit_code == 2
+
+
+def test_english_report_has_no_chinese_but_the_users_text(run, tmp_path):
+    """--lang en: perfxl's words in English; only names, labels typed by the user and sheet names stay."""
+    path = _init(tmp_path, lambda wb: (wb["项目1"].__setitem__("G14", 18), wb["项目2"].__setitem__("G6", 0.9),
+                                       wb["单位情况"].__setitem__("B3", None)))
+    r = run("check", path, "--lang", "en", "-o", tmp_path / "out.xlsx")
+    user = {"项目1", "项目2", "汇总", "单位情况", "某某区机关事务管理局", "办公楼维修项目", "食堂改造工程",
+            "维修面积", "验收合格率", "完工时间", "办公条件", "干部职工满意度", "优", "良", "中", "差"}
+    text = r.output
+    for word in sorted(user, key=len, reverse=True):
+        text = text.replace(word, "")
+    assert not re.search(r"[\u4e00-\u9fff【】：，。、；（）]", text), text
+    assert "Result written to" in r.output and "1 notes" not in r.output
+
+
+def test_report_columns_stay_aligned_with_wide_and_digit_sheet_names(tmp_path):
+    from perfxl.views.text import render, width
+    def edit(wb):
+        wb["项目1"].title = "04法院派出法庭项目"
+        wb["项目2"]["G6"] = 0.9
+        wb["项目1"] if False else None
+    path = _init(tmp_path, edit)
+    out = render(_check(path), str(path), color=False)
+    rows = [line for line in out.splitlines() if re.match(r"^  \S+!\S+\s+[A-Z]\d{3}\s", line)]
+    assert len(rows) >= 2
+    starts = {width(line[:line.index(re.search(r"[A-Z]\d{3}", line).group(0))]) for line in rows}
+    assert len(starts) == 1, rows
+
+
+def test_s108_on_a_sum_explains_why_it_differs(tmp_path):
+    def edit(wb):
+        s = wb["汇总"]
+        t = _row_of(s, "合计", 2)
+        s[f"C{t}"] = "=SUM(C3:C3)"  # the second project's row is left out
+    path = _init(tmp_path, edit)
+    result = _check(path)
+    t = _row_of(load_workbook(path)["汇总"], "合计", 2)
+    [f] = [f for f in result.findings if (f.sheet, f.cell) == ("汇总", f"C{t}")]
+    assert f.code == "S108" and "第4行" in f.message and f.values["outside"] == (4,)
+    assert "C3:C4" in f.hint and not re.search(r"改为\s*-?\d", f.hint)
+
+
+def test_a_finding_keeps_its_raw_values_and_results_flatten(tmp_path):
+    path = _init(tmp_path, lambda wb: wb["项目1"].__setitem__("G14", 18))
+    result = _check(path)
+    f = result.findings[[x.code for x in result.findings].index("I104")]
+    assert f.values["entered"] == 18 and f.values["weight"] == 15 and f.values["consequences"] == ("汇总!F3",)
+    assert ("项目1", "G14", "I104") in result.flatten()
+    assert result.flatten(codes=("I",)) == [("项目1", "G14", "I104")]
+
+
+def test_the_result_carries_the_unit_figures(tmp_path):
+    result = _check(_init(tmp_path))
+    u = result.unit
+    assert (u.name, u.year) == ("某某区机关事务管理局", 2025)
+    assert u.counts["在编人员"] == 30 and u.money["财政拨款收入"] == 1000
+    assert round(u.shares["基本支出"], 4) == 0.88 and round(u.shares["人员经费"], 4) == round(700 / 880, 4)
+    assert u.income_change == 0
+    assert [r.agrees for r in result.summary_rows] == [
+        {"全年预算数": True, "全年执行数": True, "执行率": True, "自评得分": True, "评价等级": True}] * 2
+
+
+def test_staff_total_typed_over_its_formula_is_one_finding(tmp_path):
+    def edit(wb):
+        u = wb["单位情况"]
+        u.cell(row=_row_of(u, "人员合计"), column=2, value=50)  # 30+10+5+1 = 46
+    path = _init(tmp_path, edit)
+    row = _row_of(load_workbook(path)["单位情况"], "人员合计")
+    result = _check(path)
+    assert _serious(result) == [("单位情况", f"B{row}", "U101")]
+    [f] = [f for f in result.findings if f.code == "U101"]
+    assert "=SUM(B" in f.hint and "恢复公式" in f.hint
+
+
+def test_words_in_an_amount_are_one_finding_not_one_per_formula_that_reads_it(tmp_path):
+    """'约100万' in 全年执行数: the formulas that read it (执行率, 得分, 总分, the 汇总 row) show
+    #VALUE! or the text; they are consequences, named in the one finding (R111 at the cause),
+    and the unit's 项目支出 is not compared with a sum that leaves the project out."""
+    def edit(wb):
+        wb["项目1"]["E6"] = "约100万"
+    path = _init(tmp_path, edit)
+    result = _check(path)
+    assert _serious(result) == [("项目1", "E6", "R111")]
+    cause = result.findings[[f.flat() for f in result.findings].index(("项目1", "E6", "R111"))]
+    assert "随之出错的公式" in cause.message and "汇总!F3" in cause.message
+    _no_constant_advice_for_formula_cells(result, path)

@@ -104,6 +104,10 @@ CASES = [
     Case("I109", _ind(1, score=None), cell=("项目1", (1, "score"))),
     Case("I110", lambda b: ind(b, 0) and p0(b).indicators.insert(1, Ind("产出指标", "数量指标", "其中：一楼", "≥600平方米", "650平方米", None, None)),
          cell=("项目1", (1, "name"))),
+    Case("I111", lambda b: p0(b).indicators.__setitem__(slice(1, 1), [
+        Ind("产出指标", "数量指标", "其中：一楼", "≥800平方米", "800平方米", None, None),
+        Ind("产出指标", "数量指标", "其中：二楼", "≥600平方米", "600平方米", None, None)]),
+         cell=("项目1", (0, "target"))),
     Case("T101", _ind(0, weight=15, score=15), cell=("项目1", "total_weight")),
     Case("T102", _both(_ind(1, weight=5, score=5), _ind(3, weight=40, score=40)), cell=None),
     Case("T103", _both(_ind(2, l1="成本指标", l2="经济成本指标", target="≤100万元", actual="98万元")), cell=None),

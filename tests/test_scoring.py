@@ -1,4 +1,4 @@
-"""Scores, precision, profiles and the JSON report (docs/template.md §4, the rule-engine issue)."""
+"""Scores, precision, profiles and the JSON report (docs/template.md §4)."""
 
 from __future__ import annotations
 

@@ -17,9 +17,7 @@ from openpyxl import load_workbook
 from perfxl.workbook.template import (INDICATOR_ROWS, LEVEL2, MARKER_NAME, TOTAL_ROW, UNIT_LABELS,
                                       project_sheet_name, write_template)
 
-XCU = Path("/work/shared/libreoffice/registrymodifications.xcu")
-if not XCU.exists():
-    XCU = Path(__file__).resolve().parent / "data" / "registrymodifications.xcu"
+XCU = Path(__file__).resolve().parent / "data" / "registrymodifications.xcu"
 
 needs_soffice = pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
 

@@ -31,8 +31,10 @@ class SheetGrid:
     def add(self, row: int, col: int, cell: Cell) -> None:
         self.cells[(row, col)] = cell
         self._rows.setdefault(row, []).append(col)
-        self.max_row = max(self.max_row, row)
-        self.max_col = max(self.max_col, col)
+        if row > self.max_row:
+            self.max_row = row
+        if col > self.max_col:
+            self.max_col = col
         if isinstance(cell.value, str):
             self._norm[(row, col)] = normalize(cell.value)
 

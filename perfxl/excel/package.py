@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import importlib.util
 import math
-import os
 import re
 import zipfile
+from array import array
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -163,12 +163,13 @@ def _expat(namespaces: bool = True):
 class SheetScan:
     """What one worksheet part really holds, read in one streaming pass.
 
-    ``cells``: (row, col) of every cell with a value, a formula or an inline string, in
+    ``rows``/``cols`` (``cells`` as pairs): every cell with a value, a formula or an inline string, in
     document order; ``cached``: (row, col) -> the formula's cached value as text and its
     ``t`` type, for formula cells that have one; ``merges``: merged ranges as written.
     """
 
-    cells: list[tuple[int, int]] = field(default_factory=list)
+    rows: array = field(default_factory=lambda: array("l"))  # cell positions, compact:
+    cols: array = field(default_factory=lambda: array("l"))  # 16 bytes a cell, not ~100
     formulas: set[tuple[int, int]] = field(default_factory=set)
     cached: dict[tuple[int, int], tuple[str, str]] = field(default_factory=dict)
     merges: list[str] = field(default_factory=list)
@@ -178,25 +179,31 @@ class SheetScan:
 
     def release(self) -> None:
         """Drop the per-cell lists once they have been used."""
-        self.cells, self.formulas, self.cached = [], set(), {}
+        self.rows, self.cols, self.formulas, self.cached = array("l"), array("l"), set(), {}
+
+    @property
+    def cells(self) -> list[tuple[int, int]]:
+        return list(zip(self.rows, self.cols))
 
 
-_REF = re.compile(r"([A-Za-z]{1,3})([0-9]{1,7})")  # a cell reference, not XML
+_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 _COLS: dict[str, int] = {}
 
 
 def _split_ref(ref: str) -> tuple[int, int] | None:
-    m = _REF.fullmatch(ref)
-    if m is None:
+    """``AB12`` -> (12, 28); None for anything that is not one cell reference."""
+    digits = ref.lstrip(_LETTERS)
+    n = len(ref) - len(digits)
+    if not 0 < n <= 3 or not digits.isdigit() or not digits.isascii() or len(digits) > 7:
         return None
-    letters = m.group(1)
+    letters = ref[:n]
     col = _COLS.get(letters)
     if col is None:
         col = 0
         for ch in letters.upper():
             col = col * 26 + (ord(ch) - 64)
         _COLS[letters] = col
-    return int(m.group(2)), col
+    return int(digits), col
 
 
 def single_cell(ref: str) -> bool:
@@ -218,8 +225,8 @@ def scan_sheet(stream, budget: int = MAX_CELLS) -> SheetScan:
 
     Tight on purpose: it runs for every cell of the workbook (about 10 µs a cell)."""
     out = SheetScan()
-    cells, formulas, cached, merges = out.cells, out.formulas, out.cached, out.merges
-    add = cells.append
+    formulas, cached, merges = out.formulas, out.cached, out.merges
+    add_row, add_col = out.rows.append, out.cols.append
     row = col = 0
     pos = None
     t = "n"
@@ -252,8 +259,11 @@ def scan_sheet(stream, budget: int = MAX_CELLS) -> SheetScan:
             has_f = content = False
             v = None
         elif n == "v":
-            in_v = True
-            text.clear()
+            in_v = has_f  # <f> comes before <v>: only a formula's cached value is kept
+            if in_v:
+                text.clear()
+            else:
+                v = ""
         elif n == "f":
             has_f = True
         elif n == "is":
@@ -279,12 +289,14 @@ def scan_sheet(stream, budget: int = MAX_CELLS) -> SheetScan:
         if n == "c":
             if has_f:
                 formulas.add(pos)
-                add(pos)
+                add_row(row)
+                add_col(col)
                 if v is not None:
                     cached[pos] = (v, t)
             elif v is not None or content:
-                add(pos)
-        elif n == "v":
+                add_row(row)
+                add_col(col)
+        elif n == "v" and in_v:
             in_v = False
             v = "".join(text)
 
@@ -442,24 +454,37 @@ def patch_sheet(data: bytes, cells: dict[str, object]) -> tuple[bytes, int]:
 
 
 def write_cached_values(path: str, values: dict[str, dict[str, object]]) -> int:
-    """Rewrite the package at ``path`` so that every formula cell named in ``values``
-    (sheet -> coord -> value) holds its cached value. Returns how many were written."""
+    """Rewrite the package at ``path`` (the writer's own temporary file) so that every formula
+    cell named in ``values`` (sheet -> coord -> value) holds its cached value. The new package
+    is built in memory and written over ``path``: no second temporary file to leave behind.
+    Returns how many values were written."""
+    import io
+
     written = 0
+    buf = io.BytesIO()
     with zipfile.ZipFile(path) as z:
         parts = sheet_parts(z)
         by_part = {parts[s]: v for s, v in values.items() if s in parts}
-        tmp = path + ".cache-tmp"
-        try:
-            with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as out:
-                for info in z.infolist():
-                    data = z.read(info.filename)
-                    if info.filename in by_part:
-                        data, n = patch_sheet(data, by_part[info.filename])
-                        written += n
-                    out.writestr(info, data)
-        except BaseException:
-            if os.path.exists(tmp):
-                os.remove(tmp)
-            raise
-    os.replace(tmp, path)
+        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as out:
+            for info in z.infolist():
+                data = z.read(info.filename)
+                if info.filename in by_part:
+                    data, n = patch_sheet(data, by_part[info.filename])
+                    written += n
+                out.writestr(info, data)
+    with open(path, "wb") as fh:
+        fh.write(buf.getbuffer())
     return written
+
+
+def defines_name(path: str, name: str) -> bool:
+    """True when the workbook at ``path`` defines the name ``name`` (read from xl/workbook.xml
+    only, without loading the workbook): how perfxl recognises files it wrote itself."""
+    try:
+        with zipfile.ZipFile(path) as z:
+            info = z.getinfo("xl/workbook.xml")
+            if info.file_size > 5_000_000:
+                return False
+            return f'name="{name}"'.encode() in z.read(info)
+    except (OSError, KeyError, zipfile.BadZipFile, RuntimeError, ValueError, NotImplementedError):
+        return False

@@ -93,12 +93,21 @@ def money(value: float | None) -> str:
     return f"{_q(value, 2):,.2f}" if _finite(value) else NOT_A_NUMBER
 
 
+class Rate(float):
+    """A fraction that messages show as a percentage (0.9 -> ``90%``); JSON keeps the fraction."""
+
+    __slots__ = ()
+
+
 def value(v) -> str:
-    """Any value in a message: numbers as :func:`num`, dates as ``2025年12月31日``, text as typed."""
+    """Any value in a message: numbers as :func:`num`, rates as :func:`percent`, dates as
+    ``2025年12月31日``, text as typed."""
     if v is None:
         return ""
     if isinstance(v, bool):
         return str(v)
+    if isinstance(v, Rate):
+        return percent(v)
     if isinstance(v, (int, float)):
         return num(v)
     if isinstance(v, datetime) and (v.hour, v.minute, v.second) == (0, 0, 0):

@@ -16,11 +16,12 @@ formula's references, followed across sheets), never from a list of pairs of rul
 from __future__ import annotations
 
 from perfxl.excel.grid import coord
-from perfxl.excel.refs import references
+from perfxl.excel.refs import references, tokens
 from perfxl.model import RULES, Finding, WorkbookModel, finding
 
-# Findings that say a value is wrong (they can be consequences of a wrong input).
-VALUE = {"F101", "F102", "F103", "F105", "T101", "T104", "T105", "S104", "S105", "S106", "S107", "S108", "S109", "U101", "U102", "U103", "U104", "U105", "I101", "I102", "I104", "X109"}
+# Findings that say a value is wrong (they can be consequences of a wrong input): R111 and X101
+# at a formula cell say "not a number" / "an error value" of what the formula gives.
+VALUE = {"R111", "X101", "F101", "F102", "F103", "F105", "T101", "T104", "T105", "S104", "S105", "S106", "S107", "S108", "S109", "U101", "U102", "U103", "U104", "U105", "I101", "I102", "I104", "X109"}
 # Findings about how a cell is written or explained, not about a wrong value: never a cause.
 NOT_CAUSE = {"X102", "X103", "X104", "X105", "X106", "X107", "X113", "X114", "F104", "F108", "I105", "I106",
              "I107", "I108", "I110", "S102", "S103", "R104", "R113", "R117"}
@@ -126,16 +127,17 @@ def attribute(findings: list[Finding], model: WorkbookModel) -> list[Finding]:
             escalated[id(cause)] = worse
             cause = worse
         cause.add_note("；随之出错的公式：{consequences}", " (formulas that go wrong with it: {consequences})",
-                       consequences="、".join(refs))
+                       consequences=tuple(refs))
     kept = [escalated.get(id(f), f) for f in kept]
     for f in kept:
         formula = deps.formula(f.sheet, f.cell) if f.sheet and f.cell else None
         if formula and f.code in VALUE and f.hint_as is None:
-            reads = sorted({k[1] if k[0] == f.sheet else f"{k[0]}!{k[1]}" for k in deps.direct((f.sheet, f.cell))})
+            reads = list(dict.fromkeys(v.replace("$", "") for v, kind, sub in tokens(formula)
+                                       if kind == "OPERAND" and sub == "RANGE"))
             f.set_hint("该单元格是公式 {formula}，不要在此输入数字：请改正它引用的单元格（{reads}），或恢复正确的公式",
                        "This cell holds the formula {formula}; do not type a number over it: correct the cells "
                        "it reads ({reads}), or restore the right formula",
-                       formula=formula, reads="、".join(reads[:6]) + ("…" if len(reads) > 6 else ""))
+                       formula=formula, reads=tuple(reads[:6]) + (("…",) if len(reads) > 6 else ()))
     return kept
 
 

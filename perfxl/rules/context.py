@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from perfxl.excel import show
 from perfxl.model import Cell, Finding, Number, finding
 from perfxl.excel.labels import is_dash
 from perfxl.excel.numbers import read_number
@@ -24,6 +25,7 @@ class Context:
     findings: list[Finding] = field(default_factory=list)
     _seen: set[tuple] = field(default_factory=set)
     places: tuple | None = None  # for the formula audit: where each project keeps its figures
+    evaluator: object = None  # for the formula audit: what a formula would give
 
     def add(self, code: str, cell: Cell | None, /, *, sheet: str | None = None, **values) -> None:
         sheet = cell.sheet if cell is not None else sheet
@@ -64,9 +66,9 @@ class Context:
         return num
 
 
-def pct(rate: float) -> str:
-    """A rate in messages: ``33.33%``."""
-    return f"{rate * 100:.2f}".rstrip("0").rstrip(".") + "%"
+def pct(rate: float) -> show.Rate:
+    """A rate for a message: kept as the fraction, shown as ``33.33%``."""
+    return show.Rate(rate)
 
 
 def _shown(value) -> str:

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from perfxl.rules.catalogue import FAMILIES, RULES, SEVERITY_ZH
+from perfxl.workbook.fatal import KEYS
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "rules.md"
 
@@ -25,10 +26,13 @@ def render() -> str:
         for r in rules:
             out += [f"### {r.code}", "", f"**{r.title}**（{SEVERITY_ZH[r.severity]}）", "",
                     f"- 为什么：{r.rationale}", f"- 提示信息：`{r.message}`", f"- 如何修改：{r.hint}"]
-            if r.bad:
-                out.append(f"- 错误示例：{r.bad}")
-            if r.good:
-                out.append(f"- 正确示例：{r.good}")
+            if r.family == "E":  # a file or command that cannot be checked: its JSON key instead of examples
+                out.append(f"- JSON：`findings` 中的这一条，另有 `error.code` 为 `{KEYS.get(r.code, r.code)}`")
+            else:
+                if r.bad:
+                    out.append(f"- 错误示例：{r.bad}")
+                if r.good:
+                    out.append(f"- 正确示例：{r.good}")
             out.append("")
     return "\n".join(out)
 

@@ -11,6 +11,7 @@ import re
 
 from openpyxl.utils import get_column_letter, range_boundaries
 
+from perfxl.excel import show
 from perfxl.model import Cell, Rule, WorkbookModel, declare
 from perfxl.rules.context import Context
 from perfxl.excel.grid import SheetGrid, coord
@@ -76,11 +77,11 @@ DECLARED = declare(
              "Pick a value from the list")),
     Rule("X108", "warning", "应为公式的单元格填了常数",
          "一列（或一行）公式中间的单元格被直接输入了数字，源数据改变时它不会随之更新。",
-         "此处应为公式 {formula}，实际填了常数 {value}",
+         "此处应为公式 {formula}（其结果为 {computed}），实际填了常数 {value}",
          "恢复公式 {formula}（结果随它引用的单元格自动更新），不要在公式单元格上直接输入数字",
          "汇总表得分列均为 ='项目N'!G25，其中一格填了 95", "该格为公式",
          en=("Constant where a formula belongs",
-             "This cell should hold the formula {formula}; the constant {value} was typed over it",
+             "This cell should hold the formula {formula} (which gives {computed}); the constant {value} was typed over it",
              "Restore the formula {formula} (it follows the cells it reads); do not type numbers over formulas")),
     Rule("X109", "error", "公式的保存值已过期",
          "文件中保存的公式结果与按公式重新计算的结果不同：文件未重新计算就保存（或被不计算公式的程序修改），预览和打印会显示错误的数字。",
@@ -157,6 +158,7 @@ def audit_formulas(ctx: Context, model: WorkbookModel, evaluator, data_sheets: s
         if "#REF!" in (target or ""):
             ctx.add("X112", None, name=name, target=target)
     ctx.places = places(model)
+    ctx.evaluator = evaluator
     projects = {}  # (summary sheet, row) -> the row's project sheet
     for row_cells, project_sheet, _name in summary_rows:
         for c in row_cells.values():
@@ -230,8 +232,8 @@ def _same(a, b) -> bool:
 
 
 def _show(v) -> str:
-    if isinstance(v, float):
-        return f"{v:.6f}".rstrip("0").rstrip(".")
+    if isinstance(v, (int, float)) and not isinstance(v, bool):
+        return show.exact(v)
     return "空" if v is None or v == "" else str(v)
 
 
@@ -319,7 +321,8 @@ def _audit_constant(ctx: Context, grid: SheetGrid, row: int, col: int, cell: Cel
             formula = _shifted(ca.formula, ca.coord, cell.coord)
             if project_sheet:  # a summary row: its formulas point at its own project's cells
                 formula = _own_sheet(formula, ca.formula, project_sheet, ctx.places)
-            ctx.add("X108", cell, formula=formula, other=ca.formula, value=v)
+            ctx.add("X108", cell, formula=formula, other=ca.formula, value=v,
+                    computed=would_give(ctx.evaluator, cell, formula))
             return
 
 
@@ -377,9 +380,17 @@ def _audit_template_cells(ctx: Context, model: WorkbookModel) -> None:
                 cells.append((s.total_row.cells.get(key), f"=SUM({letter}{first}:{letter}{last})"))
         if b and e:
             cells.append((s.total_row.cells.get("执行率"), f"=IF({b}{t}>0,{e}{t}/{b}{t},0)"))
+    u = model.unit
+    total = u.get("人员合计") if u is not None else None
+    parts = [u.get(n) for n in ("在编人员", "退休人员", "劳动聘用人员", "其他人员")] if u is not None else []
+    parts = [f.value for f in parts if f is not None]
+    if total is not None and parts:
+        rows = sorted(int("".join(ch for ch in c.coord if ch.isdigit())) for c in parts)
+        letter = "".join(ch for ch in total.value.coord if ch.isalpha())
+        cells.append((total.value, f"=SUM({letter}{rows[0]}:{letter}{rows[-1]})"))
     for c, formula in cells:
         if c is not None and not c.formula and isinstance(c.value, (int, float)):
-            ctx.add("X108", c, formula=formula, value=c.value)
+            ctx.add("X108", c, formula=formula, value=c.value, computed=would_give(ctx.evaluator, c, formula))
 
 
 def template_formulas(p) -> list[tuple[Cell | None, str]]:
@@ -442,6 +453,21 @@ def _own_sheet(formula: str, original: str, sheet: str, known: tuple[dict, dict]
         out.append(value)
     text = "".join(out)
     return text if text.startswith("=") else "=" + text
+
+
+def would_give(evaluator, cell: Cell, formula: str):
+    """What ``formula`` gives in ``cell`` (the cell's typed constant replaced by it)."""
+    from collections import ChainMap
+
+    from perfxl.excel.formula import WorkbookEvaluator
+    try:
+        cells = ChainMap({(cell.sheet, cell.coord): formula}, evaluator._cells)  # no copy of the workbook
+        value = WorkbookEvaluator(cells, evaluator._names).value(cell.sheet, cell.coord)
+    except Exception:  # a formula perfxl cannot compute: say so with a dash
+        return "—"
+    if isinstance(value, float) and "%" in (cell.number_format or ""):
+        return show.Rate(value)
+    return value
 
 
 def _shifted(formula: str, origin: str, target: str) -> str:

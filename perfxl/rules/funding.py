@@ -14,7 +14,7 @@ DECLARED = declare(
          "核对各资金来源金额，或改正年度资金总额",
          "总额 50，财政拨款 40，其他资金 5", "总额 50，财政拨款 45，其他资金 5",
          en=("Funding parts do not add up",
-             "年度资金总额 {column} is {total}, the parts add up to {parts}",
+             "The total funding row's {column} is {total}; its parts add up to {parts}",
              "Correct the parts or the total")),
     Rule("F102", "error", "执行率计算错误",
          "执行率 = 全年执行数 ÷ 全年预算数，是预算执行得分的依据（财预〔2020〕10号）。",
@@ -54,7 +54,7 @@ DECLARED = declare(
          "填写全年预算数；确无预算的项目不应单独评价",
          "全年预算数 0", "全年预算数 19",
          en=("Budget is zero",
-             "全年预算数 is 0: no execution rate, funding score 0",
+             "The budget is 0: no execution rate, funding score 0",
              "Fill in the budget")),
     Rule("F107", "warning", "执行率填写为不带%的数字",
          "执行率应为百分比；大于 2 的数字按漏写百分号理解（20 即 20%）。",
@@ -71,7 +71,7 @@ DECLARED = declare(
          "执行率 33%，主要问题栏为空", "主要问题栏写明“工程尚未结算”",
          en=("Rate below 100% unexplained",
              "Execution rate {rate} is below 100% with no reason given",
-             "Explain the gap in 主要问题及原因")),
+             "Explain the gap in the main-problems row or the deviation reason")),
 )
 
 MONEY = ("年初预算数", "全年预算数", "全年执行数")

@@ -50,7 +50,7 @@ DECLARED = declare(
          "目标≥10个，实际“3批”", "实际“12个”",
          en=("Actual value unverifiable",
              "Actual value “{actual}” cannot be verified ({detail})",
-             "Use the target's unit or say 已完成/部分完成/未完成")),
+             "Use the target's unit, or say whether it was completed, partly completed or not completed")),
     Rule("I106", "warning", "扣分未说明原因",
          "指标未得满分属于偏差，应填写偏差原因分析及改进措施。",
          "得分{entered}低于分值{weight}，但偏差原因为空",
@@ -91,6 +91,14 @@ DECLARED = declare(
          en=("Sub-item",
              "“{name}” is read as a sub-item of the row above and not scored",
              "Nothing to do")),
+    Rule("I111", "warning", "子项之和超过上一指标",
+         "以“其中”开头的子项是上一指标的组成部分，同一单位下各子项之和不应超过上一指标（docs/template.md §2.3）。",
+         "“{name}”的各子项{which}之和为{parts}{unit}，超过本指标的{whole}{unit}",
+         "核对子项与上一指标的{which}，子项应是上一指标的一部分",
+         "指标≥1200平方米，其中一楼≥800平方米、二楼≥600平方米", "其中一楼≥600平方米、二楼≥600平方米",
+         en=("Sub-items exceed their parent",
+             "The sub-items of “{name}” add up to {parts}{unit}, more than its {whole}{unit}",
+             "Check the sub-items against the row above: they are parts of it")),
 )
 
 
@@ -107,6 +115,7 @@ def check_indicators(ctx: Context, project: Project, year: int | None) -> list[I
         _check_levels(ctx, ind)
         if ind.sub_item:
             ctx.add("I110", ind.name, name=ind.name.value)
+            _read_sub_item(ctx, res, year)
             continue
         _score_row(ctx, res, year, has_weights)
         if ind.merged_into is not None and ind.merged_into in by_row:
@@ -115,7 +124,56 @@ def check_indicators(ctx: Context, project: Project, year: int | None) -> list[I
         if res.indicator.sub_item or res.indicator.merged_into is not None:
             continue
         _judge(ctx, res, has_weights)
+    _check_sub_items(ctx, results, year)
     return results
+
+
+def _reading(ctx: Context, ind: Indicator, year: int | None):
+    raw = ind.target.value if _is_plain(ind) else ind.target_text
+    return read_target(raw, number_format=ind.target.number_format if _is_plain(ind) else "General",
+                       year=year, level1=_s(ind.level1.value), level2=_s(ind.level2.value),
+                       name=_s(ind.name.value), profile=ctx.profile)
+
+
+def _read_sub_item(ctx: Context, res: IndicatorResult, year: int | None) -> None:
+    """A 其中 row is read like any row (kind, direction, unit), and not scored."""
+    target = _reading(ctx, res.indicator, year)
+    res.kind, res.direction = target.kind, target.direction
+
+
+def _check_sub_items(ctx: Context, results: list[IndicatorResult], year: int | None) -> None:
+    """Sub-items whose A (or B) add up to more than their parent's: a warning at the parent's cell."""
+    from perfxl.scoring.targets import read_actual_number
+    parent = None
+    groups: list[tuple[IndicatorResult, list[IndicatorResult]]] = []
+    for res in results:
+        if not res.indicator.sub_item:
+            parent = res
+            groups.append((res, []))
+        elif parent is not None:
+            groups[-1][1].append(res)
+    for head, subs in groups:
+        if not subs:
+            continue
+        a = _reading(ctx, head.indicator, year)
+        readings = [_reading(ctx, s.indicator, year) for s in subs]
+        if a.kind != "quantitative" or a.number is None or any(
+                r.kind != "quantitative" or r.number is None or r.unit != a.unit for r in readings):
+            continue
+        total = sum(r.number for r in readings)
+        if total > a.number + 1e-9:
+            ctx.add("I111", head.indicator.target, name=_s(head.indicator.name.value), which="年度指标值",
+                    parts=total, whole=a.number, unit=a.unit or "")
+            continue
+        p = ctx.profile
+        b, status = read_actual_number(a, head.indicator.actual.value, head.indicator.actual.number_format, p)
+        values = [read_actual_number(r, s.indicator.actual.value, s.indicator.actual.number_format, p)
+                  for r, s in zip(readings, subs)]
+        if status == "ok" and b is not None and all(st == "ok" and v is not None for v, st in values):
+            parts = sum(v for v, _ in values)
+            if parts > b + 1e-9:
+                ctx.add("I111", head.indicator.actual, name=_s(head.indicator.name.value), which="实际完成值",
+                        parts=parts, whole=b, unit=a.unit or "")
 
 
 def _check_levels(ctx: Context, ind: Indicator) -> None:

@@ -34,7 +34,7 @@ DECLARED = declare(
          "预算19万元、执行0，总分90（优）", "执行率0%的项目按实际完成情况打分，并写明资金未支付的原因",
          en=("Low execution graded excellent",
              "Execution rate {rate}, self-graded {grade} ({score} points): the score does not fit the spending",
-             "Check each indicator's actual value against the money spent; explain the unspent budget in 主要问题及原因")),
+             "Check each indicator's actual value against the money spent; explain the unspent budget in the main-problems row")),
     Rule("V102", "warning", "指标偏离：实际完成值远超目标",
          "实际完成值大幅优于年度指标值（多出或少于目标达评分方案 deviation.share，默认30%），说明目标定得过低，审核中称“指标偏离”；有的省份对每个偏离指标扣分（deviation.points）。“不低于”和“不高于”两个方向都算。",
          "实际完成值“{actual}”优于年度指标值“{target}”达{share}（偏离标准{limit}），年度目标可能定得过低{penalty}",

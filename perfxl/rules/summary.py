@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from perfxl.model import Rule, SummarySheet, declare
-from perfxl.rules.context import Context, filled, pct, to_wan
+from perfxl.rules.context import Context, filled, pct
 from perfxl.rules.funding import _has_percent_sign
 from perfxl.rules.results import ProjectResult, SummaryRowResult
 from perfxl.scoring.precision import agrees
@@ -19,7 +19,7 @@ DECLARED = declare(
          "汇总表有“食堂改造”，无对应项目表", "名称与项目表一致",
          en=("Summary row without project",
              "Summary row “{name}” has no project sheet",
-             "Make the name match the project sheet's 项目名称")),
+             "Make the name match the project sheet's project name")),
     Rule("S102", "warning", "项目表未列入汇总表",
          "每个项目都应出现在汇总表（评价结论表）中。",
          "项目“{name}”（工作表“{sheet}”）未列入汇总表",
@@ -154,10 +154,10 @@ def check_summary(ctx: Context, summary: SummarySheet, projects: list[ProjectRes
         for col, expected in (("全年预算数", p.funding.budget), ("全年执行数", p.funding.executed)):
             if col in cells and filled(cells[col]) and expected is not None:
                 num = ctx.number(cells[col], col)
-                value = to_wan(num.value, summary.money_unit) if num else None
-                if value is not None and abs(value - expected) > 0.01 + 1e-9:
+                shown = expected * (10000 if summary.money_unit == "元" else 1)  # in the sheet's own unit
+                if num and num.value is not None and not agrees(num.value, shown, num.decimals, tolerance=0.01):
                     ctx.add("S104", cells[col], column=col, entered=num.value, project_sheet=p.project.sheet,
-                            expected=expected * (10000 if summary.money_unit == "元" else 1))
+                            expected=shown)
         if "执行率" in cells and filled(cells["执行率"]) and p.funding.rate is not None:
             num = ctx.number(cells["执行率"], "执行率", rate=True)
             if num and num.value is not None:
@@ -231,7 +231,7 @@ def _check_total_row(ctx: Context, summary: SummarySheet) -> None:
                 b = summary.total_row.cells.get("全年预算数")
                 e = summary.total_row.cells.get("全年执行数")
                 formula = f"=IF({b.coord}>0,{e.coord}/{b.coord},0)" if b is not None and e is not None else "=执行数/预算数"
-                ctx.add("S109", cell, entered=v, expected=rate, executed=sums.get("全年执行数", 0),
+                ctx.add("S109", cell, entered=pct(v), expected=pct(rate), executed=sums.get("全年执行数", 0),
                         budget=sums["全年预算数"], formula=formula)
 
 
@@ -249,7 +249,7 @@ def _explain_sum(ctx: Context, cell, rows: list[int], letter: str) -> None:
     f = found[0]
     if outside:
         f.add_note("；第{outside}行不在公式 {sum_formula} 的求和区域内", "; row(s) {outside} lie outside the range of "
-                   "{sum_formula}", outside="、".join(map(str, outside)), sum_formula=cell.formula)
+                   "{sum_formula}", outside=tuple(outside), sum_formula=cell.formula)
         f.set_hint("把求和区域扩展到全部项目行：{formula}", "Extend the range to every project row: {formula}")
     else:
         f.set_hint("公式 {sum_formula} 只把数字相加：检查区域内以文本存储的数字（Excel 的 SUM 会跳过它们）和错误值",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from perfxl.excel import show
 from perfxl.model import Project, Rule, declare
 from perfxl.rules.context import Context, filled
 from perfxl.rules.results import FundingResult, IndicatorResult
@@ -32,7 +33,7 @@ DECLARED = declare(
          "如本省有规定，请使用含成本指标分值结构的评分方案（--profile）",
          "（提示类规则）含成本指标而未指定分值结构的评分方案", "评分方案的 cost_split 给出成本指标的分值",
          en=("Cost indicators: split not checked",
-             "This sheet has first-level 成本指标; the split is not checked",
+             "This sheet has first-level cost indicators; the split is not checked",
              "Use a profile with a cost split if your province has one")),
     Rule("T104", "error", "总分与各项得分之和不符",
          "总分应等于预算执行得分与各指标得分之和。",
@@ -138,4 +139,4 @@ def _split_ok(actual: dict[str, float], split: dict[str, float]) -> bool:
 
 
 def _n(v: float) -> str:
-    return str(int(v)) if v == v and abs(v) < 1e15 and abs(v - round(v)) < 1e-9 else f"{v:g}"
+    return show.exact(v)

@@ -20,6 +20,7 @@ from functools import lru_cache
 
 from perfxl.excel.labels import DASHES
 from perfxl.excel.numbers import EXCEL_MAX, quantize_half_up
+from perfxl.excel import show
 
 # -- display ---------------------------------------------------------------------------
 
@@ -40,8 +41,7 @@ def display_text(value, number_format: str = "General") -> str:
 
 
 def _num_text(v: float) -> str:
-    text = f"{round(v, 6):.6f}".rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
+    return show.exact(v)
 
 
 # -- results ---------------------------------------------------------------------------
@@ -597,6 +597,12 @@ def read_actual_number(target: Reading, value, number_format: str, profile) -> t
     s = _norm(display_text(value, number_format))
     if s in {_norm(z) for z in profile.words.get("zero", [])}:
         return 0.0, "ok"
+    if _did_not_happen(s, target, profile):
+        return 0.0, "ok"
+    for word in _longest_first(profile.words.get("harm_happened", [])):  # 发生1起 reads as its count
+        if s.startswith(_norm(word)) and s[len(_norm(word)):][:1].isdigit():
+            s = s[len(_norm(word)):]
+            break
     q = parse_quantity(s, profile, actual=True)
     if q is None:
         return None, "not_number"
@@ -608,6 +614,17 @@ def read_actual_number(target: Reading, value, number_format: str, profile) -> t
     if target.unit is None or q.unit == target.unit:
         return q.number, "ok"
     return None, "unit_mismatch"
+
+
+def _did_not_happen(s: str, target: Reading, profile) -> bool:
+    """Under an A of at most 0 (``0起``, ``≤0次``): ``无安全事故``, ``未发生安全事故``, ``零事故``,
+    ``无投诉``, ``杜绝`` say the counted thing did not happen — a negation, then words, no digit."""
+    if target.direction not in ("at_most", "less_than") or (target.number or 0.0) != 0:
+        return False
+    if any(ch.isdigit() for ch in s):
+        return False
+    words = _longest_first(list(profile.words.get("harm_absent", [])) + ["未"])
+    return any(s.startswith(_norm(w)) for w in words)
 
 
 def _quantitative(target: Reading, value, number_format: str, shown: str, weight: float, profile) -> IndicatorScore:

@@ -27,9 +27,10 @@ SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
 SKIP_ZH = {"lock": "锁文件 ~$", "output": "perfxl 输出", "other": "非工作簿"}
 SKIP_EN = {"lock": "~$ lock files", "output": "perfxl outputs", "other": "not spreadsheets"}
 
-# The colours of 自评结果 (views/writer.py FILLS)
+# The colours of 自评结果 (views/writer.py FILLS): the grades, and 需要更正 / 需要关注 ("fix" /
+# "look", apart from the grades' pink and yellow) for errors and warnings
 COLOURS = {"优": "#C6EFCE", "良": "#BDD7EE", "中": "#FFE699", "差": "#FFC7CE",
-           "amber": "#FFE699", "red": "#FFC7CE", "head": "#D9D9D9"}
+           "amber": "#FFF2CC", "red": "#F4B084", "head": "#D9D9D9"}
 FONT = "宋体"
 URL_LIMIT = 65000  # Excel keeps at most 65,530 links per sheet
 

@@ -1,4 +1,4 @@
-"""``--format json``: one object, keys as the rule-engine issue fixes them."""
+"""``--format json``: one object; its keys are a public interface (never renamed; tests/test_scoring.py pins them)."""
 
 from __future__ import annotations
 
@@ -16,8 +16,12 @@ def _text(v) -> str | None:
 
 def _raw(v):
     """A finding's raw value for JSON: numbers and text as they are, dates as ISO text."""
-    if v is None or isinstance(v, (bool, int, float, str)):
+    if isinstance(v, float) and not isinstance(v, bool):
+        return float(v)  # a Rate is its fraction
+    if v is None or isinstance(v, (bool, int, str)):
         return v
+    if isinstance(v, (list, tuple)):
+        return [_raw(x) for x in v]
     if isinstance(v, (datetime, date)):
         return v.isoformat()
     return str(v)

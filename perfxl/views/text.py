@@ -39,7 +39,8 @@ WORDS = {
            "head": ["No.", "Project", "Budget", "Executed", "Rate", "Entered", "Score", "Grade"],
            "line": "Unit: {n} projects, {counts}; excellent rate {rate}%; budget {budget}, executed {executed} (10,000 yuan)",
            "count": "{g} {c}", "sep": ", ",
-           "adjusted": "  Note: no. {i}: {why} (computed {raw}, {score} under the profile)", "verdict": "Result: {error} errors, {warning} warnings, {info} notes"},
+           "adjusted": "  Note: no. {i}: {why} (computed {raw}, {score} under the profile)",
+           "verdict": "Result: {error} {errors}, {warning} {warnings}, {info} {infos}"},
 }
 
 
@@ -63,15 +64,21 @@ def render(result: CheckResult, file: str, color: bool, lang: str = "zh") -> str
         groups.setdefault(f.sheet, []).append(f)
     if not result.findings:
         lines.append(style(w["clean"], fg="green"))
+    def ref(f):
+        return f"{f.sheet}!{f.cell}" if f.sheet and f.cell else (f.sheet or "—")
+    ref_width = max([14] + [width(ref(f)) for f in result.findings])  # one column whatever the sheet names
+    tag_width = max(width(t) for t in severity_words.values())
+    brackets = ("[", "]") if lang == "en" else ("【", "】")
     for sheet, items in groups.items():
-        lines.append(style(f"【{sheet or w['workbook']}】", bold=True))
+        lines.append(style(f"{brackets[0]}{sheet or w['workbook']}{brackets[1]}", bold=True))
         for f in items:
-            where = f"{f.sheet}!{f.cell}" if f.sheet and f.cell else (f.sheet or "—")
-            tag = style(f"{severity_words[f.severity]}", fg=COLORS[f.severity], bold=f.severity == "error")
+            where = ref(f)
+            word = severity_words[f.severity]
+            tag = style(pad(word, tag_width), fg=COLORS[f.severity], bold=f.severity == "error")
             message, hint = f.text(lang)
-            lines.append(f"  {pad(where, 14)}  {f.code}  {tag}  {message}")
+            lines.append(f"  {pad(where, ref_width)}  {pad(f.code, 4)}  {tag}  {message}")
             if hint:
-                lines.append(style(f"  {' ' * 14}        → {hint}", dim=True))
+                lines.append(style(f"  {' ' * ref_width}  {' ' * 4}  {' ' * tag_width}  → {hint}", dim=True))
         lines.append("")
 
     lines.append(style(w["table"], bold=True))
@@ -93,7 +100,9 @@ def render(result: CheckResult, file: str, color: bool, lang: str = "zh") -> str
     lines.append(w["line"].format(n=len(result.projects), counts=counts, rate=_whole(rate),
                                   budget=money(result.budget_total), executed=money(result.executed_total)))
     n = {s: sum(1 for f in result.findings if f.severity == s) for s in ("error", "warning", "info")}
-    lines.append(style(w["verdict"].format(**n), fg="red" if n["error"] else ("yellow" if n["warning"] else "green"),
+    plural = {"errors": "error" if n["error"] == 1 else "errors", "warnings": "warning" if n["warning"] == 1 else "warnings",
+              "infos": "note" if n["info"] == 1 else "notes"}
+    lines.append(style(w["verdict"].format(**n, **plural), fg="red" if n["error"] else ("yellow" if n["warning"] else "green"),
                        bold=True))
     return "\n".join(lines)
 

@@ -13,17 +13,23 @@ import warnings
 from openpyxl import load_workbook
 from openpyxl.chart import BarChart, Reference
 from openpyxl.cell.cell import MergedCell
+from openpyxl.chart.label import DataLabelList
+from openpyxl.chart.text import RichText
+from openpyxl.drawing.text import CharacterProperties, Paragraph, ParagraphProperties
 from openpyxl.comments import Comment
 from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.hyperlink import Hyperlink
 
+from perfxl.views.files import output_path  # noqa: F401  (where results go; kept importable here)
 from perfxl.views.narrative import narrative
+from perfxl.views.rowfit import fit_rows
 from perfxl.model import SEVERITY_ZH
 from perfxl.result import CheckResult
 from perfxl.excel import atomic
 from perfxl.excel.package import single_cell, losses, write_cached_values
+from perfxl.excel.textfit import row_height
 
 OWNED_NAME = "_perfxl"
 MARKS_SHEET = "_perfxl_marks"
@@ -35,6 +41,7 @@ AUTHOR = "perfxl"
 FILLS = {name: PatternFill("solid", start_color=color, end_color=color) for name, color in {
     "优": "C6EFCE", "良": "BDD7EE", "中": "FFE699", "差": "FFC7CE",
     "amber": "FFE699", "red": "FFC7CE", "head": "D9D9D9",
+    "fix": "F4B084", "look": "FFF2CC",  # 自评结果: 需要更正 / 需要关注, apart from the grade colours
 }.items()}
 THIN = Side(style="thin", color="808080")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
@@ -179,54 +186,88 @@ def _head(ws, row: int, values: list[str]) -> None:
 
 
 def _print_setup(ws, *, landscape: bool) -> None:
-    """A4, fit to one page wide."""
+    """A4, fit to one page wide, any number of pages tall, centred, narrow margins."""
     if landscape:
         ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.horizontalCentered = True
+    m = ws.page_margins
+    m.left = m.right = 0.5
+    m.top = m.bottom = 0.6
+    m.header = m.footer = 0.3
+    ws.oddFooter.center.text = "&A  第 &P 页"
+
+
+def _is_number(v) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+
+def _same(a, b) -> bool:
+    return a is not None and b is not None and abs(float(a) - float(b)) <= 1e-9 * max(1.0, abs(float(b)))
+
+
+def _link_or_value(sheet: str, cell, figure, divisor: float = 1):
+    """A formula pointing at the user's cell when recalculating it gives ``figure``, else
+    ``figure`` itself: a number typed as text, a dash or an error would recalculate to
+    something else than the check reports (docs/template.md §7)."""
+    if figure is None or cell is None or not cell.coord:
+        return figure
+    if _is_number(figure) and _is_number(cell.value) and _same(cell.value / divisor, figure):
+        return f"={_quote(sheet)}!{cell.coord}" + ("" if divisor == 1 else f"/{divisor:g}")
+    if isinstance(figure, str) and cell.value == figure:
+        return f"={_quote(sheet)}!{cell.coord}"
+    return figure
+
+
+RESULT_COLUMNS = {"A": 6, "B": 54, "C": 12, "D": 12, "E": 10, "F": 10, "G": 10, "H": 10, "I": 8}
 
 
 def write_result_sheet(wb, result: CheckResult) -> str:
+    from openpyxl.worksheet.pagebreak import Break
+
     ws = wb.create_sheet(_unique(wb, RESULT), 0)
     ws.merge_cells("A1:I1")
     ws["A1"] = f"{result.unit_name}{result.year or ''}年度项目支出绩效自评结果"
     ws["A1"].font = Font(name=FONT, bold=True, size=14)
-    ws["A1"].alignment = Alignment(horizontal="center")
+    ws["A1"].alignment = Alignment(horizontal="center", vertical="center")
+    ws.row_dimensions[1].height = 26
     ws.merge_cells("A2:I2")
-    ws["A2"] = "由 perfxl 生成：金额单位万元；核算得分按财预〔2020〕10号规则计算（指标认可得分＋预算执行得分）。重新检查时本表会被替换。"
+    ws["A2"] = ("由 perfxl 生成：金额单位万元；核算得分按财预〔2020〕10号规则计算（指标认可得分＋预算执行得分），"
+                "问题明细见“检查结果”表。重新检查时本表会被替换。")
     if any(p.adjustments for p in result.projects):
-        ws["A2"] = ws["A2"].value.replace("）。", "），并按评分方案封顶或扣分（原因见该得分单元格的批注）。")
+        ws["A2"] = ws["A2"].value.replace("预算执行得分）", "预算执行得分，并按评分方案封顶或扣分，原因见该得分单元格的批注）")
     ws["A2"].font = Font(name=FONT, size=9, color="595959")
+    ws["A2"].alignment = Alignment(wrap_text=True, vertical="center")
+    ws.row_dimensions[2].height = row_height([(ws["A2"].value, sum(RESULT_COLUMNS.values()))], font_size=9)
     _head(ws, 3, ["序号", "项目名称", "全年预算数", "全年执行数", "执行率", "填报得分", "核算得分", "评价等级", "问题数"])
-    problems: dict[str, list] = {}
-    for f in result.findings:
-        if f.severity in ("error", "warning") and f.sheet:
-            problems.setdefault(f.sheet, []).append(f)
+    ws.row_dimensions[3].height = 20
     first = 4
     for i, p in enumerate(result.projects):
         r = first + i
         proj = p.project
-        q = _quote(proj.sheet)
-        k = "/10000" if proj.money_unit == "元" else ""
+        divisor = 10000 if proj.money_unit == "元" else 1
         total = proj.funding.total.cells if proj.funding and proj.funding.total else {}
+        mine = result.about(proj.sheet)  # its sheet and its summary row (docs/template.md §7)
         values = [
             i + 1,
-            f"={q}!{proj.name.value.coord}" if proj.name and proj.name.value.value is not None and proj.name.value.coord != proj.name.label.coord else p.name,
-            f"={q}!{total['全年预算数'].coord}{k}" if "全年预算数" in total and p.funding.budget is not None else p.funding.budget,
-            f"={q}!{total['全年执行数'].coord}{k}" if "全年执行数" in total and p.funding.executed is not None else p.funding.executed,
+            _link_or_value(proj.sheet, proj.name.value if proj.name else None, p.name),
+            _link_or_value(proj.sheet, total.get("全年预算数"), p.funding.budget, divisor),
+            _link_or_value(proj.sheet, total.get("全年执行数"), p.funding.executed, divisor),
             f"=IF(C{r}>0,D{r}/C{r},0)" if p.funding.rate is not None else None,
-            f"={q}!{proj.total_score.coord}" if proj.total_score is not None and p.entered_total is not None else None,
+            _link_or_value(proj.sheet, proj.total_score, p.entered_total),
             p.score,
             p.grade,
-            len(problems.get(proj.sheet, [])),
+            len(mine),
         ]
         for j, v in enumerate(values, 1):
             c = ws.cell(row=r, column=j, value=v)
             c.border = BOX
             c.font = Font(name=FONT)
             c.alignment = Alignment(vertical="center", wrap_text=j == 2, horizontal="left" if j == 2 else "center")
+        ws.row_dimensions[r].height = row_height([(p.name, RESULT_COLUMNS["B"])], minimum=17)
         for j in (3, 4):
             ws.cell(row=r, column=j).number_format = "#,##0.00"
         ws.cell(row=r, column=5).number_format = "0.00%"
@@ -240,28 +281,34 @@ def write_result_sheet(wb, result: CheckResult) -> str:
             ws.cell(row=r, column=7).comment = note
         rate = p.funding.rate
         if rate is not None and rate < 0.6:
-            ws.cell(row=r, column=5).fill = FILLS["red"]
+            ws.cell(row=r, column=5).fill = FILLS["fix"]
         elif rate is not None and rate < 1 - 1e-9:
-            ws.cell(row=r, column=5).fill = FILLS["amber"]
+            ws.cell(row=r, column=5).fill = FILLS["look"]
         if p.entered_agrees is False:  # decided by the checks, with the profile's precision rule
-            ws.cell(row=r, column=6).fill = FILLS["red"]
-        if any(f.severity == "error" for f in problems.get(proj.sheet, [])):
-            ws.cell(row=r, column=9).fill = FILLS["red"]
+            ws.cell(row=r, column=6).fill = FILLS["fix"]
+        if any(f.severity == "error" for f in mine):
+            ws.cell(row=r, column=9).fill = FILLS["fix"]
             ws.cell(row=r, column=9).font = Font(name=FONT, bold=True, color="9C0006")
-        elif problems.get(proj.sheet):
-            ws.cell(row=r, column=9).fill = FILLS["amber"]
+        elif mine:
+            ws.cell(row=r, column=9).fill = FILLS["look"]
     last = first + len(result.projects) - 1
     t = last + 1
-    project_problems = sum(len(problems.get(p.project.sheet, [])) for p in result.projects)
-    total_row = ["合计", "", f"=SUM(C{first}:C{last})", f"=SUM(D{first}:D{last})", f"=IF(C{t}>0,D{t}/C{t},0)",
-                 "", "", "", project_problems]
+    total_row = ["合计", "", f"=SUM(C{first}:C{last})", f"=SUM(D{first}:D{last})",
+                 f"=IF(C{t}>0,D{t}/C{t},0)" if result.budget_total > 0 else None,
+                 "", "", "", len(result.findings)]
     for j, v in enumerate(total_row, 1):
         c = ws.cell(row=t, column=j, value=v if v != "" else None)
         c.border = BOX
         c.font = Font(name=FONT, bold=True)
-        c.alignment = Alignment(horizontal="center")
+        c.alignment = Alignment(horizontal="center", vertical="center")
+    ws.row_dimensions[t].height = 18
     ws.cell(row=t, column=3).number_format = ws.cell(row=t, column=4).number_format = "#,##0.00"
     ws.cell(row=t, column=5).number_format = "0.00%"
+    if result.errors:
+        ws.cell(row=t, column=9).fill = FILLS["fix"]
+        ws.cell(row=t, column=9).font = Font(name=FONT, bold=True, color="9C0006")
+    elif result.findings:
+        ws.cell(row=t, column=9).fill = FILLS["look"]
     r = t + 2
     for g, n in result.grades.items():
         label = ws.cell(row=r, column=2, value=f"评价等级“{g}”的项目数")
@@ -281,27 +328,71 @@ def write_result_sheet(wb, result: CheckResult) -> str:
     c.border = BOX
     c.font = Font(name=FONT, bold=True)
     c.alignment = Alignment(horizontal="center")
-    widths = {"A": 8, "B": 46, "C": 13, "D": 13, "E": 10, "F": 10, "G": 10, "H": 10, "I": 8}
-    for col, w in widths.items():
+    r = _legend(ws, r + 2)
+    for col, w in RESULT_COLUMNS.items():
         ws.column_dimensions[col].width = w
     ws.freeze_panes = "C4"
-    ws.print_title_rows = "3:3"
+    table = sum(ws.row_dimensions[i].height or 15 for i in range(1, t + 1))
+    if table > 500:  # the table runs over one A4 landscape page: repeat its header there
+        ws.print_title_rows = "3:3"  # (not when it fits: the chart's page needs no table header)
     _print_setup(ws, landscape=True)
     if result.projects:
+        # the chart gets a page of its own (never cut by a page break) and fits on it
+        ws.row_breaks.append(Break(id=r))
         chart = BarChart()
         chart.type = "bar"
         chart.title = "各项目核算得分"
-        chart.y_axis.title = "得分"
+        chart.y_axis.crosses = "max"  # the score axis below the bars, where a reader looks for it
+        chart.x_axis.tickLblSkip = 1  # every project's name, however many
+        if len(result.projects) > 20:  # smaller names, so that each has room beside its bar
+            size = CharacterProperties(sz=max(700, 1000 - 10 * len(result.projects)))
+            chart.x_axis.txPr = RichText(p=[Paragraph(pPr=ParagraphProperties(defRPr=size), endParaRPr=size)])
+        if len(result.projects) <= 20:  # each score printed at the end of its bar (more would overlap)
+            chart.dataLabels = DataLabelList(showVal=True, showCatName=False, showSerName=False, showLegendKey=False,
+                                             showPercent=False, showBubbleSize=False, dLblPos="inEnd")
         chart.y_axis.scaling.min = 0
         chart.y_axis.scaling.max = 100
         chart.legend = None
+        chart.gapWidth = 60  # bars as thick as the gaps between them
         chart.x_axis.scaling.orientation = "maxMin"  # projects top-down, in sheet order
         chart.add_data(Reference(ws, min_col=7, min_row=3, max_row=last), titles_from_data=True)
         chart.set_categories(Reference(ws, min_col=2, min_row=first, max_row=last))
-        chart.height = max(7.5, 0.9 * len(result.projects) + 3)
-        chart.width = 24
-        ws.add_chart(chart, f"A{r + 2}")
+        # one A4 landscape page: about 18 cm free below the repeated header at Excel's scale
+        chart.height = min(17.5, max(7.5, 0.7 * len(result.projects) + 3))
+        chart.width = round(sum(RESULT_COLUMNS.values()) * 0.22, 1)  # about the table's width, in cm
+        ws.add_chart(chart, f"A{r + 2}")  # a blank row first: no sliver of the chart above the break
     return ws.title
+
+
+LEGEND = [
+    ("fix", "需要更正：执行率低于60%；填报得分与核算得分不一致（以核算得分为准）；问题数中有错误（深红粗体）"),
+    ("look", "需要关注：执行率低于100%；问题数中只有警告或提示"),
+]
+
+
+def _legend(ws, r: int) -> int:
+    """The meaning of every colour of the sheet; returns the row after it."""
+    head = ws.cell(row=r, column=1, value="图例")
+    head.font = Font(name=FONT, bold=True)
+    head.alignment = Alignment(horizontal="center", vertical="center")
+    ws.merge_cells(start_row=r, start_column=2, end_row=r, end_column=9)
+    note = ws.cell(row=r, column=2, value="评价等级列的颜色与上方等级统计相同（优、良、中、差）。问题数：该项目表及其在汇总表中的行"
+                                         "的全部检查结果；合计为整个工作簿的全部检查结果（含单位情况等不属于单个项目的问题）。")
+    note.font = Font(name=FONT, size=9)
+    note.alignment = Alignment(wrap_text=True, vertical="center")
+    width = sum(w for c, w in RESULT_COLUMNS.items() if c != "A")
+    ws.row_dimensions[r].height = row_height([(note.value, width)], font_size=9)
+    for key, text in LEGEND:
+        r += 1
+        swatch = ws.cell(row=r, column=1)
+        swatch.fill = FILLS[key]
+        swatch.border = BOX
+        ws.merge_cells(start_row=r, start_column=2, end_row=r, end_column=9)
+        c = ws.cell(row=r, column=2, value=text)
+        c.font = Font(name=FONT, size=9)
+        c.alignment = Alignment(wrap_text=True, vertical="center")
+        ws.row_dimensions[r].height = row_height([(text, width)], font_size=9)
+    return r + 1
 
 
 def write_narrative_sheet(wb, result: CheckResult) -> str:
@@ -313,35 +404,52 @@ def write_narrative_sheet(wb, result: CheckResult) -> str:
         c = ws.cell(row=i, column=1, value=text)
         c.font = Font(name=FONT, size=11)
         c.alignment = Alignment(wrap_text=True, vertical="top")
-        lines = sum(max(1, -(-len(part) // 31)) for part in text.split("\n"))
-        ws.row_dimensions[i].height = 16 * lines + 6
+        ws.row_dimensions[i].height = row_height([(text, 66)], font_size=11)
     _print_setup(ws, landscape=False)
     return ws.title
+
+
+FINDINGS_COLUMNS = {"A": 9, "B": 7, "C": 16, "D": 9, "E": 60, "F": 50}
 
 
 def write_findings_sheet(wb, result: CheckResult) -> str:
     ws = wb.create_sheet(_unique(wb, FINDINGS), 2)
     _head(ws, 1, ["严重程度", "代码", "工作表", "单元格", "问题", "修改建议"])
+    ws.row_dimensions[1].height = 20
     for i, f in enumerate(result.findings, 2):
         values = [SEVERITY_ZH[f.severity], f.code, f.sheet, f.cell, f.message, f.hint]
         for j, v in enumerate(values, 1):
             c = ws.cell(row=i, column=j, value=v)
             c.font = Font(name=FONT)
-            c.alignment = Alignment(wrap_text=j >= 5, vertical="top")
+            c.alignment = Alignment(wrap_text=j >= 5 or j == 3, vertical="top")
             c.border = BOX
-        fill = {"error": FILLS["red"], "warning": FILLS["amber"]}.get(f.severity)
+        ws.row_dimensions[i].height = row_height([(f.sheet, FINDINGS_COLUMNS["C"]), (f.message, FINDINGS_COLUMNS["E"]),
+                                                  (f.hint, FINDINGS_COLUMNS["F"])])
+        fill = {"error": FILLS["fix"], "warning": FILLS["look"]}.get(f.severity)
         if fill:
             ws.cell(row=i, column=1).fill = fill
+        # wrapped text needs its height: a reader (and a printout) sees the whole message and hint
+        lines = max(_lines(f.message, 60), _lines(f.hint, 50))
+        if lines > 1:
+            ws.row_dimensions[i].height = 15 * lines + 3
         if f.sheet and f.cell and f.sheet in wb.sheetnames:
             c = ws.cell(row=i, column=4)
             c.hyperlink = Hyperlink(ref=c.coordinate, location=f"{_quote(f.sheet)}!{f.cell}", display=f.cell)
             c.font = Font(name=FONT, color="0563C1", underline="single")
-    for col, w in {"A": 9, "B": 7, "C": 16, "D": 8, "E": 60, "F": 50}.items():
+    for col, w in FINDINGS_COLUMNS.items():
         ws.column_dimensions[col].width = w
     ws.freeze_panes = "A2"
+    ws.print_title_rows = "1:1"
     ws.auto_filter.ref = f"A1:F{max(1, len(result.findings) + 1)}"
     _print_setup(ws, landscape=True)
     return ws.title
+
+
+def _lines(text: str, width: int) -> int:
+    """Lines a wrapped cell of ``width`` characters (Excel's unit) needs; a Chinese character is two."""
+    import unicodedata
+    n = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text or "")
+    return max(1, -(-n // max(1, width - 2)))
 
 
 def _record(wb, records: list[tuple[str, str, str]]) -> None:
@@ -353,13 +461,6 @@ def _record(wb, records: list[tuple[str, str, str]]) -> None:
 
 
 # -- the whole write ----------------------------------------------------------------------
-
-def output_path(input_path: str) -> str:
-    base, ext = os.path.splitext(input_path)
-    if ext.lower() not in (".xlsx", ".xlsm"):  # .xls, .et and the rest are written as .xlsx
-        ext = ".xlsx"
-    return f"{base}.perfxl{ext}"
-
 
 def write_result(input_path: str, output: str, result: CheckResult) -> list[str]:
     """Write the output workbook atomically; return what openpyxl could not keep.
@@ -379,6 +480,9 @@ def write_result(input_path: str, output: str, result: CheckResult) -> list[str]
     previously_owned = set(owned_sheets(wb)) | ({MARKS_SHEET} if MARKS_SHEET in wb.sheetnames else set())
     lost = [] if model.source_format == "xls" else losses(input_path, previously_owned, model.scans or None)
     remove_owned(wb, model.grids.get(MARKS_SHEET) if model.workbook is wb else None)
+    for ws in wb.worksheets:
+        if ws.sheet_state == "visible":
+            fit_rows(ws)
     owned = [write_result_sheet(wb, result), write_narrative_sheet(wb, result), write_findings_sheet(wb, result)]
     records = add_marks(wb, result, set(owned))
     _record(wb, records)

@@ -26,6 +26,7 @@ KEYS = {
     "E129": "internal_error",
     "E130": "bad_usage", "E131": "bad_usage", "E132": "file_locked", "E133": "file_exists",
     "E150": "no_such_project", "E151": "bad_usage",
+    "E134": "lock_file", "E135": "bad_usage", "E136": "bad_usage",
 }
 
 REMOVE_PASSWORD = ("请在 Excel 中输入密码打开文件，点“文件→信息→保护工作簿→用密码进行加密”，清空密码后保存"
@@ -87,13 +88,13 @@ DECLARED = declare(
     _e("E115", "write_failed", "无法写入", "操作系统拒绝写入（文件被打开、文件夹只读或磁盘已满）。",
        "无法写入“{path}”（{reason}）", "请检查文件是否被 Excel/WPS 打开，或文件夹是否可写",
        "Cannot write", "Cannot write “{path}” ({reason})", "Check that the file is not open and the folder is writable"),
-    _e("E116", "file_exists", "文件已存在", "perfxl init 不覆盖已有文件。",
+    _e("E116", "file_exists", "文件已存在", "perfxl 不覆盖用户已有的文件（perfxl init 的目标、check -o 和 batch -o 指向的其他工作簿）。",
        "文件“{path}”已存在，未覆盖", "换一个文件名，或加 --force 覆盖",
        "File exists", "File “{path}” exists and was not overwritten", "Choose another name, or add --force"),
     _e("E117", "bad_usage", "不是 .xlsx 文件名", "perfxl init 生成 .xlsx 工作簿。",
        "“{path}”不是 .xlsx 文件名", "请用 .xlsx 结尾，例如 {example}",
        "Not an .xlsx name", "“{path}” is not an .xlsx file name", "End it with .xlsx, for example {example}"),
-    _e("E118", "unknown_rule", "没有这条规则", "perfxl rules 只认识目录中的规则代码和规则族字母。",
+    _e("E118", "unknown_rule", "没有这条规则", "perfxl rules、--select 和 --ignore 只认识目录中的规则代码和规则族字母；写错的代码若被忽略，有错误的工作簿也会显示为没有问题。",
        "没有规则“{code}”", "运行 perfxl rules 查看全部规则代码",
        "No such rule", "There is no rule “{code}”", "Run perfxl rules to list every rule code"),
     _e("E119", "too_large", "超出安全读取范围",
@@ -173,6 +174,19 @@ DECLARED = declare(
        "--explain 不能与 -o 或 --in-place 同时使用", "去掉 -o / --in-place；需要结果工作簿时不加 --explain 再运行一次",
        "--explain writes no workbook", "--explain cannot be combined with -o or --in-place",
        "Drop -o / --in-place; run again without --explain for the result workbook"),
+    _e("E134", "lock_file", "这是锁文件，不是工作簿",
+       "Excel/WPS 打开工作簿时在旁边留下“~$文件名”（LibreOffice 留下“.~lock.文件名#”），关闭后自动删除；它不含表格内容。",
+       "“{name}”不是工作簿，而是 {program} 打开“{owner}”时生成的临时锁文件", "请在 {program} 中保存“{owner}”，再检查“{owner}”",
+       "A lock file, not a workbook", "“{name}” is not a workbook but the lock file {program} keeps while “{owner}” is open",
+       "Save “{owner}” in {program}, then check “{owner}”"),
+    _e("E135", "bad_usage", "结果文件名不是工作簿", "结果工作簿是 .xlsx（或带宏的 .xlsm）文件；别的扩展名会让 Excel/WPS 打不开它。",
+       "-o “{path}”：结果工作簿只能保存为 .xlsx 或 .xlsm 文件", "请换一个以 .xlsx 结尾的文件名",
+       "Result name is not a workbook", "-o “{path}”: the result workbook can only be saved as .xlsx or .xlsm",
+       "Use a name ending in .xlsx"),
+    _e("E136", "bad_usage", "结果与输入的类型不同", "带宏的 .xlsm 存成 .xlsx（或反之）后 Excel 拒绝打开。",
+       "-o “{path}”：输入文件是 {ext}，结果工作簿也必须是 {ext}", "请改用 {ext} 结尾的文件名",
+       "Result type differs from the input", "-o “{path}”: the input is {ext}, so the result must be {ext} too",
+       "Use a name ending in {ext}"),
 )
 
 

@@ -136,15 +136,14 @@ def sheet_grid(ws, scan: SheetScan | None, epoch) -> SheetGrid:
     grid = SheetGrid(ws.title, hidden=ws.sheet_state != "visible")
     if scan is not None:
         cached = scan.cached
-        for pos in scan.cells:
-            row, col = pos
+        for row, col in zip(scan.rows, scan.cols):
             c = ws.cell(row=row, column=col)
             v = c.value
             if v is None:
                 continue
             f = _formula_text(v)
             fmt = number_format_of(c)
-            cell = Cell(ws.title, c.coordinate, _cached(cached.get(pos), fmt, epoch) if f else excel_value(v),
+            cell = Cell(ws.title, c.coordinate, _cached(cached.get((row, col)), fmt, epoch) if f else excel_value(v),
                         formula=f, number_format=fmt)
             if f:
                 cell.locked = bool(c.protection.locked) if c.has_style else True
@@ -182,6 +181,9 @@ def _compute_missing(model: WorkbookModel, grids: list[SheetGrid], wb_f) -> None
                if cell.formula and cell.value is None]
     if not missing:
         return
+    # ``<v></v>`` is what Excel and XlsxWriter store for a formula returning "", and what openpyxl
+    # (with lxml) writes for no value at all: where the formula does give "", it is a cached value.
+    empty = _empty_cached_strings(model.path, {g.name for g, _, _ in missing})
     from perfxl.excel.formula import CircularReference, Unsupported
 
     evaluator = make_evaluator(grids, _names(wb_f))
@@ -193,13 +195,36 @@ def _compute_missing(model: WorkbookModel, grids: list[SheetGrid], wb_f) -> None
             model.findings.append(finding("R114", g.name, cell.coord, formula=cell.formula, reason=str(exc) or "无法计算"))
             continue
         cell.value = result
-        cell.computed = True
         if isinstance(result, str):
             g._norm[pos] = normalize(result)
+        if result == "" and (g.name, cell.coord) in empty:
+            continue  # the file's own cached value: an empty string
+        cell.computed = True
         computed += 1
     model.computed_formulas = computed
     if computed:
         model.findings.append(finding("R113", None, None, count=computed))
+
+
+_EMPTY_CACHED = re.compile(r'<c\b[^>]*?\br="([A-Z]+[0-9]+)"[^>]*>\s*(?:<f\b[^>]*/>|<f\b[^>]*>[^<]*</f>)\s*<v\s*(?:/>|></v>)')
+
+
+def _empty_cached_strings(path: str, sheets: set[str]) -> set[tuple[str, str]]:
+    """Formula cells with an empty cached value (``<f>…</f><v></v>``), which openpyxl reads as no
+    value at all; only the sheets concerned are looked at."""
+    from perfxl.excel.package import sheet_parts
+    out: set[tuple[str, str]] = set()
+    try:
+        with zipfile.ZipFile(path) as z:
+            parts = sheet_parts(z)
+            for sheet in sheets:
+                part = parts.get(sheet)
+                if part and part in z.namelist():
+                    text = z.read(part).decode("utf-8", errors="replace")
+                    out |= {(sheet, ref) for ref in _EMPTY_CACHED.findall(text)}
+    except Exception:  # an odd package: compute those formulas instead
+        return set()
+    return out
 
 
 # -- finding labels -----------------------------------------------------------
@@ -322,9 +347,7 @@ def read_summary(grid: SheetGrid) -> SummarySheet:
             summary.total_row = SummaryRow(r, cells)
             break
         if all(is_dash(c.value) for c in cells.values()):
-            if any(not is_dash(grid.cell(r2, cols["项目名称"]).value) for r2 in range(r + 1, min(r + 3, grid.max_row + 1))):
-                continue  # a stray blank row inside the table
-            break
+            break  # the table ends at its first empty row: a note below it is not a project
         if is_dash(cells["项目名称"].value):
             continue
         summary.rows.append(SummaryRow(r, cells))
@@ -337,8 +360,10 @@ def _letter(col: int) -> str:
 
 
 def _read_funding(grid: SheetGrid, before_row: int) -> Funding | None:
-    rows = [r for r in grid.rows() if r < before_row] or grid.rows()
-    hit = _find_header_row(grid, L.FUNDING_COLUMNS, [{"全年预算数"}, {"全年执行数"}], rows)
+    need = [{"全年预算数"}, {"全年执行数"}]
+    hit = _find_header_row(grid, L.FUNDING_COLUMNS, need, [r for r in grid.rows() if r < before_row])
+    if not hit:  # a funding block placed below the indicator table
+        hit = _find_header_row(grid, L.FUNDING_COLUMNS, need, [r for r in grid.rows() if r > before_row])
     if not hit:
         return None
     hrow, cols = hit

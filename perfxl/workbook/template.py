@@ -27,6 +27,7 @@ from datetime import date
 import xlsxwriter
 
 from perfxl import __version__
+from perfxl.excel.textfit import row_height
 
 MARKER_NAME = "_perfxl_template"
 INDICATOR_ROWS = 12
@@ -169,12 +170,6 @@ def _print(ws, *, landscape: bool, repeat: tuple[int, int] | None = None) -> Non
         ws.repeat_rows(repeat[0] - 1, repeat[1] - 1)
 
 
-def _lines(text: str, per_line: int) -> int:
-    """Printed lines of ``text`` at ``per_line`` CJK characters a line (ASCII counts half)."""
-    width = sum(0.5 if ord(ch) < 128 else 1 for ch in text)
-    return max(1, -int(-width // per_line))
-
-
 # --- 填报说明 -------------------------------------------------------------------------------
 
 def _instructions(wb, fm: _Formats) -> None:
@@ -189,7 +184,7 @@ def _instructions(wb, fm: _Formats) -> None:
             ws.set_row(r, 24)
         else:
             ws.write(r, 0, text, fm.note)
-            ws.set_row(r, 15 * _lines(text, 47) + 4)
+            ws.set_row(r, row_height([(text, 96)]))  # LibreOffice does not fit rows on opening
     ws.protect("", PROTECT)
     _print(ws, landscape=False)
 
