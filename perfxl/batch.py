@@ -20,10 +20,10 @@ import multiprocessing
 import os
 import sys
 import time
-import zipfile
 from dataclasses import dataclass, field
 from multiprocessing.connection import wait
 
+from perfxl.excel.package import defines_name
 from perfxl.views.batch import BATCH_NAME, FileRow
 
 SPREADSHEET_EXTENSIONS = (".xlsx", ".xlsm", ".xls", ".et")
@@ -40,14 +40,7 @@ class Collected:
 
 def is_batch_output(path: str) -> bool:
     """A roll-up written by ``perfxl batch`` (under any name): its workbook names ``_perfxl_batch``."""
-    try:
-        with zipfile.ZipFile(path) as z:
-            info = z.getinfo("xl/workbook.xml")
-            if info.file_size > 5_000_000:
-                return False
-            return BATCH_NAME.encode() in z.read(info)
-    except (OSError, KeyError, zipfile.BadZipFile, RuntimeError, ValueError, NotImplementedError):
-        return False
+    return defines_name(path, BATCH_NAME)
 
 
 def skip_reason(path: str) -> str | None:

@@ -93,10 +93,28 @@ def _stop(exc, *, as_json: bool = False, file: str | None = None, lang: str = "z
 
 
 def _codes(values: tuple[str, ...]) -> tuple[str, ...]:
+    """Rule codes or families as typed: ``F,I104``, ``I104，S108`` (a Chinese comma), ``I104 S108``."""
+    import re
+
     out = []
     for v in values:
-        out.extend(x.strip().upper() for x in v.split(",") if x.strip())
+        out.extend(x.upper() for x in re.split(r"[\s,，、;；]+", v) if x)
     return tuple(out)
+
+
+def _rule_codes():
+    from perfxl.rules.catalogue import RULES
+
+    return RULES
+
+
+def _unknown_code(*groups: tuple[str, ...]) -> str | None:
+    """The first code or family that names no rule: a mistyped ``--select`` must not silently
+    select nothing (a workbook with errors would pass)."""
+    for code in (c for group in groups for c in _codes(group)):
+        if not any(known.startswith(code) for known in _rule_codes()):
+            return code
+    return None
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]}, options_metavar="[选项]",
@@ -127,6 +145,7 @@ def cli() -> None:
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default=None, metavar="文件",
               help="结果工作簿的路径（默认：与输入同目录的 <文件名>.perfxl.xlsx）")
 @click.option("--no-write", is_flag=True, help="只输出检查报告，不写结果工作簿")
+@click.option("--force", is_flag=True, help="-o 指定的文件已存在（且不是 perfxl 的结果工作簿）时也覆盖")
 @click.option("--in-place", is_flag=True, help="把结果写回输入文件（先保存备份 .bak，已有时为 .bak2、.bak3…，从不覆盖）")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
               help="报告语言（en: English messages）")
@@ -134,7 +153,7 @@ def cli() -> None:
               help="先用 LibreOffice 把 .xls/.et/.xlsb/.ods 转换为 .xlsx（保留公式）再做完整检查")
 @click.option("--explain", "explain_key", default=None, metavar="项目",
               help="逐行说明一个项目的得分推导（工作表名、项目名称或序号，如 项目3 或 3）；不写结果工作簿")
-def check(file, fmt, profile_path, select_codes, ignore_codes, color, output, no_write, in_place, lang,
+def check(file, fmt, profile_path, select_codes, ignore_codes, color, output, no_write, force, in_place, lang,
           convert, explain_key) -> None:
     """检查工作簿 FILE：公式、合计、得分与等级，逐条报告问题所在单元格。
 
@@ -149,6 +168,8 @@ def check(file, fmt, profile_path, select_codes, ignore_codes, color, output, no
     _current.update(file=file, lang=lang, as_json=as_json)
     say = {"as_json": as_json, "file": file, "lang": lang}
     _refuse_lock_file(file, say)
+    if (bad := _unknown_code(select_codes, ignore_codes)) is not None:
+        _fail("E118", **say, code=bad)
     if output and os.path.splitext(output)[1].lower() not in OUTPUT_EXTENSIONS:
         _fail("E135", **say, path=output)
     try:
@@ -160,7 +181,7 @@ def check(file, fmt, profile_path, select_codes, ignore_codes, color, output, no
         workdir, source = _convert(file, say)
     try:
         _check(file, source, say, profile, select_codes, ignore_codes, color, output, no_write, in_place,
-               explain_key=explain_key)
+               explain_key=explain_key, force=force)
     finally:
         if workdir is not None:
             workdir.cleanup()
@@ -192,11 +213,12 @@ def _convert(file: str, say: dict):
 
 
 def _check(file, source, say, profile, select_codes, ignore_codes, color, output, no_write, in_place,
-           *, explain_key: str | None = None) -> None:
+           *, explain_key: str | None = None, force: bool = False) -> None:
     from perfxl.model import finding
     from perfxl.result import run_checks
     from perfxl.rules.catalogue import RULES, select
     from perfxl.workbook.reader import ReadError, read_workbook
+    from perfxl.excel.package import defines_name
     from perfxl.views.files import OUTPUT_EXTENSIONS, open_in, output_path
 
     as_json, lang = say["as_json"], say["lang"]
@@ -220,6 +242,9 @@ def _check(file, source, say, profile, select_codes, ignore_codes, color, output
         target = file
     elif output:
         target = output
+        if (os.path.exists(output) and not force and not _same_file(output, file)
+                and not defines_name(output, "_perfxl")):  # another workbook of the user's
+            _fail("E116", **say, path=output)
     else:
         target = output_path(file)
         if _same_file(target, file) and not own_output:  # named like a result, but the user's own
@@ -568,6 +593,10 @@ def batch(paths, output, jobs, fmt, profile_path, select_codes, ignore_codes, ti
         _usage("bad_usage", "-d/--dir 只能与 --write-each 一起使用：请加上 --write-each，或去掉 -d。",
                "-d/--dir goes with --write-each: add --write-each, or drop -d.", **say)
     _check_rollup_path(output, force, say)
+    if not any(os.path.exists(p) for p in paths):  # nothing there at all: a mistyped path, not a roll-up
+        _batch_fail("E101", **say, path=paths[0])  # (among others, a missing file is one row)
+    if (bad := _unknown_code(select_codes, ignore_codes)) is not None:
+        _batch_fail("E118", **say, code=bad)
     if each_dir is not None:
         try:
             os.makedirs(each_dir, exist_ok=True)

@@ -233,3 +233,27 @@ def test_staff_total_typed_over_its_formula_is_one_finding(tmp_path):
     assert _serious(result) == [("单位情况", f"B{row}", "U101")]
     [f] = [f for f in result.findings if f.code == "U101"]
     assert "=SUM(B" in f.hint and "恢复公式" in f.hint
+
+
+def test_words_in_an_amount_are_one_finding_not_one_per_formula_that_reads_it(tmp_path):
+    """'约100万' in 全年执行数: the formulas that read it (执行率, 得分, 总分, the 汇总 row) show
+    #VALUE! or the text; they are consequences, named in the one finding (R111 at the cause),
+    and the unit's 项目支出 is not compared with a sum that leaves the project out."""
+    def edit(wb):
+        wb["项目1"]["E6"] = "约100万"
+    path = _init(tmp_path, edit)
+    result = _check(path)
+    assert _serious(result) == [("项目1", "E6", "R111")]
+    cause = result.findings[[f.flat() for f in result.findings].index(("项目1", "E6", "R111"))]
+    assert "随之出错的公式" in cause.message and "汇总!F3" in cause.message
+    _no_constant_advice_for_formula_cells(result, path)
+
+
+def test_a_project_without_a_name_is_one_finding_not_also_missing_from_the_summary(tmp_path):
+    """A blank init workbook: 项目名称 empty is R110 at B3; S102 (not in the summary) at the same
+    cell would advise adding a row that already exists."""
+    path = tmp_path / "blank.xlsx"
+    write_template(str(path), projects=1, unit="某单位", year=2025)
+    flat = _check(path).flatten()
+    assert ("项目1", "B3", "R110") in flat
+    assert not [f for f in flat if f[2] == "S102"]

@@ -475,3 +475,16 @@ def write_cached_values(path: str, values: dict[str, dict[str, object]]) -> int:
     with open(path, "wb") as fh:
         fh.write(buf.getbuffer())
     return written
+
+
+def defines_name(path: str, name: str) -> bool:
+    """True when the workbook at ``path`` defines the name ``name`` (read from xl/workbook.xml
+    only, without loading the workbook): how perfxl recognises files it wrote itself."""
+    try:
+        with zipfile.ZipFile(path) as z:
+            info = z.getinfo("xl/workbook.xml")
+            if info.file_size > 5_000_000:
+                return False
+            return f'name="{name}"'.encode() in z.read(info)
+    except (OSError, KeyError, zipfile.BadZipFile, RuntimeError, ValueError, NotImplementedError):
+        return False

@@ -19,8 +19,9 @@ from perfxl.excel.grid import coord
 from perfxl.excel.refs import references, tokens
 from perfxl.model import RULES, Finding, WorkbookModel, finding
 
-# Findings that say a value is wrong (they can be consequences of a wrong input).
-VALUE = {"F101", "F102", "F103", "F105", "T101", "T104", "T105", "S104", "S105", "S106", "S107", "S108", "S109", "U101", "U102", "U103", "U104", "U105", "I101", "I102", "I104", "X109"}
+# Findings that say a value is wrong (they can be consequences of a wrong input): R111 and X101
+# at a formula cell say "not a number" / "an error value" of what the formula gives.
+VALUE = {"R111", "X101", "F101", "F102", "F103", "F105", "T101", "T104", "T105", "S104", "S105", "S106", "S107", "S108", "S109", "U101", "U102", "U103", "U104", "U105", "I101", "I102", "I104", "X109"}
 # Findings about how a cell is written or explained, not about a wrong value: never a cause.
 NOT_CAUSE = {"X102", "X103", "X104", "X105", "X106", "X107", "X113", "X114", "F104", "F108", "I105", "I106",
              "I107", "I108", "I110", "S102", "S103", "R104", "R113", "R117"}

@@ -132,8 +132,9 @@ def match_rows(ctx: Context, summary: SummarySheet, projects: list[ProjectResult
         else:
             ctx.add("S101", cell, name=str(cell.value).strip())
     for p in projects:
-        if id(p) not in used:
-            where = p.project.name.value if p.project.name else None
+        named = p.project.name is not None and str(p.project.name.value.value or "").strip()
+        if id(p) not in used and named:  # a project without a name has its own finding (R110)
+            where = p.project.name.value
             ctx.add("S102", where, sheet=p.project.sheet, name=p.name)
     pairs.sort(key=lambda pair: pair[0].row)
     return pairs

@@ -114,7 +114,9 @@ def check_unit(ctx: Context, unit: UnitSheet, projects: list[ProjectResult]) -> 
             ctx.add("U104", cell("年末结转和结余"), entered=m["年末结转和结余"], opening=m["年初结转和结余"],
                     income=m["财政拨款收入"], spending=m["财政拨款支出"], expected=expected)
     executed = [p.funding.executed for p in projects if p.funding.executed is not None]
-    if "项目支出" in m and executed and abs(sum(executed) - m["项目支出"]) > TOL:
+    # A project whose 全年执行数 is missing or unreadable has its own finding; a sum without it
+    # would be a second finding of the same mistake (and a wrong count of project sheets).
+    if "项目支出" in m and executed and len(executed) == len(projects) and abs(sum(executed) - m["项目支出"]) > TOL:
         ctx.add("U105", cell("项目支出"), entered=m["项目支出"], count=len(executed), expected=sum(executed))
     return result
 
