@@ -14,7 +14,7 @@ import click
 from perfxl import __version__
 
 EXIT_CLEAN, EXIT_ERRORS, EXIT_UNREADABLE = 0, 1, 2
-_current = {"file": None, "lang": "zh"}  # the file being checked, named by the last-resort lines
+_current = {"file": None, "lang": "zh", "as_json": False}  # the file being checked, for the last-resort lines
 
 # click's own words (usage, help, usage errors) in Chinese; PERFXL_LANG=en keeps click's English.
 CLICK_ZH = {
@@ -77,6 +77,8 @@ _click_in_chinese()
 def _fail(rule: str, /, *, as_json: bool = False, file: str | None = None, lang: str = "zh", **values) -> None:
     """Stop with one line (or one JSON report) for a rule of family E; exit 2."""
     from perfxl.workbook.fatal import ReadError
+    if file is not None:
+        values.setdefault("name", os.path.basename(file) or file)  # every exit-2 line names the file
     _stop(ReadError(rule, **values), as_json=as_json, file=file, lang=lang)
 
 
@@ -162,8 +164,8 @@ def check(file, fmt, profile_path, select_codes, ignore_codes, color, output, no
     from perfxl.scoring.profile import ProfileError, load_profile
     from perfxl.views.files import OUTPUT_EXTENSIONS
 
-    _current.update(file=file, lang=lang)
     as_json = fmt == "json"
+    _current.update(file=file, lang=lang, as_json=as_json)
     say = {"as_json": as_json, "file": file, "lang": lang}
     _refuse_lock_file(file, say)
     if (bad := _unknown_code(select_codes, ignore_codes)) is not None:
@@ -737,9 +739,7 @@ def _current_name() -> str:
 def _last_line(exc) -> None:
     """The one line for an interrupted run (E128) or a bug (E129): it names the file and says
     what to do, and never shows an exception's name or text (PERFXL_DEBUG=1 shows those)."""
-    lang = _current["lang"]
-    click.echo(("perfxl: " if lang == "en" else "perfxl：") + exc.line(lang), err=True)
-    sys.exit(EXIT_UNREADABLE)
+    _stop(exc, as_json=_current["as_json"], file=_current["file"], lang=_current["lang"])
 
 
 class Interrupted(BaseException):

@@ -81,6 +81,10 @@ def xls_twin(xlsx_path, xls_path, formulas: dict | None = None) -> None:
         sheet = book.add_sheet(ws.title)
         if ws.sheet_state != "visible":
             sheet.set_hidden(True) if hasattr(sheet, "set_hidden") else None
+        for letter, dim in ws.column_dimensions.items():
+            if dim.width:
+                from openpyxl.utils import column_index_from_string
+                sheet.col(column_index_from_string(letter) - 1).width = int(dim.width * 256)
         tops = {(r.min_row, r.min_col): r for r in ws.merged_cells.ranges}
         covered = {(row, col) for r in ws.merged_cells.ranges
                    for row in range(r.min_row, r.max_row + 1) for col in range(r.min_col, r.max_col + 1)}

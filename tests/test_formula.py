@@ -7,7 +7,7 @@ import openpyxl
 import pytest
 
 from perfxl.excel.formula import (CircularReference, ExcelError, Unsupported,
-                                     WorkbookEvaluator, parse, references)
+                                     WorkbookEvaluator, parse)
 
 S = "Sheet1"
 
@@ -231,13 +231,32 @@ def test_parse_is_cached():
     assert parse("=SUM(A1:B3)*2") is parse("SUM(A1:B3)*2")  # leading '=' optional
 
 
-def test_references():
-    assert references("=IF(D6>0,E6/D6,0)", "P") == [("P", "D6"), ("P", "E6")]
-    assert references("=H6+SUM($G$13:G24)+'项目 1'!G25+'it''s'!A1:B2", "P") == [
-        ("P", "H6"), ("P", "G13:G24"), ("项目 1", "G25"), ("it's", "A1:B2")]
-    assert references("=SUM(A:A,2:3)+B3:A1", "P") == [("P", "A:A"), ("P", "2:3"), ("P", "A1:B3")]
-    assert references('=1+"A1"', "P") == []
-    assert references("=FOO(A1)+[1]S!B2", "P") == [("P", "A1")]  # listed even if not computable
+def test_one_reference_type_and_one_extractor():
+    """The evaluator reads references with perfxl.excel.refs, the extractor the audit uses."""
+    from perfxl.excel.formula import CellRef, RangeRef
+    from perfxl.excel.refs import MAX_COL, MAX_ROW, Ref, references
+
+    def flat(formula):
+        return [(r.sheet, r.r1, r.c1, r.r2, r.c2, r.whole) for r in references(formula)]
+    assert flat("=IF(D6>0,E6/D6,0)") == [(None, 6, 4, 6, 4, None), (None, 6, 5, 6, 5, None), (None, 6, 4, 6, 4, None)]
+    assert flat("=H6+SUM($G$13:G24)+'项目 1'!G25+'it''s'!A1:B2") == [
+        (None, 6, 8, 6, 8, None), (None, 13, 7, 24, 7, None), ("项目 1", 25, 7, 25, 7, None), ("it's", 1, 1, 2, 2, None)]
+    assert flat("=SUM(A:A,2:3)+B3:A1") == [(None, 1, 1, MAX_ROW, 1, "columns"), (None, 2, 1, 3, MAX_COL, "rows"),
+                                           (None, 1, 1, 3, 2, None)]
+    assert flat('=1+"A1"') == []
+    assert [r.external for r in references("=FOO(A1)+[1]S!B2")] == [False, True]
+    tree = parse("=A1+'项目 1'!B2:C3")
+    left, right = tree.kids
+    assert type(left) is CellRef and type(right) is RangeRef
+    assert isinstance(left.ref, Ref) and right.ref == references("=A1+'项目 1'!B2:C3")[1]
+
+
+def test_a_range_over_the_whole_sheet_reads_only_the_used_cells():
+    ev = WorkbookEvaluator({("S", "A1"): 1.0, ("S", "B2"): 2.0, ("S", "C3"): "=SUM(A1:XFD1048576)",
+                            ("S", "C4"): "=SUM(A:B)", ("S", "C5"): "=COUNTA(1:2)"})
+    assert ev.value("S", "C4") == 3.0 and ev.value("S", "C5") == 2.0
+    with pytest.raises(CircularReference):  # C3 lies inside its own range, as in Excel
+        ev.value("S", "C3")
 
 
 def test_workbook_round_trip(tmp_path):
@@ -274,3 +293,12 @@ def test_workbook_round_trip(tmp_path):
     assert ev.value("汇总", "A1") == 83.0
     assert ev.value("汇总", "A2") == 60.0
     assert ev.value("汇总", "A3") == "75.00%"
+
+
+def test_whole_sheet_ranges_with_a_stray_far_cell_read_only_the_held_cells():
+    ev = WorkbookEvaluator({("S", "A1"): 1.0, ("S", "B2"): 2.0, ("S", "XFD1048576"): 4.0,
+                            ("T", "A1"): "=SUM(S!A:XFD)", ("T", "A2"): "=COUNT(S!1:1048576)",
+                            ("T", "A3"): "=MAX(S!A1:XFD1048576)", ("T", "A4"): "=SUMPRODUCT(S!A:XFD)"})
+    assert ev.value("T", "A1") == 7.0 and ev.value("T", "A2") == 3.0 and ev.value("T", "A3") == 4.0
+    with pytest.raises(Unsupported):  # as an array it would be 17 billion cells
+        ev.value("T", "A4")

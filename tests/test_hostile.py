@@ -216,7 +216,8 @@ def _main(monkeypatch, capsys, *args):
     monkeypatch.setattr(sys, "argv", ["perfxl", *map(str, args)])
     with pytest.raises(SystemExit) as exit_:
         main()
-    return exit_.value.code, capsys.readouterr().err
+    out = capsys.readouterr()
+    return exit_.value.code, out.err if "--format" not in args else out.out
 
 
 def test_e129_an_unexpected_error_is_one_line_naming_the_file(monkeypatch, capsys, tmp_path):
@@ -234,3 +235,16 @@ def test_e129_an_unexpected_error_is_one_line_naming_the_file(monkeypatch, capsy
     monkeypatch.setenv("PERFXL_DEBUG", "1")
     with pytest.raises(ZeroDivisionError):
         _main(monkeypatch, capsys, "check", path)
+
+
+def test_e129_in_json_is_the_error_object(monkeypatch, capsys, tmp_path):
+    path, _ = _book(tmp_path)
+
+    def broken(*a, **k):
+        raise KeyError("a bug")
+    monkeypatch.setattr("perfxl.result.run_checks", broken)
+    monkeypatch.delenv("PERFXL_DEBUG", raising=False)
+    code, out = _main(monkeypatch, capsys, "check", path, "--format", "json")
+    data = json.loads(out)
+    assert code == 2 and data["error"]["rule"] == "E129" and data["error"]["code"] == "internal_error"
+    assert "in.xlsx" in data["error"]["message"] and "a bug" not in out

@@ -144,3 +144,22 @@ def test_e125_conversion_that_produces_nothing(run, tmp_path, monkeypatch):
     result = run("check", tmp_path / "a.xls", "--convert")
     assert result.exit_code == 2 and "a.xls" in result.output and "转换为 .xlsx 失败" in result.output
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.xls", "src.xlsx"]
+
+
+@needs_soffice
+def test_e123_ods_is_refused_and_converted_with_convert(run, tmp_path):
+    import subprocess
+
+    xlsx = tmp_path / "src" / "2025.xlsx"
+    xlsx.parent.mkdir()
+    build(_flawed(), xlsx, "provincial")
+    subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path}/profile", "--headless", "--convert-to", "ods",
+                    "--outdir", str(tmp_path), str(xlsx)], capture_output=True, timeout=180)
+    ods = tmp_path / "2025.ods"
+    assert ods.is_file()
+    refused = run("check", ods)
+    assert refused.exit_code == 2 and "2025.ods" in refused.output and "--convert" in refused.output
+    result = run("check", ods, "--convert", "--no-write", "--format", "json")
+    data = json.loads(result.output)
+    _, expected = _findings(xlsx)
+    assert {c for c, _, _ in expected} <= {f["code"] for f in data["findings"]}

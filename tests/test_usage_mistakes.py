@@ -60,3 +60,15 @@ def test_e101_batch_when_no_path_exists(run, tmp_path):
 def test_e118_batch_unknown_rule(run, tmp_path, book):
     result = run("batch", book, "--select", "ZZ", "-o", tmp_path / "r.xlsx")
     assert result.exit_code == 2 and "没有规则" in result.output
+
+
+@pytest.mark.parametrize("name", ["2025.xls", "2025.et", "2025.XLS"])
+def test_an_xlsx_saved_under_an_old_name_is_read_by_its_content(run, tmp_path, name):
+    path = tmp_path / name
+    shutil.copy(SAMPLE, path)
+    before = path.read_bytes()
+    result = run("check", path)
+    assert result.exit_code == 1, result.output  # the sample's own two errors
+    assert "S106" in result.output and "U105" in result.output
+    assert (tmp_path / "2025.perfxl.xlsx").exists()
+    assert path.read_bytes() == before

@@ -25,8 +25,9 @@ from openpyxl.formula.tokenizer import Token, Tokenizer
 from openpyxl.utils.cell import column_index_from_string, get_column_letter
 from openpyxl.utils.datetime import to_excel
 
-__all__ = ["ExcelError", "Unsupported", "FormulaTooDeep", "CircularReference", "parse", "references",
-           "WorkbookEvaluator"]
+from perfxl.excel.refs import Ref, parse_ref
+
+__all__ = ["ExcelError", "Unsupported", "FormulaTooDeep", "CircularReference", "parse", "WorkbookEvaluator"]
 
 
 # -- values ---------------------------------------------------------------------------
@@ -68,7 +69,6 @@ NUM = ExcelError("#NUM!")
 NULL = ExcelError("#NULL!")
 _ERRORS = {e: e for e in (DIV0, REF, VALUE, NA, NAME, NUM, NULL)}
 
-_MAX_ROW, _MAX_COL = 1048576, 16384
 # Cells evaluated inside one another before we restart from the deepest one; keeps long
 # dependency chains (running totals) well inside Python's recursion limit.
 _MAX_DEPTH = 40
@@ -322,11 +322,13 @@ class Empty(Node):
         return None
 
 
-class Ref(Node):
-    __slots__ = ("sheet", "coord")
+class CellRef(Node):
+    """A reference to one cell; ``ref`` is the reference as perfxl.excel.refs reads it."""
 
-    def __init__(self, sheet: str | None, coord: str):
-        self.sheet, self.coord = sheet, coord
+    __slots__ = ("ref", "sheet", "coord")
+
+    def __init__(self, ref: Ref):
+        self.ref, self.sheet, self.coord = ref, ref.sheet, get_column_letter(ref.c1) + str(ref.r1)
 
     def eval(self, ev):
         return ev._get((ev._sheet(self.sheet), self.coord))
@@ -335,32 +337,42 @@ class Ref(Node):
         return [self.eval(ev)]
 
     def __repr__(self):
-        return f"Ref({self.sheet!r}, {self.coord!r})"
+        return f"CellRef({self.sheet!r}, {self.coord!r})"
 
 
-class Range(Node):
-    """A rectangular range; whole columns/rows (r2 or c2 None) end at the sheet's last cell."""
+# A range over more cells than this stops at the sheet's last used cell (cells beyond it are
+# blank), and SUM and the other aggregates read only the cells the sheet holds inside it:
+# =SUM(A:XFD) on a sheet with a stray value at XFD1048576 reads a few cells, not 17 billion
+# blanks. As an array (SUMPRODUCT) such a range is not computed.
+_BOUNDED_AREA = 100_000
 
-    __slots__ = ("sheet", "text", "r1", "c1", "r2", "c2")
 
-    def __init__(self, sheet, text, r1, c1, r2, c2):
-        self.sheet, self.text, self.r1, self.c1, self.r2, self.c2 = sheet, text, r1, c1, r2, c2
+class RangeRef(Node):
+    """A rectangular range; whole columns/rows and huge ranges end at the sheet's last cell."""
+
+    __slots__ = ("ref", "sheet")
+
+    def __init__(self, ref: Ref):
+        self.ref, self.sheet = ref, ref.sheet
 
     def _bounds(self, ev):
         sheet = ev._sheet(self.sheet)
-        r2, c2 = self.r2, self.c2
-        if r2 is None or c2 is None:
+        ref = self.ref
+        r2, c2 = ref.r2, ref.c2
+        if ref.whole or (r2 - ref.r1 + 1) * (c2 - ref.c1 + 1) > _BOUNDED_AREA:
             max_row, max_col = ev._extent(sheet)
-            r2 = max_row if r2 is None else r2
-            c2 = max_col if c2 is None else c2
+            r2, c2 = min(r2, max(max_row, ref.r1)), min(c2, max(max_col, ref.c1))
         return sheet, r2, c2
 
     def area(self, ev) -> Area:
         sheet, r2, c2 = self._bounds(ev)
+        r1, c1 = self.ref.r1, self.ref.c1
+        if (r2 - r1 + 1) * (c2 - c1 + 1) > _BOUNDED_AREA:
+            raise Unsupported("区域过大，无法按数组计算")
         get = ev._get
-        cols = [get_column_letter(c) for c in range(self.c1, c2 + 1)]
-        values = [get((sheet, col + str(r))) for r in range(self.r1, r2 + 1) for col in cols]
-        return Area(values, max(0, r2 - self.r1 + 1), len(cols), (self.r1, self.c1))
+        cols = [get_column_letter(c) for c in range(c1, c2 + 1)]
+        values = [get((sheet, col + str(r))) for r in range(r1, r2 + 1) for col in cols]
+        return Area(values, max(0, r2 - r1 + 1), len(cols), (r1, c1))
 
     def eval(self, ev):
         if ev._array:
@@ -368,22 +380,28 @@ class Range(Node):
         # Implicit intersection: outside array formulas a range used as a single value is
         # the cell on the formula's own row (or column); otherwise #VALUE!.
         sheet, r2, c2 = self._bounds(ev)
+        r1, c1 = self.ref.r1, self.ref.c1
         row, col = _split_coord(ev._stack[-1][1])
-        if self.r1 == r2 and self.c1 == c2:
-            row, col = self.r1, self.c1
-        elif self.c1 == c2 and self.r1 <= row <= r2:
-            row, col = row, self.c1
-        elif self.r1 == r2 and self.c1 <= col <= c2:
-            row, col = self.r1, col
+        if r1 == r2 and c1 == c2:
+            row, col = r1, c1
+        elif c1 == c2 and r1 <= row <= r2:
+            row, col = row, c1
+        elif r1 == r2 and c1 <= col <= c2:
+            row, col = r1, col
         else:
             return VALUE
         return ev._get((sheet, get_column_letter(col) + str(row)))
 
     def ref_values(self, ev):
+        sheet, r2, c2 = self._bounds(ev)
+        r1, c1 = self.ref.r1, self.ref.c1
+        if (r2 - r1 + 1) * (c2 - c1 + 1) > _BOUNDED_AREA:  # the cells held, not the blanks
+            return [ev._get((sheet, coord)) for row, col, coord in ev._held(sheet)
+                    if r1 <= row <= r2 and c1 <= col <= c2]
         return self.area(ev).values
 
     def __repr__(self):
-        return f"Range({self.sheet!r}, {self.text!r})"
+        return f"RangeRef({self.sheet!r}, {self.ref!r})"
 
 
 class Name(Node):
@@ -503,9 +521,7 @@ class Func(Node):
 # -- parsing --------------------------------------------------------------------------
 
 _CELL = re.compile(r"^\$?([A-Za-z]{1,3})\$?([0-9]{1,7})$")
-_COL = re.compile(r"^\$?([A-Za-z]{1,3})$")
-_ROW = re.compile(r"^\$?([0-9]{1,7})$")
-_SHEET_PREFIX = re.compile(r"^(?:'((?:[^']|'')+)'|([^'!]+))!(.*)$", re.S)
+_NAME = re.compile(r"^[A-Za-z_\\\u0080-\uffff][\w.\\\u0080-\uffff]*$")
 
 
 @lru_cache(maxsize=4096)
@@ -514,66 +530,28 @@ def _split_coord(coord: str) -> tuple[int, int]:
     return int(m.group(2)), column_index_from_string(m.group(1).upper())
 
 
-def _cell(text: str):
-    """(row, col) of an A1 cell reference, or None if it is not one."""
-    m = _CELL.match(text)
-    if not m:
-        return None
-    col = column_index_from_string(m.group(1).upper())
-    row = int(m.group(2))
-    return (row, col) if 1 <= row <= _MAX_ROW and col <= _MAX_COL else None
-
-
-def _split_sheet(text: str):
-    m = _SHEET_PREFIX.match(text)
-    if not m:
-        return None, text
-    sheet = m.group(1).replace("''", "'") if m.group(1) is not None else m.group(2)
-    return sheet, m.group(3)
-
-
 def _reference(text: str) -> Node:
-    """A RANGE operand from the tokenizer: cell, range, whole column/row, or name."""
+    """A RANGE operand from the tokenizer: cell, range, whole column/row (read by
+    perfxl.excel.refs.parse_ref, the one reader of references), or a name."""
     if "[" in text:
         if text.startswith("[") or text.startswith("'["):
             return Fail("引用了其他工作簿")
         return Fail("使用了表格结构化引用")
-    sheet, body = _split_sheet(text)
-    if sheet is not None and ":" in sheet:
-        return Fail("使用了跨多个工作表的三维引用")
-    if body.upper() in _ERRORS:
-        return Const(_ERRORS[body.upper()])
-    if sheet is None and body.upper() in ("TRUE", "FALSE"):  # the tokenizer knows only upper case
-        return Const(body.upper() == "TRUE")
-    parts = body.split(":")
-    if len(parts) == 2:
-        s2, second = _split_sheet(parts[1])
-        if s2 is not None and s2 != sheet:
+    ref = parse_ref(text)
+    if ref is not None:
+        if ref.sheet is not None and (":" in ref.sheet or "!" in ref.sheet):
+            return Fail("使用了跨多个工作表的三维引用")
+        if not ref.in_sheet:
             raise Unsupported(f"无法计算的引用 {text}")
-        first = parts[0]
-        a, b = _cell(first), _cell(second)
-        if a and b:
-            r1, r2 = sorted((a[0], b[0]))
-            c1, c2 = sorted((a[1], b[1]))
-            norm = f"{get_column_letter(c1)}{r1}:{get_column_letter(c2)}{r2}"
-            return Range(sheet, norm, r1, c1, r2, c2)
-        ca, cb = _COL.match(first), _COL.match(second)
-        if ca and cb:
-            c1, c2 = sorted((column_index_from_string(ca.group(1).upper()),
-                             column_index_from_string(cb.group(1).upper())))
-            norm = f"{get_column_letter(c1)}:{get_column_letter(c2)}"
-            return Range(sheet, norm, 1, c1, None, c2)
-        ra, rb = _ROW.match(first), _ROW.match(second)
-        if ra and rb:
-            r1, r2 = sorted((int(ra.group(1)), int(rb.group(1))))
-            return Range(sheet, f"{r1}:{r2}", r1, 1, r2, None)
-        raise Unsupported(f"无法计算的引用 {text}")
-    if len(parts) == 1:
-        rc = _cell(body)
-        if rc:
-            return Ref(sheet, get_column_letter(rc[1]) + str(rc[0]))
-        if re.match(r"^[A-Za-z_\\\u0080-\uffff][\w.\\\u0080-\uffff]*$", body):
-            return Name(body)
+        return CellRef(ref) if ref.single else RangeRef(ref)
+    body = text.rsplit("!", 1)[-1]  # a sheet-scoped name or error keeps only its own part
+    upper = body.upper()
+    if upper in _ERRORS:
+        return Const(_ERRORS[upper])
+    if upper in ("TRUE", "FALSE") and "!" not in text:  # the tokenizer knows only upper case
+        return Const(upper == "TRUE")
+    if ":" not in body and _NAME.match(body):
+        return Name(body)
     raise Unsupported(f"无法计算的引用 {text}")
 
 
@@ -722,32 +700,6 @@ def _parse(body: str) -> tuple[Node, int]:
         raise Unsupported("空公式")
     parser = _Parser(tokens, "=" + body)
     return parser.parse(), parser.deepest
-
-
-def _walk(node: Node):
-    """Every node of the tree, in order of appearance, without recursion."""
-    stack = [node]
-    while stack:
-        n = stack.pop()
-        yield n
-        stack.extend(reversed(n.kids))
-
-
-def references(formula: str, sheet: str) -> list[tuple[str, str]]:
-    """The cells and ranges a formula refers to, as (sheet, 'A1' or 'A1:B3'), in order of
-    appearance without repeats; unqualified references belong to ``sheet``. Defined names
-    are not expanded."""
-    out: list[tuple[str, str]] = []
-    for node in _walk(parse(formula)):
-        if type(node) is Ref:
-            item = (node.sheet or sheet, node.coord)
-        elif type(node) is Range:
-            item = (node.sheet or sheet, node.text)
-        else:
-            continue
-        if item not in out:
-            out.append(item)
-    return out
 
 
 # -- functions ------------------------------------------------------------------------
@@ -1088,6 +1040,7 @@ class WorkbookEvaluator:
         self._resolved: dict[str, str] = {}  # sheet name as written -> real name
         self._extents: dict[str, tuple[int, int]] | None = None
         self._nesting = 0  # nesting levels of the formulas on the stack
+        self._held_cells: dict[str, list[tuple[int, int, str]]] | None = None
 
     def value(self, sheet: str, coord: str) -> Any:
         """The cell's value: a formula's computed value (numbers as float, errors as
@@ -1179,13 +1132,22 @@ class WorkbookEvaluator:
             self._extents = {}
         extent = self._extents.get(sheet)
         if extent is None:
-            rows = cols = 0
-            for s, coord in self._cells.keys():
-                if s == sheet and (m := _CELL.match(coord)):
-                    rows = max(rows, int(m.group(2)))
-                    cols = max(cols, column_index_from_string(m.group(1).upper()))
-            extent = self._extents[sheet] = (rows, cols)
+            held = self._held(sheet)
+            extent = self._extents[sheet] = (max((r for r, _, _ in held), default=0),
+                                             max((c for _, c, _ in held), default=0))
         return extent
+
+    def _held(self, sheet: str) -> list[tuple[int, int, str]]:
+        """(row, column, 'A1') of every cell the sheet holds, in row order."""
+        if self._held_cells is None:
+            self._held_cells = {}
+            for s, coord in self._cells.keys():
+                if m := _CELL.match(coord):
+                    self._held_cells.setdefault(s, []).append(
+                        (int(m.group(2)), column_index_from_string(m.group(1).upper()), coord))
+            for cells in self._held_cells.values():
+                cells.sort()
+        return self._held_cells.get(sheet, [])
 
     def _name(self, name: str) -> Node:
         key = name.upper()

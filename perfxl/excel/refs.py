@@ -1,5 +1,8 @@
-"""References inside formula text, for the formula audit: where a formula points, and its
-R1C1 form (the same formula copied down a column reads the same in R1C1)."""
+"""References inside formula text: the one reference type (``Ref``) and the one reference
+extractor (``references``) of perfxl. The formula audit and the root-cause finder read where
+a formula points through them, and the evaluator (perfxl.excel.formula) parses each reference
+of its syntax tree with ``parse_ref``. Also the R1C1 form of a formula (the same formula
+copied down a column reads the same in R1C1)."""
 
 from __future__ import annotations
 
@@ -10,12 +13,20 @@ from functools import lru_cache
 from openpyxl.formula.tokenizer import Tokenizer
 from openpyxl.utils import column_index_from_string
 
-_CELL = re.compile(r"^(\$?)([A-Za-z]{1,3})(\$?)(\d+)$")
+_CELL = re.compile(r"^(\$?)([A-Za-z]{1,3})(\$?)(\d{1,7})$")
+_COLUMN = re.compile(r"^(\$?)([A-Za-z]{1,3})$")
+_ROW = re.compile(r"^(\$?)(\d{1,7})$")
 _EXTERNAL = re.compile(r"^'?\[[^\]]+\]")
+_SHEET_BOTH = re.compile(r"^(?P<s1>'(?:[^']|'')+'|[^'!:]+)!(?P<a>[^:!']+):(?P<s2>'(?:[^']|'')+'|[^'!:]+)!(?P<b>[^:!']+)$")
+MAX_ROW, MAX_COL = 1048576, 16384
 
 
 @dataclass(frozen=True)
 class Ref:
+    """A cell or a rectangle, corners ordered (``B3:A1`` is ``A1:B3``). Whole columns
+    (``A:B``) run over every row and whole rows (``2:3``) over every column; ``whole`` says
+    which, so the evaluator can stop at the sheet's last cell."""
+
     sheet: str | None  # None: the formula's own sheet
     r1: int
     c1: int
@@ -26,10 +37,16 @@ class Ref:
     abs_r2: bool = False
     abs_c2: bool = False
     external: bool = False
+    whole: str | None = None  # "columns" (A:B), "rows" (2:3) or None
 
     @property
     def single(self) -> bool:
-        return self.r1 == self.r2 and self.c1 == self.c2
+        return self.r1 == self.r2 and self.c1 == self.c2 and self.whole is None
+
+    @property
+    def in_sheet(self) -> bool:
+        """Inside Excel's grid (A1:XFD1048576)."""
+        return 1 <= self.r1 and self.r2 <= MAX_ROW and 1 <= self.c1 and self.c2 <= MAX_COL
 
 
 def _split_sheet(text: str) -> tuple[str | None, str]:
@@ -56,17 +73,38 @@ def tokens(formula: str) -> tuple:
         return ()
 
 
+@lru_cache(maxsize=16384)
 def parse_ref(text: str) -> Ref | None:
+    """A reference as the tokenizer gives it (``'项目 1'!$G$25``, ``A1:B3``, ``A:A``, ``2:3``),
+    or None when the text is not one (a name, TRUE, an error)."""
     external = bool(_EXTERNAL.match(text))
+    both = _SHEET_BOTH.match(text)  # 'S'!A1:'S'!B2 names its sheet on both corners
+    if both:
+        s1, s2 = (_split_sheet(both.group(g) + "!x")[0] for g in ("s1", "s2"))
+        if s1 != s2:
+            return None
+        text = f"{both.group('s1')}!{both.group('a')}:{both.group('b')}"
     sheet, addr = _split_sheet(text)
     parts = addr.split(":")
     if len(parts) > 2:
         return None
     a = _cell(parts[0])
     b = _cell(parts[-1])
-    if a is None or b is None:
+    if a is not None and b is not None:
+        (r1, ar1), (r2, ar2) = sorted(((a[0], a[2]), (b[0], b[2])))
+        (c1, ac1), (c2, ac2) = sorted(((a[1], a[3]), (b[1], b[3])))
+        return Ref(sheet, r1, c1, r2, c2, ar1, ac1, ar2, ac2, external)
+    if len(parts) != 2:
         return None
-    return Ref(sheet, a[0], a[1], b[0], b[1], a[2], a[3], b[2], b[3], external)
+    ca, cb = _COLUMN.match(parts[0]), _COLUMN.match(parts[1])
+    if ca and cb:
+        c1, c2 = sorted((column_index_from_string(ca.group(2).upper()), column_index_from_string(cb.group(2).upper())))
+        return Ref(sheet, 1, c1, MAX_ROW, c2, True, bool(ca.group(1)), True, bool(cb.group(1)), external, "columns")
+    ra, rb = _ROW.match(parts[0]), _ROW.match(parts[1])
+    if ra and rb:
+        r1, r2 = sorted((int(ra.group(2)), int(rb.group(2))))
+        return Ref(sheet, r1, 1, r2, MAX_COL, bool(ra.group(1)), True, bool(rb.group(1)), True, external, "rows")
+    return None
 
 
 def references(formula: str) -> list[Ref]:
@@ -101,7 +139,7 @@ def r1c1(formula: str, row: int, col: int, *, sheets_as_placeholder: bool = Fals
     for value, kind, sub in tokens(formula):
         if kind == "OPERAND" and sub == "RANGE":
             ref = parse_ref(value)
-            if ref is not None:
+            if ref is not None and ref.whole is None:
                 if ref.sheet is not None and sheets_as_placeholder:
                     out.append("S!" + value.rsplit("!", 1)[1].replace("$", ""))
                     continue

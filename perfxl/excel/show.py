@@ -11,6 +11,13 @@ from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 
 NOT_A_NUMBER = "#NUM!"  # what Excel shows for a number it cannot hold (a division by 5E-324)
+HUGE = 1e15  # from here on, as Excel's General format does: 1E+20, never twenty digits
+
+
+def _huge(value) -> str | None:
+    """``1E+308`` for a number too large to read as digits; None for ordinary numbers."""
+    v = float(value)
+    return f"{v:.6G}" if abs(v) >= HUGE else None
 
 
 def _q(value: float, decimals: int) -> Decimal:
@@ -46,7 +53,7 @@ def num(value: float | int | None, decimals: int = 2) -> str:
         return str(value)
     if not _finite(value):
         return NOT_A_NUMBER
-    return _strip(f"{_q(value, decimals):f}")
+    return _huge(value) or _strip(f"{_q(value, decimals):f}")
 
 
 def exact(value: float | int | None) -> str:
@@ -90,7 +97,9 @@ def money(value: float | None) -> str:
     """An amount in a table column: ``1,234.50``."""
     if value is None:
         return ""
-    return f"{_q(value, 2):,.2f}" if _finite(value) else NOT_A_NUMBER
+    if not _finite(value):
+        return NOT_A_NUMBER
+    return _huge(value) or f"{_q(value, 2):,.2f}"
 
 
 class Rate(float):

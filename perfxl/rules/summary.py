@@ -242,11 +242,8 @@ def _explain_sum(ctx: Context, cell, rows: list[int], letter: str) -> None:
     found = [f for f in ctx.findings if f.code == "S108" and (f.sheet, f.cell) == (cell.sheet, cell.coord)]
     if not found:
         return
-    covered = set()
-    for ref in references(cell.formula):
-        if ref.sheet is None:
-            covered |= {r for r in range(ref.r1, ref.r2 + 1)}
-    outside = [r for r in rows if r not in covered]
+    spans = [(ref.r1, ref.r2) for ref in references(cell.formula) if ref.sheet is None]  # a whole column is one span
+    outside = [r for r in rows if not any(r1 <= r <= r2 for r1, r2 in spans)]
     f = found[0]
     if outside:
         f.add_note("；第{outside}行不在公式 {sum_formula} 的求和区域内", "; row(s) {outside} lie outside the range of "

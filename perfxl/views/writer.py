@@ -472,7 +472,7 @@ def write_result(input_path: str, output: str, result: CheckResult) -> list[str]
     wb = model.workbook
     if wb is None and model.source_format == "xls":  # a new workbook from the values read
         from perfxl.workbook.xls import as_openpyxl
-        wb = as_openpyxl(model.grids, model.sheet_names)
+        wb = as_openpyxl(model.grids, model.sheet_names, input_path)
     if wb is None:  # a model built without the reader (never on the command line)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")

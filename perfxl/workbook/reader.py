@@ -50,7 +50,7 @@ def _check_file(path: str) -> str:
     if kind != "other" and kind != "xlsx":
         return kind
     lower = name.lower()
-    if lower.endswith(".xls") or lower.endswith(".et"):
+    if kind == "other" and (lower.endswith(".xls") or lower.endswith(".et")):  # an .xlsx named .xls is read
         raise ReadError("E104", name=name)
     if not zipfile.is_zipfile(path):
         with open(path, "rb") as fh:
@@ -102,7 +102,13 @@ def _load(path: str):
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            return load_workbook(path, keep_vba=path.lower().endswith(".xlsm"), keep_links=True)
+            if path.lower().endswith((".xlsx", ".xlsm")):
+                return load_workbook(path, keep_vba=path.lower().endswith(".xlsm"), keep_links=True)
+            # openpyxl judges by the name: an .xlsx saved as "x.xls" is read from its bytes
+            import io
+
+            with open(path, "rb") as fh:
+                return load_workbook(io.BytesIO(fh.read()), keep_links=True)
     except ReadError:
         raise
     except Exception as exc:  # openpyxl raises many kinds on broken packages

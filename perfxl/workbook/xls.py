@@ -198,10 +198,12 @@ def temp_workdir() -> tempfile.TemporaryDirectory:
 
 # -- the result workbook of a legacy file ------------------------------------------------
 
-def as_openpyxl(grids: dict[str, SheetGrid], sheet_names: list[str]):
+def as_openpyxl(grids: dict[str, SheetGrid], sheet_names: list[str], source: str | None = None):
     """A new openpyxl workbook holding what was read: values, number formats, merged
-    ranges and hidden sheets, in sheet order. The result workbook of an .xls is written from
-    it as ``<name>.perfxl.xlsx``; formulas, fonts and column widths are not carried over."""
+    ranges and hidden sheets, in sheet order; with ``source`` (the .xls) also its column
+    widths, row heights, bold text, wrapping and borders, so the sheets look as the user
+    knows them. The result workbook of an .xls is written from it as ``<name>.perfxl.xlsx``;
+    formulas are not carried over (xlrd reads their results, not their text)."""
     from openpyxl import Workbook
 
     wb = Workbook()
@@ -228,7 +230,51 @@ def as_openpyxl(grids: dict[str, SheetGrid], sheet_names: list[str]):
                 ws.merge_cells(start_row=rng[0], start_column=rng[1], end_row=rng[2], end_column=rng[3])
     if not wb.worksheets:
         wb.create_sheet("Sheet1")
+    if source is not None:
+        try:
+            _copy_looks(source, wb)
+        except Exception:  # looks only: the values are already there
+            pass
     return wb
+
+
+def _copy_looks(source: str, wb) -> None:
+    import xlrd
+    from openpyxl.cell.cell import MergedCell
+    from openpyxl.styles import Alignment, Border, Font, Side
+    from openpyxl.utils import get_column_letter
+
+    book = xlrd.open_workbook(source, formatting_info=True, logfile=open(os.devnull, "w"))
+    thin = Side(style="thin", color="000000")
+    styles: dict[int, tuple] = {}
+
+    def style(xf_index: int):
+        if xf_index not in styles:
+            xf = book.xf_list[xf_index]
+            font = book.font_list[xf.font_index]
+            b = xf.border
+            border = Border(*(thin if getattr(b, f"{side}_line_style", 0) else Side()
+                              for side in ("left", "right", "top", "bottom")))
+            horizontal = {1: "left", 2: "center", 3: "right"}.get(xf.alignment.hor_align)
+            styles[xf_index] = (Font(bold=bool(font.bold), size=font.height / 20 or 11),
+                                Alignment(horizontal=horizontal, vertical="center",
+                                          wrap_text=bool(xf.alignment.text_wrapped)), border)
+        return styles[xf_index]
+
+    for sheet, ws in zip(book.sheets(), wb.worksheets):
+        for col, info in sheet.colinfo_map.items():
+            ws.column_dimensions[get_column_letter(col + 1)].width = info.width / 256
+        for row, info in sheet.rowinfo_map.items():
+            if info.height:
+                ws.row_dimensions[row + 1].height = info.height / 20
+        for r in range(sheet.nrows):
+            for c in range(sheet.row_len(r)):
+                cell = ws.cell(row=r + 1, column=c + 1)
+                if isinstance(cell, MergedCell):
+                    continue
+                font, alignment, border = style(sheet.cell_xf_index(r, c))
+                cell.font, cell.alignment, cell.border = font, alignment, border
+    book.release_resources()
 
 
 def _sheet_title(name: str, wb) -> str:
