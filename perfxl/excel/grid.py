@@ -14,7 +14,38 @@ from perfxl.excel.labels import nfkc, normalize
 
 
 def coord(row: int, col: int) -> str:
+    if row < _SHARED_ROWS and col < _SHARED_COLS:
+        key = (row, col)
+        text = _COORDS.get(key)
+        if text is None:
+            text = _COORDS[key] = f"{get_column_letter(col)}{row}"
+        return text
     return f"{get_column_letter(col)}{row}"
+
+
+# Every project sheet has the same layout: the same positions, coordinates and labels come
+# back on each of 1,500 sheets. One shared object per position / coordinate / label text
+# (bounded caches) instead of one per cell keeps the grids of a big workbook small.
+_SHARED_ROWS, _SHARED_COLS = 1000, 64
+_KEYS: dict[tuple[int, int], tuple[int, int]] = {}
+_COORDS: dict[tuple[int, int], str] = {}
+_NORMS: dict[str, str] = {}
+
+
+def _key(row: int, col: int) -> tuple[int, int]:
+    key = (row, col)
+    if row < _SHARED_ROWS and col < _SHARED_COLS:
+        return _KEYS.setdefault(key, key)
+    return key
+
+
+def _normalized(text: str) -> str:
+    norm = _NORMS.get(text)
+    if norm is None:
+        norm = normalize(text)
+        if len(text) <= 1000 and len(_NORMS) < 50_000:
+            _NORMS[text] = norm
+    return norm
 
 
 @dataclass
@@ -29,19 +60,20 @@ class SheetGrid:
     _rows: dict[int, list[int]] = field(default_factory=dict)
 
     def add(self, row: int, col: int, cell: Cell) -> None:
-        self.cells[(row, col)] = cell
+        key = _key(row, col)
+        self.cells[key] = cell
         self._rows.setdefault(row, []).append(col)
         if row > self.max_row:
             self.max_row = row
         if col > self.max_col:
             self.max_col = col
         if isinstance(cell.value, str):
-            self._norm[(row, col)] = normalize(cell.value)
+            self._norm[key] = _normalized(cell.value)
 
     def add_merge(self, r0: int, c0: int, r1: int, c1: int) -> None:
         for r in range(r0, r1 + 1):
             for c in range(c0, c1 + 1):
-                self.merged[(r, c)] = (r0, c0, r1, c1)
+                self.merged[_key(r, c)] = (r0, c0, r1, c1)
 
     def finish(self) -> None:
         for cols in self._rows.values():

@@ -140,7 +140,8 @@ def _cached(raw: tuple[str, str] | None, number_format: str, epoch):
 def sheet_grid(ws, scan: SheetScan | None, epoch) -> SheetGrid:
     """One worksheet -> its SheetGrid: only the cells the sheet really holds (``scan``), each
     read through openpyxl's public ``ws.cell`` (an existing cell is looked up, not made)."""
-    grid = SheetGrid(ws.title, hidden=ws.sheet_state != "visible")
+    title = ws.title
+    grid = SheetGrid(title, hidden=ws.sheet_state != "visible")
     if scan is not None:
         cached = scan.cached
         for row, col in zip(scan.rows, scan.cols):
@@ -150,7 +151,7 @@ def sheet_grid(ws, scan: SheetScan | None, epoch) -> SheetGrid:
                 continue
             f = _formula_text(v)
             fmt = number_format_of(c)
-            cell = Cell(ws.title, c.coordinate, _cached(cached.get((row, col)), fmt, epoch) if f else excel_value(v),
+            cell = Cell(title, coord(row, col), _cached(cached.get((row, col)), fmt, epoch) if f else excel_value(v),
                         formula=f, number_format=fmt)
             if f:
                 cell.locked = bool(c.protection.locked) if c.has_style else True
