@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import warnings
+from collections.abc import Mapping
 
 from openpyxl import load_workbook
 from openpyxl.chart import BarChart, Reference
@@ -19,6 +20,7 @@ from openpyxl.drawing.text import CharacterProperties, Paragraph, ParagraphPrope
 from openpyxl.comments import Comment
 from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.hyperlink import Hyperlink
 
@@ -535,6 +537,62 @@ def _formula_or_value(v):
     return v
 
 
+class _GridCells(Mapping):
+    """(sheet, 'A1') -> a formula's text or a constant, read straight from the reader's grids
+    (plus ``extra``, the sheets perfxl wrote): the same mapping as a dict of every cell, without
+    building one more key and entry per cell of a big workbook."""
+
+    def __init__(self, grids: dict, extra: dict[tuple[str, str], object]):
+        self._grids, self._extra = grids, extra
+
+    def _cell(self, key):
+        grid = self._grids.get(key[0])
+        if grid is None:
+            return None
+        text = key[1]
+        rc = _RC.get(text, False)
+        if rc is False:
+            try:
+                col, row = coordinate_from_string(text)
+                rc = (row, column_index_from_string(col))
+            except (ValueError, TypeError, AttributeError):
+                rc = None
+            if rc is not None and f"{col}{row}" != text:  # "A01" is no key of a grid either
+                rc = None
+            if len(_RC) < 100_000:
+                _RC[text] = rc
+        return None if rc is None else grid.cells.get(rc)
+
+    def __getitem__(self, key):
+        if key in self._extra:
+            return self._extra[key]
+        cell = self._cell(key)
+        if cell is None:
+            raise KeyError(key)
+        return cell.formula if cell.formula else cell.value
+
+    def get(self, key, default=None):
+        try:
+            return self[key]
+        except KeyError:
+            return default
+
+    def __contains__(self, key):
+        return key in self._extra or self._cell(key) is not None
+
+    def __iter__(self):
+        for name, grid in self._grids.items():
+            for cell in grid.cells.values():
+                yield (name, cell.coord)
+        yield from self._extra
+
+    def __len__(self):
+        return sum(len(g.cells) for g in self._grids.values()) + len(self._extra)
+
+
+_RC: dict[str, tuple[int, int]] = {}
+
+
 def cached_values(wb, result: CheckResult, written: set[str], removed: set[str] = frozenset()
                   ) -> dict[str, dict[str, object]]:
     """A value for every formula of the workbook about to be saved: computed by the
@@ -545,21 +603,20 @@ def cached_values(wb, result: CheckResult, written: set[str], removed: set[str] 
     from perfxl.excel.formula import CircularReference, Unsupported, WorkbookEvaluator
 
     model = result.model
-    cells: dict[tuple[str, str], object] = {}
+    cells: dict[tuple[str, str], object] = {}  # the sheets perfxl wrote
     formulas: list[tuple[str, str]] = []
     known: dict[tuple[str, str], object] = {}
     present = set(wb.sheetnames)
+    grids = {}
     for g in model.grids.values():
         if g.name in removed or g.name in written or g.name not in present:
             continue
+        grids[g.name] = g
         for cell in g.cells.values():
-            key = (g.name, cell.coord)
             if cell.formula:
-                cells[key] = cell.formula
+                key = (g.name, cell.coord)
                 formulas.append(key)
                 known[key] = cell.value
-            else:
-                cells[key] = cell.value
     for title in written:
         if title not in present:
             continue
@@ -572,7 +629,7 @@ def cached_values(wb, result: CheckResult, written: set[str], removed: set[str] 
                 if isinstance(v, str) and v.startswith("=") and len(v) > 1:
                     formulas.append((title, c.coordinate))
     names = {n: d.attr_text for n, d in wb.defined_names.items() if d.attr_text and n != OWNED_NAME}
-    ev = WorkbookEvaluator(cells, names)
+    ev = WorkbookEvaluator(_GridCells(grids, cells), names)
     out: dict[str, dict[str, object]] = {}
     for sheet, coord in formulas:
         try:
