@@ -456,24 +456,31 @@ def patch_sheet(data: bytes, cells: dict[str, object]) -> tuple[bytes, int]:
 def write_cached_values(path: str, values: dict[str, dict[str, object]]) -> int:
     """Rewrite the package at ``path`` (the writer's own temporary file) so that every formula
     cell named in ``values`` (sheet -> coord -> value) holds its cached value. The new package
-    is built in memory and written over ``path``: no second temporary file to leave behind.
-    Returns how many values were written."""
-    import io
+    is streamed, one part at a time, into a registered temporary file beside ``path`` (removed
+    on any error or signal, perfxl.excel.atomic) that then replaces it: the whole package is
+    never held in memory. Returns how many values were written."""
+    import os
+
+    from perfxl.excel import atomic
 
     written = 0
-    buf = io.BytesIO()
-    with zipfile.ZipFile(path) as z:
-        parts = sheet_parts(z)
-        by_part = {parts[s]: v for s, v in values.items() if s in parts}
-        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as out:
-            for info in z.infolist():
-                data = z.read(info.filename)
-                if info.filename in by_part:
-                    data, n = patch_sheet(data, by_part[info.filename])
-                    written += n
-                out.writestr(info, data)
-    with open(path, "wb") as fh:
-        fh.write(buf.getbuffer())
+    tmp = atomic.new_temp(os.path.dirname(os.path.abspath(path)), ".xlsx")
+    try:
+        with zipfile.ZipFile(path) as z:
+            parts = sheet_parts(z)
+            by_part = {parts[s]: v for s, v in values.items() if s in parts}
+            with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as out:
+                for info in z.infolist():
+                    data = z.read(info.filename)
+                    if info.filename in by_part:
+                        data, n = patch_sheet(data, by_part[info.filename])
+                        written += n
+                    out.writestr(info, data)
+                    del data
+        atomic.replace(tmp, path)
+    except BaseException:
+        atomic.discard(tmp)
+        raise
     return written
 
 
