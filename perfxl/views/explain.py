@@ -12,6 +12,7 @@ import unicodedata
 
 from perfxl.result import CheckResult
 from perfxl.rules.results import IndicatorResult, ProjectResult
+from perfxl.excel import show
 
 
 class NoSuchProject(Exception):
@@ -51,10 +52,7 @@ def find_project(result: CheckResult, wanted: str) -> ProjectResult:
 
 
 def _n(v) -> str:
-    if v is None:
-        return "—"
-    text = f"{round(float(v), 2):.2f}".rstrip("0").rstrip(".")
-    return "0" if text in ("", "-0") else text
+    return "—" if v is None else show.num(v)
 
 
 def _pct(rate: float) -> str:
