@@ -276,6 +276,15 @@ def test_e130_e131_e132_e133_safety_input_untouched_lock_and_edited_output(run, 
     res = run("report", path, "-o", out)
     assert res.exit_code == 2 and "--force" in res.output and _digest(out) == edited
     assert run("report", path, "-o", out, "--force").exit_code == 0 and _digest(out) != edited
+    # an edit by a program that leaves 最后修改者 alone (python-docx, LibreOffice without a user
+    # name): the text no longer matches the digest perfxl recorded, so it is refused too
+    doc = Document(out)
+    doc.paragraphs[3].add_run("（张会计补充的一句）")
+    doc.save(out)
+    edited = _digest(out)
+    res = run("report", path, "-o", out)
+    assert res.exit_code == 2 and _digest(out) == edited
+    assert run("report", path, "-o", out, "--force").exit_code == 0
     # Word's owner file of an open report: refuse, change nothing
     forced = _digest(out)
     for lock in (tmp_path / "~$lfreport.docx", tmp_path / "~$selfreport.docx"):  # Word's, WPS's

@@ -74,14 +74,14 @@ def fixed_percent(rate: float | None, decimals: int = 1) -> str:
         return ""
     if not _finite(rate * 100):
         return NOT_A_NUMBER
-    return f"{_q(rate * 100, decimals):f}%"
+    return (_huge(rate * 100) or f"{_q(rate * 100, decimals):f}") + "%"
 
 
 def whole_percent(rate: float | None) -> str:
     """A rate as a whole percentage (评优率 14 of 15 -> ``93%``)."""
     if not _finite((rate or 0) * 100):
         return NOT_A_NUMBER
-    return f"{int(_q((rate or 0) * 100, 0))}%"
+    return (_huge((rate or 0) * 100) or f"{int(_q((rate or 0) * 100, 0))}") + "%"
 
 
 def share(part: float, whole: float) -> str:
@@ -90,7 +90,7 @@ def share(part: float, whole: float) -> str:
         return "—"
     if not _finite(part / whole * 100):
         return NOT_A_NUMBER
-    return f"{_q(part / whole * 100, 2):f}%"
+    return (_huge(part / whole * 100) or f"{_q(part / whole * 100, 2):f}") + "%"
 
 
 def money(value: float | None) -> str:

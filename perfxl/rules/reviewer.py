@@ -25,6 +25,7 @@ from perfxl.rules.results import IndicatorResult, ProjectResult
 from perfxl.scoring.adjust import Adjustment, deviates, whole_pct
 from perfxl.scoring.precision import agrees
 from perfxl.scoring.targets import display_text
+from perfxl.excel import show
 
 DECLARED = declare(
     Rule("V101", "warning", "执行率低却自评为优",
@@ -93,8 +94,7 @@ def _norm(text) -> str:
 
 
 def _n(v: float) -> str:
-    text = f"{round(v, 2):.2f}".rstrip("0").rstrip(".")
-    return "0" if text in ("", "-0") else text
+    return show.num(v)
 
 
 def reasons(steps: list[Adjustment], lang: str = "zh") -> str:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from perfxl.scoring.precision import round_half_up
+from perfxl.excel import show
 
 
 def deviation(direction: str | None, a: float | None, b: float | None) -> float | None:
@@ -85,8 +86,7 @@ def adjust(raw: float, rate: float | None, deviating: int, profile) -> tuple[flo
 
 
 def _n(v: float) -> str:
-    text = f"{round_half_up(v, 2):.2f}".rstrip("0").rstrip(".")
-    return "0" if text in ("", "-0") else text
+    return show.num(v)
 
 
 def _pct(rate: float) -> str:
@@ -99,4 +99,4 @@ def whole_pct(rate: float, below: float | None = None) -> str:
     whole = round_half_up(rate * 100, 0)
     if below is not None and whole >= below * 100 - 1e-9:
         return _pct(rate)
-    return f"{int(whole)}%"
+    return show.whole_percent(rate)

@@ -279,11 +279,11 @@ def load_profile(path: str | None = None) -> Profile:
     where = f"评分方案文件“{path}”："
     p = Path(path)
     if not p.is_file():
-        raise ProfileError(f"找不到评分方案文件“{path}”：请检查路径。")
+        raise ProfileError(f"找不到评分方案文件“{path}”（请检查文件名和所在文件夹）")
     try:
         over = tomllib.loads(p.read_text(encoding="utf-8"))
     except UnicodeDecodeError:
-        raise ProfileError(f"{where}不是 UTF-8 编码的文本：请用 UTF-8 保存。") from None
+        raise ProfileError(f"{where}不是 UTF-8 编码的文本（用记事本或 WPS 另存为 UTF-8 编码）") from None
     except tomllib.TOMLDecodeError as exc:
         raise ProfileError(f"{where}不是有效的 TOML（{exc}）：请对照默认方案 national-2020.toml 修改。") from None
     except OSError as exc:

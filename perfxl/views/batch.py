@@ -214,6 +214,10 @@ def text_summary(t: Totals, lang: str = "zh") -> str:
     return line + (f"；跳过 {skipped} 个文件（{parts}）" if skipped else "") + "。"
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
+
+
 def text_line(row: FileRow, lang: str = "zh") -> str | None:
     """One line for a file with errors or that could not be checked; None for the others
     (files with warnings only are counted in the summary line and listed in the roll-up)."""
@@ -223,7 +227,7 @@ def text_line(row: FileRow, lang: str = "zh") -> str | None:
     if lang == "en":
         if not row.checked:
             return f"{row.file}: {STATE_EN[state]}: {row.error['message']}"
-        return f"{row.file}: {row.errors} errors, {row.warnings} warnings"
+        return f"{row.file}: {_count(row.errors, 'error')}, {_count(row.warnings, 'warning')}"
     if not row.checked:
         return f"{row.file}：{STATE_ZH[state]}：{row.error['message']}"
     return f"{row.file}：{row.errors} 个错误，{row.warnings} 个警告"

@@ -607,7 +607,19 @@ def render(doc_outline: Outline, fonts: dict[str, str] | None = None, *, title: 
     props.comments = "perfxl report"
     props.revision = 1
     props.created = props.modified = datetime.now(timezone.utc).replace(microsecond=0, tzinfo=None)
+    props.identifier = _fingerprint(doc)
     return doc
+
+
+def _fingerprint(doc) -> str:
+    """A digest of the report's text (paragraphs and table cells, in order): a report whose
+    text differs from its recorded digest was edited by someone, whatever program saved it."""
+    import hashlib
+
+    parts = [p.text for p in doc.paragraphs]
+    for table in doc.tables:
+        parts.extend(cell.text for row in table.rows for cell in row.cells)
+    return "perfxl:" + hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()[:32]
 
 
 def write_report(result: CheckResult, output: str, *, fonts: dict[str, str] | None = None,
@@ -629,11 +641,12 @@ def write_report(result: CheckResult, output: str, *, fonts: dict[str, str] | No
 
 
 def written_by_perfxl(path: str) -> bool:
-    """True when ``path`` is a report perfxl wrote and nobody has saved since (Word and WPS
+    """True when ``path`` is a report perfxl wrote and nobody has changed since (Word and WPS
     set 最后修改者 to the person who saves)."""
     try:
         doc = Document(path)
     except Exception:  # not a .docx we can read: not ours
         return False
     props = doc.core_properties
-    return props.last_modified_by == "perfxl" and (props.comments or "") == "perfxl report"
+    return (props.last_modified_by == "perfxl" and (props.comments or "") == "perfxl report"
+            and props.identifier == _fingerprint(doc))  # any edit of the text, by any program

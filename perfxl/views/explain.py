@@ -12,6 +12,7 @@ import unicodedata
 
 from perfxl.result import CheckResult
 from perfxl.rules.results import IndicatorResult, ProjectResult
+from perfxl.excel import show
 
 
 class NoSuchProject(Exception):
@@ -51,10 +52,7 @@ def find_project(result: CheckResult, wanted: str) -> ProjectResult:
 
 
 def _n(v) -> str:
-    if v is None:
-        return "—"
-    text = f"{round(float(v), 2):.2f}".rstrip("0").rstrip(".")
-    return "0" if text in ("", "-0") else text
+    return "—" if v is None else show.num(v)
 
 
 def _pct(rate: float) -> str:
@@ -73,6 +71,7 @@ W = {
         "funding": "一、预算执行得分（{cell}）",
         "funding_rate": "  执行率 = 全年执行数 ÷ 全年预算数 = {executed} ÷ {budget} = {rate}",
         "funding_none": "  全年预算数为0（或未填写），没有执行率，预算执行得分按0计",
+        "funding_unread": "  全年执行数未填写或不是数字，没有执行率，预算执行得分按0计（见检查结果中该单元格的问题）",
         "funding_score": "  得分 = 分值{weight} × min(执行率, 100%) = {computed}分（填报{entered}）",
         "indicators": "二、绩效指标（认可得分 = 填报得分，但不高于允许上限、不低于0）",
         "row": "  {cell} {name}：目标“{target}”，实际“{actual}”，分值{weight}，允许{range}，填报{entered}，认可{accepted}",
@@ -97,6 +96,7 @@ W = {
         "funding": "1. Funding score ({cell})",
         "funding_rate": "  execution rate = executed ÷ budget = {executed} ÷ {budget} = {rate}",
         "funding_none": "  budget is 0 (or empty): no execution rate, funding score 0",
+        "funding_unread": "  the executed amount is empty or not a number: no execution rate, funding score 0 (see that cell's finding)",
         "funding_score": "  score = weight {weight} × min(rate, 100%) = {computed} (entered {entered})",
         "indicators": "2. Indicators (accepted = entered, but not above the allowed maximum nor below 0)",
         "row": "  {cell} {name}: target “{target}”, actual “{actual}”, weight {weight}, allowed {range}, entered {entered}, accepted {accepted}",
@@ -129,6 +129,8 @@ def explain(result: CheckResult, p: ProjectResult, profile, lang: str = "zh") ->
     out.append(w["funding"].format(cell=_ref(proj.sheet, f.cell)))
     if f.rate is not None:
         out.append(w["funding_rate"].format(executed=_n(f.executed), budget=_n(f.budget), rate=_pct(f.rate)))
+    elif f.budget and f.executed is None:
+        out.append(w["funding_unread"])
     else:
         out.append(w["funding_none"])
     out.append(w["funding_score"].format(weight=_n(f.weight), computed=_n(f.computed), entered=_n(f.entered)))

@@ -32,6 +32,7 @@ from perfxl.result import CheckResult
 from perfxl.excel import atomic
 from perfxl.excel.package import single_cell, losses, write_cached_values
 from perfxl.excel.textfit import row_height
+from perfxl.excel import show
 
 OWNED_NAME = "_perfxl"
 MARKS_SHEET = "_perfxl_marks"
@@ -643,5 +644,4 @@ def cached_values(wb, result: CheckResult, written: set[str], removed: set[str] 
 
 def _num(v) -> str:
     """A score in a note: at most 2 decimals, no trailing zeros."""
-    text = f"{round(float(v or 0), 2):.2f}".rstrip("0").rstrip(".")
-    return "0" if text in ("", "-0") else text
+    return show.num(v or 0)
