@@ -6,26 +6,20 @@ Data flows one way: file -> reader -> model -> rules -> CheckResult -> views.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, fields
 
 from perfxl.model import Finding, WorkbookModel
 from perfxl.rules.engine import check_model
-from perfxl.rules.results import Outcome, ProjectResult, SummaryRowResult, UnitResult
+from perfxl.rules.results import Outcome
 
 
 @dataclass
-class CheckResult:
-    model: WorkbookModel
-    projects: list[ProjectResult]
-    findings: list[Finding]
-    grades: dict[str, int]
-    unit: UnitResult | None = None
-    summary_rows: list[SummaryRowResult] = field(default_factory=list)
+class CheckResult(Outcome):
+    """The engine's outcome with everything views ask of it (figures, counts, attribution)."""
 
     @classmethod
     def of(cls, outcome: Outcome) -> "CheckResult":
-        return cls(outcome.model, outcome.projects, outcome.findings, outcome.grades, outcome.unit,
-                   outcome.summary_rows)
+        return cls(**{f.name: getattr(outcome, f.name) for f in fields(Outcome)})
 
     # -- figures ---------------------------------------------------------------
     @property
