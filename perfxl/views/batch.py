@@ -517,12 +517,7 @@ def _units(ws, f, rows: list[FileRow], output: str | None) -> None:
         note = row.error["message"] if not row.checked else (row.note or (f"结果：{row.written}" if row.written else ""))
         _text(ws, i, 16, note, f(border=1, text_wrap=True, valign="top"))
         _fit_row(ws, i, [(note, UNIT_WIDTHS[16]), (row.file, UNIT_WIDTHS[1])])
-    widths = UNIT_WIDTHS
-    for j, w in enumerate(widths):
-        ws.set_column(j, j, w)
-    ws.freeze_panes(1, 2)
-    ws.autofilter(0, 0, max(1, len(rows)), len(UNIT_HEAD) - 1)
-    _print(ws, landscape=True, header_row=0)
+    _finish_table(ws, UNIT_WIDTHS, len(rows), frozen_columns=2)
 
 
 PROJECT_WIDTHS = [6, 30, 26, 14, 40, 12, 12, 9, 9, 9, 8, 6, 6]
@@ -561,11 +556,15 @@ def _projects(ws, f, rows: list[FileRow]) -> None:
             ws.write_number(i, 11, errors, f(border=1, align="right", **_fill("red" if errors else None)))
             ws.write_number(i, 12, warnings, f(border=1, align="right", **_fill("amber" if warnings else None)))
             _fit_row(ws, i, [(p["name"], PROJECT_WIDTHS[4])])
-    widths = PROJECT_WIDTHS
+    _finish_table(ws, PROJECT_WIDTHS, i)
+
+
+def _finish_table(ws, widths: list[float], last_row: int, *, frozen_columns: int = 0) -> None:
+    """Column widths, a frozen header (and first columns), a filter over the table, A4 landscape."""
     for j, w in enumerate(widths):
         ws.set_column(j, j, w)
-    ws.freeze_panes(1, 0)
-    ws.autofilter(0, 0, max(1, i), len(PROJECT_HEAD) - 1)
+    ws.freeze_panes(1, frozen_columns)
+    ws.autofilter(0, 0, max(1, last_row), len(widths) - 1)
     _print(ws, landscape=True, header_row=0)
 
 
@@ -600,9 +599,4 @@ def _findings(ws, f, rows: list[FileRow], output: str | None) -> None:
             _text(ws, i, 7, x["message"], f(border=1, text_wrap=True, valign="top"))
             _text(ws, i, 8, x["hint"], f(border=1, text_wrap=True, valign="top"))
             _fit_row(ws, i, [(x["message"], FINDING_WIDTHS[7]), (x["hint"], FINDING_WIDTHS[8])])
-    widths = FINDING_WIDTHS
-    for j, w in enumerate(widths):
-        ws.set_column(j, j, w)
-    ws.freeze_panes(1, 0)
-    ws.autofilter(0, 0, max(1, i), len(FINDING_HEAD) - 1)
-    _print(ws, landscape=True, header_row=0)
+    _finish_table(ws, FINDING_WIDTHS, i)
