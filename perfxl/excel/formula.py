@@ -184,16 +184,21 @@ def _n15(x: float) -> float:
 
 # -- operators ------------------------------------------------------------------------
 
-def _arith(f):
+def _binary(coerce, f):
+    """An operator on two operands coerced the way Excel does (an error operand is the result)."""
     def op(a, b):
-        a = _num(a)
+        a = coerce(a)
         if type(a) is ExcelError:
             return a
-        b = _num(b)
+        b = coerce(b)
         if type(b) is ExcelError:
             return b
         return f(a, b)
     return op
+
+
+def _arith(f):
+    return _binary(_num, f)
 
 
 def _div(a, b):
@@ -211,14 +216,6 @@ def _pow(a, b):
         return NUM
 
 
-def _concat(a, b):
-    a = _text(a)
-    if type(a) is ExcelError:
-        return a
-    b = _text(b)
-    if type(b) is ExcelError:
-        return b
-    return a + b
 
 
 def _rank(v):
@@ -257,7 +254,7 @@ _BINARY = {
     "*": _arith(lambda a, b: _finite(a * b)),
     "/": _arith(_div),
     "^": _arith(_pow),
-    "&": _concat,
+    "&": _binary(_text, lambda a, b: a + b),
     "=": _comparison(lambda c: c == 0),
     "<>": _comparison(lambda c: c != 0),
     "<": _comparison(lambda c: c < 0),
