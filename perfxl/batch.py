@@ -119,7 +119,7 @@ def check_one(path: str, profile, options: Options, write_to: str | None = None)
 
     start = time.perf_counter()
     try:
-        model = read_workbook(path, for_writing=write_to is not None)
+        model = read_workbook(path)
     except ReadError as exc:
         report = fatal_report(exc, path, options.lang)
         return FileRow(path, "unreadable", report=report, error=dict(report["error"]),
@@ -142,6 +142,8 @@ def check_one(path: str, profile, options: Options, write_to: str | None = None)
             from perfxl.views.writer import write_result
             write_result(path, write_to, result)
             written = write_to
+        except ReadError as exc:  # openpyxl cannot load what the check could read
+            note = _not_written(exc, options.lang)
         except OSError as exc:
             note = _not_written(ReadError("E115", path=write_to, reason=exc.strerror or str(exc)), options.lang)
     return FileRow(path, "checked", report=build(result, path, options.lang), written=written, note=note,

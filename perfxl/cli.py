@@ -223,8 +223,7 @@ def _check(file, source, say, profile, select_codes, ignore_codes, color, output
 
     as_json, lang = say["as_json"], say["lang"]
     try:
-        # nothing written back: the package is read with expat only, no openpyxl load
-        model = read_workbook(source, for_writing=not (no_write or explain_key is not None))
+        model = read_workbook(source)  # expat only: openpyxl loads the file only to write the result
     except ReadError as exc:
         _stop(exc, **say)
     if in_place and (source != file or model.source_format != "xlsx"):
@@ -348,11 +347,14 @@ def _prepare_output(file: str, target: str, say: dict, scans=None, named: str | 
 def _write(file: str, target: str, result, in_place: bool, say: dict) -> str | None:
     from perfxl.views.files import backup
     from perfxl.views.writer import write_result
+    from perfxl.workbook.reader import ReadError
 
     try:
         if in_place:
             backup(file)  # 2025.xlsx.bak, then .bak2, …: the first backup keeps the original
         write_result(file, target, result)
+    except ReadError as exc:  # openpyxl cannot load what the check could read
+        _stop(exc, **say)
     except OSError as exc:
         _fail("E115", **say, path=target, reason=_os_reason(exc, say["lang"]))
     return target
@@ -511,7 +513,7 @@ def report(file, output, strict, force, profile_path, lang) -> None:
         _fail("E109", lang=lang, detail=str(exc).rstrip("。"))
     try:
         # first: a .docx given as FILE is E107, not "output is the input"; the workbook is only read
-        model = read_workbook(file, for_writing=False)
+        model = read_workbook(file)
     except ReadError as exc:
         _stop(exc, lang=lang)
     target = output or report_path(file)

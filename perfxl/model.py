@@ -250,11 +250,17 @@ class WorkbookModel:
     grids: dict = field(default_factory=dict)  # sheet name -> SheetGrid, for the formula audit
     validations: dict[str, list[tuple[str, str, str]]] = field(default_factory=dict)  # sheet -> (sqref, type, formula1)
     defined_names: dict[str, str] = field(default_factory=dict)
-    # The reader's one load of the file, handed to the writer (never loaded again), and its
-    # scans of the worksheet parts (sheet -> perfxl.excel.package.SheetScan).
-    workbook: object = field(default=None, repr=False, compare=False)
+    # What the worksheet parts hold that openpyxl cannot keep (sheet -> perfxl.excel.package.SheetScan).
     scans: dict = field(default_factory=dict, repr=False, compare=False)
+    owned_sheets: set[str] = field(default_factory=set)  # perfxl's result sheets from an earlier run
     source_format: str = "xlsx"  # "xls" when read from a legacy binary file (.xls/.et): no formulas to audit
+
+    def release_cells(self, keep: tuple[str, ...] = ()) -> None:
+        """Drop the per-cell grids (but the sheets in ``keep``) once the check and the cached
+        values are done: the writer's openpyxl load needs the room. The cells the projects,
+        unit and summary hold stay, with every finding."""
+        self.grids = {name: grid for name, grid in self.grids.items() if name in keep}
+        self.formula_cells = []
 
     @property
     def year(self) -> int | None:

@@ -113,16 +113,24 @@ def test_e120_entities_are_never_expanded(run, tmp_path):
     assert _digest(path) == before
 
 
-def test_scan_keeps_only_cells_with_content():
+def test_reading_a_part_keeps_only_cells_with_content():
+    """A styled empty cell costs nothing and a far cell costs one cell, not the rectangle."""
+    import io
+
+    from openpyxl.utils.datetime import CALENDAR_WINDOWS_1900
+
+    from perfxl.excel import sheetxml
+
     xml = (b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
            b'<row r="1"><c r="A1" s="1"/><c r="B1"><v>2</v></c><c r="C1"><f>B1*2</f><v>4</v></c></row>'
            b'<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row>'
-           b'</sheetData></worksheet>')
-    import io
-    scan = package.scan_sheet(io.BytesIO(xml))
-    assert scan.cells == [(1, 2), (1, 3), (1048576, 16384)]
-    assert scan.formulas == {(1, 3)}
-    assert scan.cached == {(1, 3): ("4", "n")}
+           b'</sheetData><extLst><ext uri="{78C0D931-6437-407d-A8EE-F0AAD7539E65}"/></extLst></worksheet>')
+    sheet = sheetxml.SheetXML("s")
+    seen = sheetxml.read_sheet(io.BytesIO(xml), sheet, [], {}, package.MAX_CELLS, CALENDAR_WINDOWS_1900)
+    assert seen == 4
+    assert sheet.cells == {(1, 2): (2, None, 0, None), (1, 3): ("=B1*2", "=B1*2", 0, ("4", "n")),
+                           (1048576, 16384): ("x", None, 0, None)}
+    assert sheet.scan.has_ext and sheet.scan.ext_uris == {"{78C0D931-6437-407d-A8EE-F0AAD7539E65}"}
 
 
 _HIDE_LXML = "import sys; sys.modules['lxml'] = None; "

@@ -1,5 +1,5 @@
-"""The expat-only reading (checks that write nothing) gives the same model as the openpyxl
-load (kept for write-back): every cell, validation, name and finding."""
+"""perfxl's expat reading gives the same model as a reading through openpyxl (a formulas load
+plus a ``data_only`` load, tests/openpyxl_reference.py): every cell, validation, name and finding."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from layouts import LAYOUTS, Book, Proj, build
+from openpyxl_reference import read_with_openpyxl
 from perfxl.result import run_checks
 from perfxl.scoring.profile import load_profile
 from perfxl.workbook.reader import read_workbook
@@ -31,9 +32,8 @@ def _grids(model):
 
 
 def assert_same(path: str) -> None:
-    a = read_workbook(path)  # openpyxl load, for the writer
-    b = read_workbook(path, for_writing=False)
-    assert a.workbook is not None and b.workbook is None
+    a = read_with_openpyxl(path)
+    b = read_workbook(path)
     assert b.sheet_names == a.sheet_names
     ga, gb = _grids(a), _grids(b)
     assert list(gb) == list(ga)
@@ -122,7 +122,7 @@ def test_shared_formulas_and_inline_strings_written_by_hand(tmp_path):
                 text = text.replace("</sheetData>", extra + "</sheetData>", 1)
                 data = text.encode()
             zout.writestr(info, data)
-    b = read_workbook(path, for_writing=False)
+    b = read_workbook(path)
     g = b.grids[b.sheet_names[0]]
     assert g.cell(92, 12).formula == "=K92*2"
     assert g.cell(91, 13).value == "内联文本"

@@ -1,5 +1,6 @@
-"""Read once: one openpyxl load per check, the writer works on that workbook and never loads
-the input or its own output again; cached values come from the reader's scan."""
+"""Read once: the check parses each part of the file once with expat; writing the result adds
+one openpyxl load (after the check), and the writer never loads the input again or its own
+output; cached values come from the values the check computed."""
 
 from __future__ import annotations
 
@@ -7,34 +8,63 @@ import openpyxl
 from openpyxl import load_workbook
 
 from layouts import Book, Proj, build
-from perfxl.excel import package
+from perfxl.excel import package, sheetxml
 
 
-def test_one_load_and_one_scan_per_check_with_write_back(run, tmp_path, monkeypatch):
+def test_one_expat_read_and_one_load_per_check_with_write_back(run, tmp_path, monkeypatch):
     path = str(tmp_path / "in.xlsx")
     build(Book([Proj(), Proj(sheet="项目2", name="食堂改造工程", total=99)]), path)
-    loads, scans = [], []
-    real_load, real_scan = openpyxl.load_workbook, package.scan_sheet
+    loads, reads = [], []
+    real_load, real_read = openpyxl.load_workbook, sheetxml.read_sheet
 
     def counting_load(*args, **kwargs):
         loads.append(args[0] if args else kwargs.get("filename"))
         return real_load(*args, **kwargs)
 
-    def counting_scan(*args, **kwargs):
-        scans.append(1)
-        return real_scan(*args, **kwargs)
+    def counting_read(*args, **kwargs):
+        reads.append(1)
+        return real_read(*args, **kwargs)
 
     monkeypatch.setattr(openpyxl, "load_workbook", counting_load)
     monkeypatch.setattr("openpyxl.reader.excel.load_workbook", counting_load)
-    monkeypatch.setattr("perfxl.views.writer.load_workbook", counting_load)
-    monkeypatch.setattr(package, "scan_sheet", counting_scan)
+    monkeypatch.setattr(sheetxml, "read_sheet", counting_read)
     r = run("check", path)
     assert r.exit_code in (0, 1), r.output
-    assert loads == [path]  # the reader's; the writer neither reloads the input nor its output
-    assert len(scans) == len(load_workbook(path).sheetnames)  # each worksheet part scanned once
+    assert loads == [path]  # the writer's; it neither reloads the input nor its output
+    assert len(reads) == len(load_workbook(path).sheetnames)  # each worksheet part parsed once by the check
     out = path.replace(".xlsx", ".perfxl.xlsx")
     wv = real_load(out, data_only=True)
     assert wv["自评结果"]["G4"].value is not None
+
+
+def test_the_check_grids_are_released_before_the_writer_loads(tmp_path, monkeypatch):
+    """The check's per-cell grids and openpyxl's workbook never take memory at the same time."""
+    from perfxl.result import run_checks
+    from perfxl.scoring.profile import load_profile
+    from perfxl.views import writer
+    from perfxl.workbook import reader
+
+    path = str(tmp_path / "in.xlsx")
+    build(Book([Proj()]), path)
+    wb = load_workbook(path)
+    wb["项目1"]["K1"], wb["项目1"]["K2"] = "=1+2", '="a"&K1'
+    wb.save(path)
+    model = reader.read_workbook(path)
+    result = run_checks(model, load_profile())
+    assert model.grids and model.formula_cells
+    cached = {(c.sheet, c.coord): c.value for c in model.formula_cells}
+    seen = []
+    real = reader.load_for_writing
+
+    def load(p):
+        seen.append((dict(model.grids), list(model.formula_cells)))
+        return real(p)
+
+    monkeypatch.setattr(reader, "load_for_writing", load)
+    writer.write_result(path, str(tmp_path / "out.xlsx"), result)
+    assert seen == [({}, [])]
+    wv = load_workbook(tmp_path / "out.xlsx", data_only=True)  # the user's formulas keep their values
+    assert {key: wv[key[0]][key[1]].value for key in cached} == cached
 
 
 def test_cached_values_read_from_the_scan_keep_their_types(tmp_path):

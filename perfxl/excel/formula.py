@@ -1024,8 +1024,12 @@ class WorkbookEvaluator:
     computes each cell once.
     """
 
-    def __init__(self, cells: Mapping[tuple[str, str], Any], names: Mapping[str, str] | None = None):
+    def __init__(self, cells: Mapping[tuple[str, str], Any], names: Mapping[str, str] | None = None,
+                 *, reuse_parsed: bool = True):
         self._cells = cells
+        # False: formulas that are each evaluated once (a result sheet's links) are parsed
+        # without keeping their trees for reuse, which would only cost memory
+        self._parse = _parse if reuse_parsed else _parse.__wrapped__
         self._names = {k.upper(): v for k, v in (names or {}).items()}
         self._memo: dict[tuple[str, str], Any] = {}
         self._failed: dict[tuple[str, str], Exception] = {}
@@ -1081,7 +1085,7 @@ class WorkbookEvaluator:
         if key in self._busy:
             raise CircularReference(f"循环引用 {key[0]}!{key[1]}")
         try:
-            node, depth = _parse(text[1:])
+            node, depth = self._parse(text[1:])
         except Unsupported as exc:
             self._failed[key] = exc
             raise
@@ -1107,7 +1111,8 @@ class WorkbookEvaluator:
     def _sheet_names(self) -> dict[str, str]:
         if self._sheets is None:
             self._sheets = {}
-            for sheet in {sheet for sheet, _ in self._cells.keys()}:
+            known = getattr(self._cells, "sheet_names", None)  # a mapping that knows saves a walk over every key
+            for sheet in known() if known is not None else {sheet for sheet, _ in self._cells.keys()}:
                 self._sheets.setdefault(sheet.casefold(), sheet)
         return self._sheets
 

@@ -32,6 +32,13 @@ _COORDS: dict[tuple[int, int], str] = {}
 _NORMS: dict[str, str] = {}
 
 
+def forget_shared() -> None:
+    """Empty the shared-object caches (see perfxl.excel.forget_caches)."""
+    _KEYS.clear()
+    _COORDS.clear()
+    _NORMS.clear()
+
+
 def _key(row: int, col: int) -> tuple[int, int]:
     key = (row, col)
     if row < _SHARED_ROWS and col < _SHARED_COLS:

@@ -34,15 +34,6 @@ def excel_value(value):
     return value
 
 
-def number_format_of(cell) -> str:
-    """An openpyxl cell's number format; "General" when styles.xml points at a format it
-    does not define (openpyxl raises IndexError on an out-of-range numFmtId)."""
-    try:
-        return cell.number_format or "General"
-    except (IndexError, KeyError, TypeError, ValueError, AttributeError):
-        return "General"
-
-
 def quantize_half_up(value, places: int) -> float:
     """``value`` rounded half up (away from zero) to ``places`` decimals, for any float:
     infinities and NaN come back unchanged, and a huge number (1e308) keeps all its digits

@@ -12,7 +12,6 @@ import importlib.util
 import math
 import re
 import zipfile
-from array import array
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -48,8 +47,11 @@ def sheet_parts(z: zipfile.ZipFile) -> dict[str, str]:
 def losses(path: str, owned_sheets: set[str] = frozenset(), scans: dict | None = None) -> list[str]:
     """Parts of the input that openpyxl cannot keep, in Chinese, one entry per kind and sheet.
 
-    ``scans`` (sheet -> SheetScan) are the reader's scans of the worksheet parts: with them,
-    no worksheet part is read again here."""
+    ``scans`` (sheet -> SheetScan) are the reader's notes on the worksheet parts; without
+    them (a model not built by the reader) the parts are read here."""
+    if scans is None:
+        from perfxl.excel.sheetxml import read_book  # the one reader of worksheet parts
+        scans = {sx.name: sx.scan for sx in read_book(path).sheets}
     found: list[str] = []
     with zipfile.ZipFile(path) as z:
         names = set(z.namelist())
@@ -64,10 +66,9 @@ def losses(path: str, owned_sheets: set[str] = frozenset(), scans: dict | None =
         for sheet, part in parts.items():
             if sheet in owned_sheets or part not in names:
                 continue
-            scan = scans.get(sheet) if scans is not None else None
+            scan = scans.get(sheet)
             if scan is None:
-                with z.open(part) as fh:
-                    scan = scan_sheet(fh)
+                continue
             uris = {u.lower() for u in scan.ext_uris}
             known = [label for uri, label in EXT_NAMES.items() if uri.lower() in uris]
             for label in known:
@@ -161,29 +162,11 @@ def _expat(namespaces: bool = True):
 
 @dataclass
 class SheetScan:
-    """What one worksheet part really holds, read in one streaming pass.
+    """What a worksheet part holds that openpyxl cannot keep (its extension list), noted by
+    the reader's one pass over the part (perfxl.excel.sheetxml), for ``losses``."""
 
-    ``rows``/``cols`` (``cells`` as pairs): every cell with a value, a formula or an inline string, in
-    document order; ``cached``: (row, col) -> the formula's cached value as text and its
-    ``t`` type, for formula cells that have one; ``merges``: merged ranges as written.
-    """
-
-    rows: array = field(default_factory=lambda: array("l"))  # cell positions, compact:
-    cols: array = field(default_factory=lambda: array("l"))  # 16 bytes a cell, not ~100
-    formulas: set[tuple[int, int]] = field(default_factory=set)
-    cached: dict[tuple[int, int], tuple[str, str]] = field(default_factory=dict)
-    merges: list[str] = field(default_factory=list)
     ext_uris: set[str] = field(default_factory=set)
     has_ext: bool = False
-    seen: int = 0  # <c> elements, empty ones included
-
-    def release(self) -> None:
-        """Drop the per-cell lists once they have been used."""
-        self.rows, self.cols, self.formulas, self.cached = array("l"), array("l"), set(), {}
-
-    @property
-    def cells(self) -> list[tuple[int, int]]:
-        return list(zip(self.rows, self.cols))
 
 
 _LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
@@ -218,120 +201,6 @@ def merge_area(ref: str) -> int:
     if p is None or q is None:
         return 0
     return (abs(q[0] - p[0]) + 1) * (abs(q[1] - p[1]) + 1)
-
-
-def scan_sheet(stream, budget: int = MAX_CELLS) -> SheetScan:
-    """Stream one worksheet part (a binary file object); keep only the cells it holds.
-
-    Tight on purpose: it runs for every cell of the workbook (about 10 µs a cell)."""
-    out = SheetScan()
-    formulas, cached, merges = out.formulas, out.cached, out.merges
-    add_row, add_col = out.rows.append, out.cols.append
-    row = col = 0
-    pos = None
-    t = "n"
-    has_f = content = in_v = False
-    v = None
-    text: list[str] = []
-    names = {}  # element name as written -> local name, learnt once per name
-    seen = 0
-
-    def local(name):
-        n = names.get(name)
-        if n is None:
-            n = names[name] = name[name.rfind(":") + 1:]
-        return n
-
-    def start(name, attrs):
-        nonlocal row, col, pos, t, has_f, content, in_v, v, seen
-        n = names.get(name) or local(name)
-        if n == "c":
-            seen += 1
-            if seen > budget:
-                raise PackageError("too_large", f"单元格超过 {MAX_CELLS:,} 个",
-                                   f"more than {MAX_CELLS:,} cells")
-            ref = attrs.get("r")
-            p_ = _split_ref(ref) if ref else None
-            if p_ is None:
-                p_ = (row, col + 1)
-            row, col = pos = p_
-            t = attrs.get("t", "n")
-            has_f = content = False
-            v = None
-        elif n == "v":
-            in_v = has_f  # <f> comes before <v>: only a formula's cached value is kept
-            if in_v:
-                text.clear()
-            else:
-                v = ""
-        elif n == "f":
-            has_f = True
-        elif n == "is":
-            content = True
-        elif n == "row":
-            r = attrs.get("r")
-            row = int(r) if r and r.isdigit() else row + 1
-            col = 0
-        elif n == "mergeCell":
-            ref = attrs.get("ref")
-            if ref:
-                merges.append(ref)
-        elif n == "ext":
-            uri = attrs.get("uri")
-            if uri:
-                out.ext_uris.add(uri)
-        elif n == "extLst":
-            out.has_ext = True
-
-    def end(name):
-        nonlocal in_v, v
-        n = names.get(name) or local(name)
-        if n == "c":
-            if has_f:
-                formulas.add(pos)
-                add_row(row)
-                add_col(col)
-                if v is not None:
-                    cached[pos] = (v, t)
-            elif v is not None or content:
-                add_row(row)
-                add_col(col)
-        elif n == "v" and in_v:
-            in_v = False
-            v = "".join(text)
-
-    def chars(data):
-        if in_v:
-            text.append(data)
-
-    p = _expat(namespaces=False)
-    p.StartElementHandler = start
-    p.EndElementHandler = end
-    p.CharacterDataHandler = chars
-    p.ParseFile(stream)
-    out.seen = seen
-    return out
-
-
-def scan_package(path: str) -> dict[str, SheetScan]:
-    """Sheet name -> its scan, for every worksheet of the package; refuses huge merges."""
-    out: dict[str, SheetScan] = {}
-    merged = 0
-    budget = MAX_CELLS
-    with zipfile.ZipFile(path) as z:
-        names = set(z.namelist())
-        for sheet, part in sheet_parts(z).items():
-            if part not in names:
-                continue
-            with z.open(part) as fh:
-                scan = scan_sheet(fh, budget)
-            budget -= scan.seen
-            merged += sum(merge_area(r) for r in scan.merges)
-            if merged > MAX_MERGED_CELLS:
-                raise PackageError("too_large", f"合并单元格共覆盖 {merged:,} 个单元格（上限 {MAX_MERGED_CELLS:,}）",
-                                   f"merged ranges cover {merged:,} cells (limit {MAX_MERGED_CELLS:,})")
-            out[sheet] = scan
-    return out
 
 
 def typed_cached(text: str, t: str):
@@ -460,6 +329,7 @@ def write_cached_values(path: str, values: dict[str, dict[str, object]]) -> int:
     on any error or signal, perfxl.excel.atomic) that then replaces it: the whole package is
     never held in memory. Returns how many values were written."""
     import os
+    import shutil
 
     from perfxl.excel import atomic
 
@@ -471,10 +341,12 @@ def write_cached_values(path: str, values: dict[str, dict[str, object]]) -> int:
             by_part = {parts[s]: v for s, v in values.items() if s in parts}
             with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as out:
                 for info in z.infolist():
-                    data = z.read(info.filename)
-                    if info.filename in by_part:
-                        data, n = patch_sheet(data, by_part[info.filename])
-                        written += n
+                    if info.filename not in by_part:  # copied in chunks: a big part is never held whole
+                        with z.open(info) as src, out.open(info, "w", force_zip64=info.file_size > 2**30) as dst:
+                            shutil.copyfileobj(src, dst, 2**20)
+                        continue
+                    data, n = patch_sheet(z.read(info.filename), by_part[info.filename])
+                    written += n
                     out.writestr(info, data)
                     del data
         atomic.replace(tmp, path)

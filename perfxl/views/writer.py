@@ -7,11 +7,10 @@ records every highlight and note it added, so a rerun removes exactly those firs
 
 from __future__ import annotations
 
+import gc
 import os
-import warnings
 from collections.abc import Mapping
 
-from openpyxl import load_workbook
 from openpyxl.chart import BarChart, Reference
 from openpyxl.cell.cell import MergedCell
 from openpyxl.chart.label import DataLabelList
@@ -30,6 +29,7 @@ from perfxl.views.rowfit import fit_rows
 from perfxl.model import SEVERITY_ZH
 from perfxl.result import CheckResult
 from perfxl.excel import atomic
+from perfxl.excel import forget_caches
 from perfxl.excel.package import single_cell, losses, write_cached_values
 from perfxl.excel.textfit import row_height
 from perfxl.excel import show
@@ -468,21 +468,27 @@ def _record(wb, records: list[tuple[str, str, str]]) -> None:
 def write_result(input_path: str, output: str, result: CheckResult) -> list[str]:
     """Write the output workbook atomically; return what openpyxl could not keep.
 
-    Works on the workbook the reader loaded (``result.model.workbook``): the input is not
-    loaded again, and the output is not read back either — its cached values come from
-    the values the check already has (see ``cached_values``)."""
+    The check never loads the file in openpyxl; this does, once, after the cached values of
+    the user's formulas are computed and the check's per-cell grids are released, so that the
+    two never take memory at the same time. The output is not read back either: its cached
+    values come from the values the check already has (see ``cached_values``).
+    Raises ReadError when openpyxl cannot load a file the check could read."""
     model = result.model
-    wb = model.workbook
-    if wb is None and model.source_format == "xls":  # a new workbook from the values read
+    previously_owned = set(model.owned_sheets)
+    if model.source_format == "xls":  # a new workbook from the values read (no formulas)
         from perfxl.workbook.xls import as_openpyxl
         wb = as_openpyxl(model.grids, model.sheet_names, input_path)
-    if wb is None:  # a model built without the reader (never on the command line)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            wb = load_workbook(input_path, keep_vba=input_path.lower().endswith(".xlsm"), keep_links=True)
-    previously_owned = set(owned_sheets(wb)) | ({MARKS_SHEET} if MARKS_SHEET in wb.sheetnames else set())
-    lost = [] if model.source_format == "xls" else losses(input_path, previously_owned, model.scans or None)
-    remove_owned(wb, model.grids.get(MARKS_SHEET) if model.workbook is wb else None)
+        user_values: dict[str, dict[str, object]] = {}
+        lost = []
+    else:
+        from perfxl.workbook.reader import load_for_writing
+        user_values = user_cached_values(model, previously_owned)
+        model.release_cells(keep=(MARKS_SHEET,))
+        forget_caches()
+        gc.collect()  # the check's cyclic leftovers: their memory goes to openpyxl's load
+        wb = load_for_writing(input_path)
+        lost = losses(input_path, previously_owned, model.scans or None)
+    remove_owned(wb, model.grids.get(MARKS_SHEET))
     for ws in wb.worksheets:
         if ws.sheet_state == "visible":
             fit_rows(ws)
@@ -493,7 +499,8 @@ def write_result(input_path: str, output: str, result: CheckResult) -> list[str]
     wb.active = wb.sheetnames.index(owned[0])
     for ws in wb.worksheets:
         ws.sheet_view.tabSelected = ws.title == owned[0]
-    values = cached_values(wb, result, set(owned) | {MARKS_SHEET}, previously_owned)
+    values = cached_values(wb, user_values, set(owned) | {MARKS_SHEET})
+    forget_caches()
     folder = os.path.dirname(os.path.abspath(output))
     tmp = None
     try:
@@ -501,13 +508,14 @@ def write_result(input_path: str, output: str, result: CheckResult) -> list[str]
         try:
             wb.save(tmp)
         except OverflowError:  # a number no float holds (400 digits in <v>): save it as Excel shows it
-            _excel_sized(wb, model.grids)
+            _excel_sized(wb, set(owned))
             failed, tmp = tmp, None  # the failed save may still hold its file open: start afresh
             tmp = atomic.new_temp(folder, ".xlsx")
-            import gc
             gc.collect()  # closes the failed save's zip handle
             atomic.discard(failed)
             wb.save(tmp)
+        del wb
+        gc.collect()  # openpyxl's workbook is a web of cycles: free it before the package is rewritten
         write_cached_values(tmp, values)
         atomic.replace(tmp, output)
     except BaseException:  # an error, Ctrl-C or SIGTERM: no temp file survives
@@ -516,18 +524,14 @@ def write_result(input_path: str, output: str, result: CheckResult) -> list[str]
     return lost
 
 
-def _excel_sized(wb, grids) -> None:
+def _excel_sized(wb, skip: set[str]) -> None:
     """Numbers no float holds become what the reader made of them (#NUM!, or the float)."""
     from perfxl.excel.numbers import excel_value
 
-    for name, grid in grids.items():
-        if name not in wb.sheetnames:
+    for ws in wb.worksheets:
+        if ws.title in skip:
             continue
-        ws = wb[name]
-        for (row, col), cell in grid.cells.items():
-            if cell.formula or not isinstance(cell.value, (float, str)):
-                continue
-            c = ws.cell(row=row, column=col)
+        for c in ws._cells.values():  # the cells the sheet holds (``iter_rows`` would make the rest)
             if type(c.value) is int and excel_value(c.value) != c.value:
                 c.value = excel_value(c.value)
 
@@ -538,39 +542,106 @@ def _formula_or_value(v):
     return v
 
 
-class _GridCells(Mapping):
-    """(sheet, 'A1') -> a formula's text or a constant, read straight from the reader's grids
-    (plus ``extra``, the sheets perfxl wrote): the same mapping as a dict of every cell, without
-    building one more key and entry per cell of a big workbook."""
+def _position(text) -> tuple[int, int] | None:
+    """'B7' -> (7, 2); None for anything that is not one cell's address as a grid keys it."""
+    rc = _RC.get(text, False)
+    if rc is False:
+        try:
+            col, row = coordinate_from_string(text)
+            rc = (row, column_index_from_string(col))
+        except (ValueError, TypeError, AttributeError):
+            rc = None
+        if rc is not None and f"{col}{row}" != text:  # "A01" is no key of a grid either
+            rc = None
+        if len(_RC) < 100_000:
+            _RC[text] = rc
+    return rc
 
-    def __init__(self, grids: dict, extra: dict[tuple[str, str], object]):
-        self._grids, self._extra = grids, extra
+
+_RC: dict[str, tuple[int, int] | None] = {}
+
+
+class _GridCells(Mapping):
+    """(sheet, 'A1') -> a formula's text or a constant, read straight from the reader's grids:
+    the same mapping as a dict of every cell, without building one more key and entry per
+    cell of a big workbook."""
+
+    def __init__(self, grids: dict):
+        self._grids = grids
 
     def _cell(self, key):
         grid = self._grids.get(key[0])
-        if grid is None:
-            return None
-        text = key[1]
-        rc = _RC.get(text, False)
-        if rc is False:
-            try:
-                col, row = coordinate_from_string(text)
-                rc = (row, column_index_from_string(col))
-            except (ValueError, TypeError, AttributeError):
-                rc = None
-            if rc is not None and f"{col}{row}" != text:  # "A01" is no key of a grid either
-                rc = None
-            if len(_RC) < 100_000:
-                _RC[text] = rc
+        rc = None if grid is None else _position(key[1])
         return None if rc is None else grid.cells.get(rc)
 
     def __getitem__(self, key):
-        if key in self._extra:
-            return self._extra[key]
         cell = self._cell(key)
         if cell is None:
             raise KeyError(key)
         return cell.formula if cell.formula else cell.value
+
+    def get(self, key, default=None):
+        cell = self._cell(key)
+        return default if cell is None else (cell.formula if cell.formula else cell.value)
+
+    def __contains__(self, key):
+        return self._cell(key) is not None
+
+    def sheet_names(self) -> set[str]:
+        return set(self._grids)
+
+    def __iter__(self):
+        for name, grid in self._grids.items():
+            for cell in grid.cells.values():
+                yield (name, cell.coord)
+
+    def __len__(self):
+        return sum(len(g.cells) for g in self._grids.values())
+
+
+def user_cached_values(model, skip: set[str] = frozenset()) -> dict[str, dict[str, object]]:
+    """A value for every formula of the user's sheets (but ``skip``, perfxl's own sheets of an
+    earlier run): computed by the evaluator, else the value the reader had (the input's cache,
+    or what it computed). Read from the check's grids: only the cells the sheets hold."""
+    from perfxl.excel.formula import CircularReference, Unsupported, WorkbookEvaluator
+
+    names = {n: t for n, t in model.defined_names.items() if t and n != OWNED_NAME}
+    ev = WorkbookEvaluator(_GridCells(model.grids), names)
+    out: dict[str, dict[str, object]] = {}
+    for g in model.grids.values():
+        if g.name in skip:
+            continue
+        for cell in g.cells.values():
+            if not cell.formula:
+                continue
+            try:
+                value = ev.value(g.name, cell.coord)
+            except (Unsupported, CircularReference, RecursionError):
+                value = cell.value
+            if value is not None:
+                out.setdefault(g.name, {})[cell.coord] = value
+    return out
+
+
+class _BookCells(Mapping):
+    """(sheet, 'A1') -> what the evaluator reads in the workbook about to be saved: a formula
+    cell whose value is known already (``computed``) gives that value, any other cell its
+    content. Reads openpyxl's cells in place: no copy of a sheet, no cell made."""
+
+    def __init__(self, wb, computed: dict[str, dict[str, object]]):
+        self._wb, self._computed = wb, computed
+        self._names = set(wb.sheetnames)
+
+    def __getitem__(self, key):
+        sheet, ref = key
+        done = self._computed.get(sheet)
+        if done is not None and ref in done:
+            return done[ref]
+        rc = _position(ref) if sheet in self._names else None
+        c = None if rc is None else self._wb[sheet]._cells.get(rc)
+        if c is None or c.value is None:
+            raise KeyError(key)
+        return _formula_or_value(c.value)
 
     def get(self, key, default=None):
         try:
@@ -578,65 +649,42 @@ class _GridCells(Mapping):
         except KeyError:
             return default
 
-    def __contains__(self, key):
-        return key in self._extra or self._cell(key) is not None
+    def sheet_names(self) -> set[str]:
+        return self._names
 
     def __iter__(self):
-        for name, grid in self._grids.items():
-            for cell in grid.cells.values():
-                yield (name, cell.coord)
-        yield from self._extra
+        for ws in self._wb.worksheets:
+            for c in ws._cells.values():
+                if c.value is not None:
+                    yield (ws.title, c.coordinate)
 
     def __len__(self):
-        return sum(len(g.cells) for g in self._grids.values()) + len(self._extra)
+        return sum(1 for _ in self)
 
 
-_RC: dict[str, tuple[int, int]] = {}
-
-
-def cached_values(wb, result: CheckResult, written: set[str], removed: set[str] = frozenset()
+def cached_values(wb, user_values: dict[str, dict[str, object]], written: set[str]
                   ) -> dict[str, dict[str, object]]:
-    """A value for every formula of the workbook about to be saved: computed by the
-    evaluator, else the value the reader had (the input's cache, or what it computed).
-
-    The user's sheets come from the reader's grids (only the cells they hold); the sheets
-    perfxl just wrote (``written``, small and dense) are read from the workbook."""
+    """A value for every formula of the workbook about to be saved: the user's sheets' from
+    ``user_values`` (computed before the load), the sheets perfxl just wrote (``written``) by
+    the evaluator over the workbook, reading the user's formulas from ``user_values``."""
     from perfxl.excel.formula import CircularReference, Unsupported, WorkbookEvaluator
 
-    model = result.model
-    cells: dict[tuple[str, str], object] = {}  # the sheets perfxl wrote
-    formulas: list[tuple[str, str]] = []
-    known: dict[tuple[str, str], object] = {}
     present = set(wb.sheetnames)
-    grids = {}
-    for g in model.grids.values():
-        if g.name in removed or g.name in written or g.name not in present:
-            continue
-        grids[g.name] = g
-        for cell in g.cells.values():
-            if cell.formula:
-                key = (g.name, cell.coord)
-                formulas.append(key)
-                known[key] = cell.value
+    out = {sheet: values for sheet, values in user_values.items() if sheet in present and sheet not in written}
+    formulas = []
     for title in written:
-        if title not in present:
-            continue
-        for row in wb[title].iter_rows():
-            for c in row:
+        if title in present:
+            for c in wb[title]._cells.values():
                 v = _formula_or_value(c.value)
-                if v is None:
-                    continue
-                cells[(title, c.coordinate)] = v
                 if isinstance(v, str) and v.startswith("=") and len(v) > 1:
                     formulas.append((title, c.coordinate))
     names = {n: d.attr_text for n, d in wb.defined_names.items() if d.attr_text and n != OWNED_NAME}
-    ev = WorkbookEvaluator(_GridCells(grids, cells), names)
-    out: dict[str, dict[str, object]] = {}
+    ev = WorkbookEvaluator(_BookCells(wb, out), names, reuse_parsed=False)
     for sheet, coord in formulas:
         try:
             value = ev.value(sheet, coord)
         except (Unsupported, CircularReference, RecursionError):
-            value = known.get((sheet, coord))
+            value = None
         if value is not None:
             out.setdefault(sheet, {})[coord] = value
     return out

@@ -1,10 +1,11 @@
 """Read any workbook that follows the contract (docs/template.md §1–§2) into the plain model.
 
 Labels are found by meaning, never by coordinates. Limits are checked on the zip directory
-first; then one streaming scan of the worksheet parts finds the cells each sheet really holds
-and their cached values, and one openpyxl load gives formulas, styles, merges, validations and
-names (that workbook is kept for the writer). Each sheet becomes one sparse grid that every
-lookup uses; nothing walks a sheet's used rectangle.
+first; then every part the check needs is parsed once with expat (perfxl.excel.sheetxml):
+values, formulas, cached values, number formats, merges, validations and names. openpyxl
+loads the file only when a result workbook is written, after the check (``load_for_writing``).
+Each sheet becomes one sparse grid that every lookup uses; nothing walks a sheet's used
+rectangle.
 """
 
 from __future__ import annotations
@@ -24,10 +25,9 @@ from perfxl.workbook import structure  # noqa: F401  (declares the R rules this 
 from perfxl.workbook.fatal import ReadError
 from perfxl.excel import labels as L
 from perfxl.excel.grid import SheetGrid, coord, split_inline
-from perfxl.excel.package import (PackageError, SheetScan, XMLRefused, _split_ref, check_limits, scan_package,
-                                  typed_cached)
+from perfxl.excel.package import PackageError, XMLRefused, _split_ref, check_limits, typed_cached
 from perfxl.excel.labels import is_dash, nfkc, normalize
-from perfxl.excel.numbers import excel_value, number_format_of
+from perfxl.excel.numbers import excel_value
 from perfxl.excel.years import year_in_title
 
 TEMPLATE_MARKER = "_perfxl_template"
@@ -80,48 +80,32 @@ def _check_file(path: str) -> str:
     return "xlsx"
 
 
-def _scan(path: str) -> dict[str, SheetScan]:
-    """One streaming pass over every worksheet part: the cells it really holds and their
-    cached values (bounded: see perfxl.excel.package)."""
-    name = os.path.basename(path)
-    try:
-        return scan_package(path)
-    except PackageError as exc:
-        raise ReadError("E119", name=name, reason=exc.reason, reason_en=exc.reason_en) from None
-    except XMLRefused:
-        raise ReadError("E120", name=name) from None
-    except Exception:  # expat, zip or a relationship that does not resolve
-        raise ReadError("E105", name=name) from None
-
-
-def _load(path: str):
-    """The one openpyxl load: formulas, styles, merges, validations, names; kept for the writer."""
+def load_for_writing(path: str):
+    """openpyxl's load of the file, for the writer (after the check, which never needs it).
+    Cells of one style share one read-only style object (perfxl.excel.sharedstyle): the
+    writer adds to the workbook but never restyles a user's cell."""
     from openpyxl import load_workbook
 
+    from perfxl.excel.sharedstyle import loading_with_shared_styles, share_styles
+
     name = os.path.basename(path)
     try:
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), loading_with_shared_styles() as table:
             warnings.simplefilter("ignore")
             if path.lower().endswith((".xlsx", ".xlsm")):
-                return load_workbook(path, keep_vba=path.lower().endswith(".xlsm"), keep_links=True)
-            # openpyxl judges by the name: an .xlsx saved as "x.xls" is read from its bytes
-            import io
+                wb = load_workbook(path, keep_vba=path.lower().endswith(".xlsm"), keep_links=True)
+            else:  # openpyxl judges by the name: an .xlsx saved as "x.xls" is read from its bytes
+                import io
 
-            with open(path, "rb") as fh:
-                return load_workbook(io.BytesIO(fh.read()), keep_links=True)
-    except ReadError:
-        raise
+                with open(path, "rb") as fh:
+                    wb = load_workbook(io.BytesIO(fh.read()), keep_links=True)
     except Exception as exc:  # openpyxl raises many kinds on broken packages
         raise ReadError("E105", name=name, reason=type(exc).__name__) from None
-
-
-def _formula_text(value) -> str | None:
-    if isinstance(value, str) and value.startswith("=") and len(value) > 1:
-        return value
-    text = getattr(value, "text", None)  # ArrayFormula
-    if isinstance(text, str):
-        return text if text.startswith("=") else "=" + text
-    return None
+    if table is None:
+        table = {}
+        for ws in wb.worksheets:
+            share_styles(ws, table)
+    return wb
 
 
 def _cached(raw: tuple[str, str] | None, number_format: str, epoch):
@@ -137,34 +121,9 @@ def _cached(raw: tuple[str, str] | None, number_format: str, epoch):
     return value
 
 
-def sheet_grid(ws, scan: SheetScan | None, epoch) -> SheetGrid:
-    """One worksheet -> its SheetGrid: only the cells the sheet really holds (``scan``), each
-    read through openpyxl's public ``ws.cell`` (an existing cell is looked up, not made)."""
-    title = ws.title
-    grid = SheetGrid(title, hidden=ws.sheet_state != "visible")
-    if scan is not None:
-        cached = scan.cached
-        for row, col in zip(scan.rows, scan.cols):
-            c = ws.cell(row=row, column=col)
-            v = c.value
-            if v is None:
-                continue
-            f = _formula_text(v)
-            fmt = number_format_of(c)
-            cell = Cell(title, coord(row, col), _cached(cached.get((row, col)), fmt, epoch) if f else excel_value(v),
-                        formula=f, number_format=fmt)
-            if f:
-                cell.locked = bool(c.protection.locked) if c.has_style else True
-            grid.add(row, col, cell)
-    for rng in ws.merged_cells.ranges:
-        grid.add_merge(rng.min_row, rng.min_col, rng.max_row, rng.max_col)
-    grid.finish()
-    return grid
-
-
 def _xml_grids(book) -> list[SheetGrid]:
-    """The grids from the expat reading of the package (perfxl.excel.sheetxml): what
-    ``sheet_grid`` builds from an openpyxl load, cell for cell."""
+    """The grids from the expat reading of the package (perfxl.excel.sheetxml), typed as an
+    openpyxl load types them (tests/test_expat_reader.py compares the two, cell for cell)."""
     from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900
 
     epoch = CALENDAR_MAC_1904 if book.epoch_1904 else CALENDAR_WINDOWS_1900
@@ -192,7 +151,7 @@ def _xml_grids(book) -> list[SheetGrid]:
 
 
 def _read_xml(path: str):
-    """The package read with expat only (no openpyxl load): for checks that write nothing."""
+    """The package read with expat only: every part once, no openpyxl load."""
     from perfxl.excel.sheetxml import read_book
 
     name = os.path.basename(path)
@@ -205,16 +164,6 @@ def _read_xml(path: str):
         raise ReadError("E120", name=name) from None
     except Exception as exc:  # expat, zip, a relationship that does not resolve, a bad style index
         raise ReadError("E105", name=name, reason=type(exc).__name__) from None
-
-
-def _build_grids(wb, scans: dict[str, SheetScan]) -> list[SheetGrid]:
-    grids = []
-    for ws in wb.worksheets:
-        scan = scans.get(ws.title)
-        grids.append(sheet_grid(ws, scan, wb.epoch))
-        if scan is not None:
-            scan.release()  # the grid holds the cells now; the writer needs only the extensions
-    return grids
 
 
 def make_evaluator(grids, names: dict[str, str]):
@@ -601,34 +550,17 @@ def read_project(grid: SheetGrid) -> Project:
 
 # -- the whole workbook ---------------------------------------------------------
 
-def read_workbook(path: str, *, for_writing: bool = True) -> WorkbookModel:
-    """``for_writing=False`` (nothing will be written back): the package is read with expat
-    only, no openpyxl load; the model is the same (tests/test_expat_reader.py)."""
+def read_workbook(path: str) -> WorkbookModel:
+    """The file at ``path`` read into the model; raises ReadError with what to do."""
     kind = _check_file(path)
     if kind != "xlsx":
         return _read_other(path, kind)
-    if not for_writing:
-        return _read_without_openpyxl(path)
-    scans = _scan(path)
-    wb_f = _load(path)
-    model = WorkbookModel(path=path, sheet_names=list(wb_f.sheetnames))
-    model.workbook, model.scans = wb_f, scans
-    model.made_by_perfxl = TEMPLATE_MARKER in wb_f.defined_names
-    grids = _build_grids(wb_f, scans)
-    model.formula_cells = [c for g in grids for c in g.cells.values() if c.formula]
-    model.grids = {g.name: g for g in grids}
-    model.validations = _validations(wb_f)
-    model.defined_names = _names(wb_f)
-    _compute_missing(model, grids, model.defined_names)
-    return _read_sheets(model, grids, _owned_sheets(wb_f))
-
-
-def _read_without_openpyxl(path: str) -> WorkbookModel:
     book, grids = _read_xml(path)
     model = WorkbookModel(path=path, sheet_names=list(book.sheet_names))
     model.made_by_perfxl = TEMPLATE_MARKER in book.names
     model.formula_cells = [c for g in grids for c in g.cells.values() if c.formula]
     model.grids = {g.name: g for g in grids}
+    model.scans = {sx.name: sx.scan for sx in book.sheets}
     model.validations = _xml_validations(book)
     model.defined_names = dict(book.names)
     _compute_missing(model, grids, model.defined_names)
@@ -636,6 +568,7 @@ def _read_without_openpyxl(path: str) -> WorkbookModel:
     text = book.names.get("_perfxl")
     if text is not None:
         owned |= _destinations(text)
+    model.owned_sheets = owned
     return _read_sheets(model, grids, owned)
 
 
@@ -701,30 +634,3 @@ def _read_sheets(model: WorkbookModel, grids: list[SheetGrid], owned: set[str]) 
     if not model.projects:
         raise ReadError("E108", name=os.path.basename(path))
     return model
-
-
-def _validations(wb) -> dict[str, list[tuple[str, str, str]]]:
-    out = {}
-    for ws in wb.worksheets:
-        items = [(str(dv.sqref), dv.type or "", dv.formula1 or "") for dv in ws.data_validations.dataValidation]
-        if items:
-            out[ws.title] = items
-    return out
-
-
-def _names(wb) -> dict[str, str]:
-    try:
-        return {name: dn.attr_text or "" for name, dn in wb.defined_names.items()}
-    except Exception:  # an unusual names table must not stop the check
-        return {}
-
-
-def _owned_sheets(wb) -> set[str]:
-    owned = {"_perfxl_marks"} & set(wb.sheetnames)
-    dn = wb.defined_names.get("_perfxl")
-    if dn is not None:
-        try:
-            owned |= {sheet for sheet, _ in dn.destinations}
-        except Exception:  # a hand-edited name that is not a reference list
-            pass
-    return owned
