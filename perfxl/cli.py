@@ -82,6 +82,11 @@ def _fail(rule: str, /, *, as_json: bool = False, file: str | None = None, lang:
     _stop(ReadError(rule, **values), as_json=as_json, file=file, lang=lang)
 
 
+def _profile_values(exc) -> dict:
+    """What E109 says of a ProfileError: the detail in both languages, and its own advice if any."""
+    return {"detail": str(exc), "detail_en": exc.en, "hint": exc.hint}
+
+
 def _stop(exc, *, as_json: bool = False, file: str | None = None, lang: str = "zh") -> None:
     line = exc.line(lang)
     if as_json:
@@ -175,7 +180,7 @@ def check(file, fmt, profile_path, select_codes, ignore_codes, color, output, no
     try:
         profile = load_profile(profile_path)
     except ProfileError as exc:
-        _fail("E109", **say, detail=str(exc).rstrip("。"))
+        _fail("E109", **say, **_profile_values(exc))
     source, workdir = file, None  # what is read: the file itself, or its conversion to .xlsx
     if convert:
         workdir, source = _convert(file, say)
@@ -508,7 +513,7 @@ def report(file, output, strict, force, profile_path, lang) -> None:
     try:
         profile = load_profile(profile_path)
     except ProfileError as exc:
-        _fail("E109", lang=lang, detail=str(exc).rstrip("。"))
+        _fail("E109", lang=lang, **_profile_values(exc))
     try:
         # first: a .docx given as FILE is E107, not "output is the input"; the workbook is only read
         model = read_workbook(file, for_writing=False)
@@ -590,7 +595,7 @@ def batch(paths, output, jobs, fmt, profile_path, select_codes, ignore_codes, ti
     try:
         load_profile(profile_path)
     except ProfileError as exc:
-        _batch_fail("E109", **say, detail=str(exc).rstrip("。"))
+        _batch_fail("E109", **say, **_profile_values(exc))
     if each_dir is not None and not write_each:
         _usage("bad_usage", "-d/--dir 只能与 --write-each 一起使用：请加上 --write-each，或去掉 -d。",
                "-d/--dir goes with --write-each: add --write-each, or drop -d.", **say)
