@@ -619,11 +619,13 @@ def batch(paths, output, jobs, fmt, profile_path, select_codes, ignore_codes, ti
                + ": give .xlsx workbooks, or folders that hold them.", **say)
     options = runner.Options(profile_path, lang, _codes(select_codes), _codes(ignore_codes))
     targets = runner.each_output(found.files, each_dir) if write_each else None
+    repeated = runner.duplicates(found.files)  # B101: listed, not counted
     rows = []
     bar = _progress(len(found.files)) if not as_json and sys.stderr.isatty() else None
     errors = 0
     for row in runner.run(found.files, jobs=jobs or runner.cpu_count(), timeout=timeout, options=options,
                           write_to=targets):
+        row.duplicate_of = repeated.get(row.file)
         if as_json:
             click.echo(json.dumps(row.json(), ensure_ascii=False))
         elif bar is not None:
@@ -633,20 +635,24 @@ def batch(paths, output, jobs, fmt, profile_path, select_codes, ignore_codes, ti
         rows.append(row.slim())
     if bar is not None:
         bar.close()
-    totals = view.totals(rows, found.skipped)
+    from perfxl.rules.catalogue import RULES, select
+
+    totals = view.totals(rows, found.skipped, select(list(RULES), options.select_codes, options.ignore_codes))
     code = view.exit_code(rows, strict)
     try:
         view.write_rollup(output, rows, totals)
     except OSError as exc:
         _batch_fail("E115", **say, path=output, reason=exc.strerror or str(exc))
     if as_json:
-        click.echo(json.dumps(totals.json(code, time.monotonic() - started), ensure_ascii=False))
+        click.echo(json.dumps(totals.json(code, time.monotonic() - started, lang), ensure_ascii=False))
         click.echo(f"汇总已写入：{output}" if lang == "zh" else f"Roll-up written to {output}", err=True)
     else:
         for row in view.order(rows):
             line = view.text_line(row, lang)
             if line:
                 click.echo(line)
+        for line in view.text_findings(totals, lang):
+            click.echo(line)
         click.echo(view.text_summary(totals, lang))
         click.echo(f"汇总已写入：{output}" if lang == "zh" else f"Roll-up written to {output}")
     sys.exit(code)
