@@ -97,6 +97,39 @@ def collect(paths, *, exclude: tuple[str, ...] = ()) -> Collected:
     return out
 
 
+def duplicates(files: list[str]) -> dict[str, str]:
+    """``{duplicate: original}`` for files whose bytes repeat an earlier file's (the same
+    workbook copied under another name): the roll-up counts the original only (B101). Only
+    files of equal size are read, in chunks."""
+    import hashlib
+
+    by_size: dict[int, list[str]] = {}
+    for path in files:
+        try:
+            by_size.setdefault(os.path.getsize(path), []).append(path)
+        except OSError:  # missing or unreadable: its row says so
+            continue
+    out: dict[str, str] = {}
+    for size, same in by_size.items():
+        if len(same) < 2 or size == 0:  # empty files are E103 rows, not units
+            continue
+        first: dict[str, str] = {}
+        for path in same:
+            digest = hashlib.sha256()
+            try:
+                with open(path, "rb") as fh:
+                    for chunk in iter(lambda: fh.read(1 << 20), b""):
+                        digest.update(chunk)
+            except OSError:
+                continue
+            key = digest.hexdigest()
+            if key in first:
+                out[path] = first[key]
+            else:
+                first[key] = path
+    return {path: out[path] for path in files if path in out}
+
+
 # -- one file: the same pipeline as `perfxl check` -----------------------------------------
 
 @dataclass(frozen=True)

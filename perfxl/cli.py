@@ -82,6 +82,11 @@ def _fail(rule: str, /, *, as_json: bool = False, file: str | None = None, lang:
     _stop(ReadError(rule, **values), as_json=as_json, file=file, lang=lang)
 
 
+def _profile_values(exc) -> dict:
+    """What E109 says of a ProfileError: the detail in both languages, and its own advice if any."""
+    return {"detail": str(exc), "detail_en": exc.en, "hint": exc.hint}
+
+
 def _stop(exc, *, as_json: bool = False, file: str | None = None, lang: str = "zh") -> None:
     line = exc.line(lang)
     if as_json:
@@ -175,7 +180,7 @@ def check(file, fmt, profile_path, select_codes, ignore_codes, color, output, no
     try:
         profile = load_profile(profile_path)
     except ProfileError as exc:
-        _fail("E109", **say, detail=str(exc).rstrip("。"))
+        _fail("E109", **say, **_profile_values(exc))
     source, workdir = file, None  # what is read: the file itself, or its conversion to .xlsx
     if convert:
         workdir, source = _convert(file, say)
@@ -510,7 +515,7 @@ def report(file, output, strict, force, profile_path, lang) -> None:
     try:
         profile = load_profile(profile_path)
     except ProfileError as exc:
-        _fail("E109", lang=lang, detail=str(exc).rstrip("。"))
+        _fail("E109", lang=lang, **_profile_values(exc))
     try:
         # first: a .docx given as FILE is E107, not "output is the input"; the workbook is only read
         model = read_workbook(file)
@@ -592,7 +597,7 @@ def batch(paths, output, jobs, fmt, profile_path, select_codes, ignore_codes, ti
     try:
         load_profile(profile_path)
     except ProfileError as exc:
-        _batch_fail("E109", **say, detail=str(exc).rstrip("。"))
+        _batch_fail("E109", **say, **_profile_values(exc))
     if each_dir is not None and not write_each:
         _usage("bad_usage", "-d/--dir 只能与 --write-each 一起使用：请加上 --write-each，或去掉 -d。",
                "-d/--dir goes with --write-each: add --write-each, or drop -d.", **say)
@@ -616,11 +621,13 @@ def batch(paths, output, jobs, fmt, profile_path, select_codes, ignore_codes, ti
                + ": give .xlsx workbooks, or folders that hold them.", **say)
     options = runner.Options(profile_path, lang, _codes(select_codes), _codes(ignore_codes))
     targets = runner.each_output(found.files, each_dir) if write_each else None
+    repeated = runner.duplicates(found.files)  # B101: listed, not counted
     rows = []
     bar = _progress(len(found.files)) if not as_json and sys.stderr.isatty() else None
     errors = 0
     for row in runner.run(found.files, jobs=jobs or runner.cpu_count(), timeout=timeout, options=options,
                           write_to=targets):
+        row.duplicate_of = repeated.get(row.file)
         if as_json:
             click.echo(json.dumps(row.json(), ensure_ascii=False))
         elif bar is not None:
@@ -630,20 +637,24 @@ def batch(paths, output, jobs, fmt, profile_path, select_codes, ignore_codes, ti
         rows.append(row.slim())
     if bar is not None:
         bar.close()
-    totals = view.totals(rows, found.skipped)
+    from perfxl.rules.catalogue import RULES, select
+
+    totals = view.totals(rows, found.skipped, select(list(RULES), options.select_codes, options.ignore_codes))
     code = view.exit_code(rows, strict)
     try:
         view.write_rollup(output, rows, totals)
     except OSError as exc:
         _batch_fail("E115", **say, path=output, reason=exc.strerror or str(exc))
     if as_json:
-        click.echo(json.dumps(totals.json(code, time.monotonic() - started), ensure_ascii=False))
+        click.echo(json.dumps(totals.json(code, time.monotonic() - started, lang), ensure_ascii=False))
         click.echo(f"汇总已写入：{output}" if lang == "zh" else f"Roll-up written to {output}", err=True)
     else:
         for row in view.order(rows):
             line = view.text_line(row, lang)
             if line:
                 click.echo(line)
+        for line in view.text_findings(totals, lang):
+            click.echo(line)
         click.echo(view.text_summary(totals, lang))
         click.echo(f"汇总已写入：{output}" if lang == "zh" else f"Roll-up written to {output}")
     sys.exit(code)

@@ -10,12 +10,20 @@ formula's references, followed across sheets), never from a list of pairs of rul
   same cell, one finding says both: what was typed, what it should be, and the formula to
   restore;
 - a finding left at a formula cell never advises typing a constant there: its hint says to
-  correct what the formula reads, or to restore it.
+  correct what the formula reads, or to restore it;
+- a number stored as text (R112) is the cause of a formula's wrong value only when it changes
+  that value: the formula is computed as the cells stand and again with the number in place of
+  the text. SUM and the other aggregate functions skip the text, so a total changes (R120);
+  ``+ - * /`` convert it, so ``=D8/C8`` gives the same with ``'100`` as with 100, and a finding
+  there has another cause.
 """
 
 from __future__ import annotations
 
+from openpyxl.utils.cell import coordinate_to_tuple
+
 from perfxl.excel.grid import coord
+from perfxl.excel.numbers import read_number
 from perfxl.excel.refs import references, tokens
 from perfxl.model import RULES, Finding, WorkbookModel, finding
 
@@ -37,6 +45,11 @@ FORM_NOTES = {
 }
 
 _MAX_AREA = 20000  # cells of one range followed (a whole column is bounded by the sheet's extent)
+
+# Functions that skip a number stored as text in the cells they read (Excel and WPS alike); the
+# arithmetic operators convert it instead.
+SKIPS_TEXT = ("SUM", "SUMIF", "SUMIFS", "SUMPRODUCT", "SUBTOTAL", "AGGREGATE", "PRODUCT", "AVERAGE",
+              "AVERAGEIF", "AVERAGEIFS", "MIN", "MAX", "MINIFS", "MAXIFS", "COUNT")
 
 
 class Dependencies:
@@ -97,6 +110,102 @@ class Dependencies:
         return result
 
 
+class TextNumbers:
+    """Whether a number stored as text changes what a formula gives: the formula computed as the
+    cells stand, and again with the text replaced by its number (one evaluator each, memoised)."""
+
+    def __init__(self, model: WorkbookModel):
+        self.model = model
+        self._cells: dict | None = None
+        self._evaluators: dict = {}
+        self._answers: dict = {}
+
+    def _evaluator(self, key):
+        from collections import ChainMap
+
+        from perfxl.excel.formula import WorkbookEvaluator
+
+        if self._cells is None:
+            self._cells = {(g.name, c.coord): c.formula or c.value
+                           for g in self.model.grids.values() for c in g.cells.values()}
+        if key not in self._evaluators:
+            cells = self._cells if key is None else ChainMap({key: self._number(key)}, self._cells)
+            self._evaluators[key] = WorkbookEvaluator(cells, {k: v for k, v in self.model.defined_names.items() if v})
+        return self._evaluators[key]
+
+    def _number(self, key) -> float | None:
+        grid = self.model.grids.get(key[0])
+        cell = grid.cells.get(coordinate_to_tuple(key[1])) if grid is not None else None
+        return read_number(cell).value if cell is not None else None
+
+    def changes(self, text_cell: tuple[str, str], formula_cell: tuple[str, str]) -> bool:
+        """True when ``formula_cell`` gives another value once ``text_cell`` holds its number
+        (and, not knowing, when either cannot be computed)."""
+        answer = self._answers.get((text_cell, formula_cell))
+        if answer is None:
+            from perfxl.excel.formula import CircularReference, Unsupported
+
+            if self._number(text_cell) is None:
+                answer = True
+            else:
+                try:
+                    answer = not _same(self._evaluator(None).value(*formula_cell),
+                                       self._evaluator(text_cell).value(*formula_cell))
+                except (Unsupported, CircularReference):
+                    answer = True
+            self._answers[(text_cell, formula_cell)] = answer
+        return answer
+
+
+def _same(a, b) -> bool:
+    numbers = (int, float)
+    if isinstance(a, numbers) and isinstance(b, numbers) and not isinstance(a, bool) and not isinstance(b, bool):
+        return abs(a - b) <= 1e-9 * max(1.0, abs(a), abs(b))
+    return type(a) is type(b) and a == b
+
+
+def _skipping_function(deps: Dependencies, text_cell: tuple[str, str], wrong: list[tuple[str, str]]) -> str | None:
+    """The aggregate function (SUM…) that reads the text — directly or through formulas that only
+    repeat it (``='项目2'!D6``) — on the way to the formulas it puts wrong; None when none does."""
+    on_the_way = [text_cell]
+    for key in dict.fromkeys(wrong):
+        on_the_way.extend(k for k in (key, *deps.reads(key)) if deps.formula(*k) and text_cell in deps.reads(k))
+    on_the_way = list(dict.fromkeys(on_the_way))
+    carriers = {text_cell}
+    for _ in range(len(on_the_way)):  # formulas that are one reference to the text or to such a formula
+        more = {k for k in on_the_way if k not in carriers and deps.direct(k) and deps.direct(k) <= carriers
+                and len([t for t in tokens(deps.formula(*k) or "") if t[1] not in ("WHITE-SPACE",)]) == 1}
+        if not more:
+            break
+        carriers |= more
+    for key in on_the_way:
+        if key in carriers or not deps.direct(key) & carriers:
+            continue
+        for value, kind, sub in tokens(deps.formula(*key) or ""):
+            name = value.rstrip("(").upper().removeprefix("_XLFN.")
+            if kind == "FUNC" and sub == "OPEN" and name in SKIPS_TEXT:
+                return name
+    return None
+
+
+def _text_number_error(cause: Finding, deps: Dependencies, wrong: list[tuple[str, str]]) -> Finding:
+    """R120 for a text number that changes formulas: saying how (a SUM skips it, or a formula
+    takes it as text), with advice to match."""
+    fn = _skipping_function(deps, (cause.sheet, cause.cell), wrong)
+    if fn:
+        how = (f"引用它的 {fn} 公式把它漏算了", f"a number stored as text that the {fn} formula reading it leaves out")
+    else:
+        how = ("引用它的公式把它当作文本而不是数字，结果随之改变",
+               "a number stored as text that a formula reading it takes as text, not as a number, "
+               "which changes its result")
+    worse = finding("R120", cause.sheet, cause.cell, **cause.values, how=how[0], how_en=how[1])
+    if not fn:
+        worse.set_hint("选中该单元格，用“转换为数字”或重新输入数字（不要带单位和空格），引用它的公式即按数字计算",
+                       "Convert it to a number (or type the number again, without units or spaces); the formulas "
+                       "reading it then compute with the number")
+    return worse
+
+
 def attribute(findings: list[Finding], model: WorkbookModel) -> list[Finding]:
     """The findings with consequences folded into their causes (see the module's doc)."""
     deps = Dependencies(model)
@@ -105,25 +214,38 @@ def attribute(findings: list[Finding], model: WorkbookModel) -> list[Finding]:
     for f in findings:
         if f.sheet and f.cell and f.severity in ("error", "warning") and f.code not in NOT_CAUSE:
             causes.setdefault((f.sheet, f.cell), f)
+    text_numbers = TextNumbers(model)
     kept: list[Finding] = []
-    consequences: dict[int, list[str]] = {}
-    by_id = {}
+    parent: dict[int, Finding] = {}  # a consequence -> the finding it follows from
+    dropped: list[Finding] = []
     for f in findings:
         key = (f.sheet, f.cell)
         if f.code in VALUE and f.sheet and f.cell and deps.formula(*key):
-            upstream = [causes[k] for k in deps.reads(key) if k in causes and causes[k] is not f]
+            upstream = [c for k in deps.reads(key) if k in causes and (c := causes[k]) is not f
+                        and (c.code != "R112" or text_numbers.changes(k, key))]
             if upstream:
-                cause = min(upstream, key=lambda c: (c.severity != "error", c.sheet or "", c.cell or ""))
-                consequences.setdefault(id(cause), []).append(f.ref)
-                by_id[id(cause)] = cause
+                parent[id(f)] = min(upstream, key=lambda c: (c.severity != "error", c.sheet or "", c.cell or ""))
+                dropped.append(f)
                 continue
         kept.append(f)
+    consequences: dict[int, list[Finding]] = {}
+    by_id = {}
+    for f in dropped:  # a consequence of a consequence belongs to the first cause
+        cause, seen = parent[id(f)], {id(f)}
+        while id(cause) in parent and id(cause) not in seen:
+            seen.add(id(cause))
+            cause = parent[id(cause)]
+        if id(cause) in parent:  # formulas reading each other in a circle: keep the one reached
+            parent.pop(id(cause))
+            kept.append(cause)
+        consequences.setdefault(id(cause), []).append(f)
+        by_id[id(cause)] = cause
     escalated = {}
-    for i, refs in consequences.items():
+    for i, wrong in consequences.items():
         cause = by_id[i]
-        refs = list(dict.fromkeys(refs))
+        refs = list(dict.fromkeys(f.ref for f in wrong))
         if cause.code == "R112":  # a text number a formula skips changes a total: an error, not a format warning
-            worse = finding("R120", cause.sheet, cause.cell, **cause.values)
+            worse = _text_number_error(cause, deps, [(f.sheet, f.cell) for f in wrong])
             escalated[id(cause)] = worse
             cause = worse
         cause.add_note("；随之出错的公式：{consequences}", " (formulas that go wrong with it: {consequences})",

@@ -46,8 +46,35 @@ GLOSSARY = {
 _LEVELS = {"达成年度指标": "met", "部分达成并具有一定效果": "partly met", "未达成且效果较差": "not met",
            "达成": "met", "部分达成": "partly met", "未达成": "not met"}
 
+# Why the formula evaluator (perfxl/excel/formula.py) cannot compute a formula (R114's reason):
+# (pattern, English); groups keep the formula's own text (names, references, formats).
+EVALUATOR = [
+    (r"^区域过大，无法按数组计算$", lambda m: "the range is too large to compute as an array"),
+    (r"^引用了其他工作簿$", lambda m: "it refers to another workbook"),
+    (r"^使用了表格结构化引用$", lambda m: "it uses a structured table reference"),
+    (r"^使用了跨多个工作表的三维引用$", lambda m: "it uses a 3-D reference across several sheets"),
+    (r"^不支持函数 (.+)$", lambda m: f"the function {m[1]} is not supported"),
+    (r"^函数 (.+) 的参数个数不对$", lambda m: f"the function {m[1]} has the wrong number of arguments"),
+    (r"^无法计算的引用 (.+)$", lambda m: f"the reference {m[1]} cannot be computed"),
+    (r"^公式嵌套超过 (.+) 层$", lambda m: f"the formula nests more than {m[1]} levels deep"),
+    (r"^公式嵌套过深$", lambda m: "the formulas nest too deep"),
+    (r"(?s)^无法解析公式：(.*)$", lambda m: f"the formula cannot be parsed: {m[1]}"),
+    (r"(?s)^使用了引用合并运算符：(.*)$", lambda m: f"it uses the union operator: {m[1]}"),
+    (r"(?s)^使用了数组常量：(.*)$", lambda m: f"it uses an array constant: {m[1]}"),
+    (r"^无法解析公式$", lambda m: "the formula cannot be parsed"),
+    (r"^空公式$", lambda m: "the formula is empty"),
+    (r"^函数参数中使用了数组运算$", lambda m: "a function argument uses an array operation"),
+    (r"(?s)^TEXT 函数的格式“(.*)”不受支持$", lambda m: f"the format “{m[1]}” of the TEXT function is not supported"),
+    (r"^循环引用 (.+)$", lambda m: f"a circular reference at {m[1]}"),
+    (r"^找不到工作表“(.*)”$", lambda m: f"there is no sheet “{m[1]}”"),
+    (r"^未定义的名称 (.+)$", lambda m: f"the name {m[1]} is not defined"),
+    (r"^名称 (.+) 引用了自身$", lambda m: f"the name {m[1]} refers to itself"),
+    (r"^无法计算$", lambda m: "it cannot be computed"),
+]
+
 # (pattern, English) for the reasons the scoring gives; groups keep the user's text and numbers.
 PATTERNS = [
+    *EVALUATOR,
     (r"^实际完成值“(.*)”为(.+?)，得分应在(.+)至(.+)之间$",
      lambda m: f"actual value “{m[1]}” is {_LEVELS.get(m[2], m[2])}: the score lies between {m[3]} and {m[4]}"),
     (r"^没有年度指标值，得分只核对不超过分值$", lambda m: "no target: only score ≤ weight is checked"),

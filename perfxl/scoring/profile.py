@@ -6,7 +6,7 @@ string or a list (a word list) given in the file replaces the default's whole.
 
 Every file is checked against the shape of the default before use, because a profile
 with a word list typed as a string or a weight typed as text would otherwise give wrong
-scores silently. Problems are reported in Chinese, naming the file.
+scores silently. Problems are reported in Chinese and English, naming the file and the key.
 """
 
 from __future__ import annotations
@@ -32,7 +32,21 @@ _FIXED_KEYS = {"comparisons": DIRECTIONS, "suffixes": DIRECTIONS}
 
 
 class ProfileError(Exception):
-    """A profile that cannot be used; the message is for the user, in Chinese."""
+    """A profile that cannot be used. ``str()`` is the Chinese detail; ``en`` the same in English
+    (``--lang en``); ``hint`` a (Chinese, English) piece of advice replacing E109's general one
+    when that one does not fit (a missing file is not corrected after the default profile)."""
+
+    def __init__(self, where: tuple[str, str], zh: str, en: str, *, hint: tuple[str, str] | None = None):
+        super().__init__(where[0] + zh)
+        self.en = where[1] + en
+        self.hint = hint
+
+
+def _where(path: str | None) -> tuple[str, str]:
+    """The prefix naming the file a problem is in, in both languages."""
+    if path is None:
+        return f"评分方案 {DEFAULT_NAME}：", f"profile {DEFAULT_NAME}: "
+    return f"文件“{path}”：", f"file “{path}”: "
 
 
 @dataclass
@@ -129,9 +143,11 @@ def _kind_of(v) -> str:
 
 _KIND_ZH = {"table": "表（[节]）", "number": "数字", "text": "文字", "numbers": "数字列表",
             "words": "文字列表（如 [\"甲\", \"乙\"]）", "other": "其他"}
+_KIND_EN = {"table": "a table ([section])", "number": "a number", "text": "text", "numbers": "a list of numbers",
+            "words": "a list of words (like [\"a\", \"b\"])", "other": "something else"}
 
 
-def _check_shape(default: dict, data: dict, where: str, path: str = "") -> None:
+def _check_shape(default: dict, data: dict, where: tuple[str, str], path: str = "") -> None:
     """Every key of ``data`` must exist in ``default`` with the same kind of value."""
     for key, value in data.items():
         dotted = f"{path}.{key}" if path else key
@@ -149,62 +165,75 @@ def _check_shape(default: dict, data: dict, where: str, path: str = "") -> None:
                 [*(k for k in default if isinstance(default[k], dict)),
                  *(k for k in _OPEN_TABLES if "." not in k and k not in default), "name"])
             place = f"[{path}] 中" if path else "顶层"
-            raise ProfileError(f"{where}不认识“{dotted}”（{place}可用的键：{known}）")
+            place_en = f"in [{path}]" if path else "at the top level"
+            raise ProfileError(where, f"不认识“{dotted}”（{place}可用的键：{known}）",
+                               f"unknown key “{dotted}” (the keys {place_en} are: {known.replace('、', ', ')})")
         got = _kind_of(value)
         if expected == "words" and value == []:
             got = "words"
         if got != expected and not (expected == "numbers" and got == "numbers"):
             what = "应为数字" if expected == "number" else f"应为{_KIND_ZH[expected]}"
-            raise ProfileError(f"{where}“{dotted}”{what}，实际为“{value}”。")
+            raise ProfileError(where, f"“{dotted}”{what}，实际为“{value}”",
+                               f"“{dotted}” should be {_KIND_EN[expected]}, not “{value}”")
         if got == "table":
             _check_shape(default.get(key, {}) if isinstance(default.get(key), dict) else {},
                          value, where, dotted)
 
 
-def _check_values(data: dict, where: str) -> None:
+def _check_values(data: dict, where: tuple[str, str]) -> None:
     """The checks that need more than the shape: signs, order of grade limits, bands."""
     scoring = data["scoring"]
     for key in ("funding_weight", "score_tolerance", "rate_tolerance"):
         if scoring[key] < 0:
-            raise ProfileError(f"{where}“scoring.{key}”不能为负数。")
+            raise ProfileError(where, f"“scoring.{key}”不能为负数", f"“scoring.{key}” cannot be negative")
     if scoring["funding_weight"] > 100:
-        raise ProfileError(f"{where}预算执行率分值“scoring.funding_weight”不能超过 100。")
+        raise ProfileError(where, "预算执行率分值“scoring.funding_weight”不能超过 100",
+                           "the funding weight “scoring.funding_weight” cannot exceed 100")
     for table in ("split", "cost_split"):
         for k, v in (data.get(table) or {}).items():
             if v < 0:
-                raise ProfileError(f"{where}分值结构“{table}”中“{k}”为负数。")
+                raise ProfileError(where, f"分值结构“{table}”中“{k}”为负数",
+                                   f"“{k}” in the weight table “{table}” is negative")
     grades = list(data["grades"].items())
     if not grades:
-        raise ProfileError(f"{where}“grades”至少要有一条等级线。")
+        raise ProfileError(where, "“grades”至少要有一条等级线", "“grades” needs at least one grade limit")
     for (name, limit) in grades:
         if not 0 <= limit <= 100:
-            raise ProfileError(f"{where}等级线“{name}”应在 0 到 100 之间，实际为 {limit}。")
+            raise ProfileError(where, f"等级线“{name}”应在 0 到 100 之间，实际为 {limit}",
+                               f"the grade limit “{name}” should lie between 0 and 100, not {limit}")
     for (n1, v1), (n2, v2) in zip(grades, grades[1:]):
         if v2 >= v1:
-            raise ProfileError(f"{where}等级线应自上而下递减：“{n1}”为 {v1}，“{n2}”却为 {v2}。")
+            raise ProfileError(where, f"等级线应自上而下递减：“{n1}”为 {v1}，“{n2}”却为 {v2}",
+                               f"grade limits should fall from top to bottom: “{n1}” is {v1} but “{n2}” is {v2}")
     bands = data["bands"]
     for level in LEVELS:
         band = bands.get(level)
         if not (isinstance(band, list) and len(band) == 2 and 0 <= band[0] <= band[1] <= 1):
-            raise ProfileError(f"{where}达成等级“{level}”的得分区间应为 0 到 1 之间的 [下限, 上限]，"
-                               f"实际为“{band}”。")
+            raise ProfileError(where, f"达成等级“{level}”的得分区间应为 0 到 1 之间的 [下限, 上限]，实际为“{band}”",
+                               f"the score band of “{level}” should be [low, high] between 0 and 1, not “{band}”")
     for k, v in data["numbers"]["multipliers"].items():
         if v <= 0:
-            raise ProfileError(f"{where}倍数“{k}”应为正数。")
+            raise ProfileError(where, f"倍数“{k}”应为正数", f"the multiplier “{k}” should be positive")
     reviewer, deviation = data["reviewer"], data["deviation"]
     if not 0 <= reviewer["excellent_rate_below"] <= 1:
-        raise ProfileError(f"{where}“reviewer.excellent_rate_below”应在 0 到 1 之间（0.6 即 60%），"
-                           f"实际为 {reviewer['excellent_rate_below']}。")
+        raise ProfileError(where, f"“reviewer.excellent_rate_below”应在 0 到 1 之间（0.6 即 60%），"
+                                  f"实际为 {reviewer['excellent_rate_below']}",
+                           f"“reviewer.excellent_rate_below” should lie between 0 and 1 (0.6 is 60%), "
+                           f"not {reviewer['excellent_rate_below']}")
     if reviewer["same_actual_min"] < 2 or reviewer["same_actual_min"] != int(reviewer["same_actual_min"]):
-        raise ProfileError(f"{where}“reviewer.same_actual_min”应为不小于 2 的整数，实际为 {reviewer['same_actual_min']}。")
+        raise ProfileError(where, f"“reviewer.same_actual_min”应为不小于 2 的整数，实际为 {reviewer['same_actual_min']}",
+                           f"“reviewer.same_actual_min” should be a whole number of at least 2, "
+                           f"not {reviewer['same_actual_min']}")
     if not 0 < deviation["share"] <= 10:
-        raise ProfileError(f"{where}“deviation.share”应为正的比例（0.3 即 30%），实际为 {deviation['share']}。")
+        raise ProfileError(where, f"“deviation.share”应为正的比例（0.3 即 30%），实际为 {deviation['share']}",
+                           f"“deviation.share” should be a positive share (0.3 is 30%), not {deviation['share']}")
     if not 0 <= deviation["points"] <= 100:
-        raise ProfileError(f"{where}“deviation.points”应在 0 到 100 之间，实际为 {deviation['points']}。")
+        raise ProfileError(where, f"“deviation.points”应在 0 到 100 之间，实际为 {deviation['points']}",
+                           f"“deviation.points” should lie between 0 and 100, not {deviation['points']}")
     _caps(data["execution_caps"], where)
 
 
-def _caps(table: dict, where: str) -> list[tuple[float, float]]:
+def _caps(table: dict, where: tuple[str, str]) -> list[tuple[float, float]]:
     """``"80%" = 89`` -> (0.8, 89.0); keys are percentages of 执行率, values scores."""
     out = []
     for key, cap in table.items():
@@ -214,17 +243,21 @@ def _caps(table: dict, where: str) -> list[tuple[float, float]]:
                 raise ValueError
             threshold = float(text[:-1]) / 100
         except ValueError:
-            raise ProfileError(f"{where}执行率封顶“execution_caps”的键“{key}”应为百分数，"
-                               f"如 \"80%\" = 89（执行率低于 80% 时最高 89 分）。") from None
+            raise ProfileError(where, f"执行率封顶“execution_caps”的键“{key}”应为百分数，"
+                                      f"如 \"80%\" = 89（执行率低于 80% 时最高 89 分）",
+                               f"the key “{key}” of “execution_caps” should be a percentage, such as "
+                               f"\"80%\" = 89 (at most 89 points below an execution rate of 80%)") from None
         if not 0 < threshold <= 1:
-            raise ProfileError(f"{where}执行率封顶的键“{key}”应在 0% 到 100% 之间。")
+            raise ProfileError(where, f"执行率封顶的键“{key}”应在 0% 到 100% 之间",
+                               f"the key “{key}” of “execution_caps” should lie between 0% and 100%")
         if not 0 <= cap <= 100:
-            raise ProfileError(f"{where}执行率封顶“{key}”的得分上限应在 0 到 100 之间，实际为 {cap}。")
+            raise ProfileError(where, f"执行率封顶“{key}”的得分上限应在 0 到 100 之间，实际为 {cap}",
+                               f"the score cap of “{key}” in “execution_caps” should lie between 0 and 100, not {cap}")
         out.append((threshold, float(cap)))
     return sorted(out, reverse=True)
 
 
-def _build(data: dict, where: str) -> Profile:
+def _build(data: dict, where: tuple[str, str]) -> Profile:
     _check_values(data, where)
     scoring, units, numbers, words = data["scoring"], data["units"], data["numbers"], data["words"]
     level1 = {}
@@ -275,18 +308,28 @@ def load_profile(path: str | None = None) -> Profile:
     """The default profile, or a TOML file merged over it. Raises :class:`ProfileError`."""
     base = _default()
     if path is None:
-        return _build(base, f"评分方案 {DEFAULT_NAME}：")
-    where = f"评分方案文件“{path}”："
+        return _build(base, _where(None))
+    where = _where(path)
     p = Path(path)
+    if p.is_dir():
+        raise ProfileError(("", ""), f"“{path}”是文件夹，不是评分方案文件", f"“{path}” is a folder, not a profile file",
+                           hint=("请给出 .toml 评分方案文件的路径", "Give the path of a .toml profile file"))
     if not p.is_file():
-        raise ProfileError(f"找不到评分方案文件“{path}”（请检查文件名和所在文件夹）")
+        raise ProfileError(("", ""), f"找不到评分方案文件“{path}”", f"the profile file “{path}” was not found",
+                           hint=("请检查 --profile 后的文件名和所在文件夹；不加 --profile 则按默认方案 national-2020 评分",
+                                 "Check the file name after --profile and its folder; without --profile the default "
+                                 "profile national-2020 is used"))
     try:
         over = tomllib.loads(p.read_text(encoding="utf-8"))
     except UnicodeDecodeError:
-        raise ProfileError(f"{where}不是 UTF-8 编码的文本（用记事本或 WPS 另存为 UTF-8 编码）") from None
+        raise ProfileError(where, "不是 UTF-8 编码的文本", "not UTF-8 text",
+                           hint=("请用记事本或 WPS 把它另存为 UTF-8 编码后再运行",
+                                 "Save it as UTF-8 text (Notepad or WPS: Save As, encoding UTF-8) and run again")) from None
     except tomllib.TOMLDecodeError as exc:
-        raise ProfileError(f"{where}不是有效的 TOML（{exc}）：请对照默认方案 national-2020.toml 修改。") from None
+        raise ProfileError(where, f"不是有效的 TOML（{exc}）", f"not valid TOML ({exc})") from None
     except OSError as exc:
-        raise ProfileError(f"{where}无法读取（{exc.strerror or exc}）。") from None
+        raise ProfileError(where, f"无法读取（{exc.strerror or exc}）", f"cannot be read ({exc.strerror or exc})",
+                           hint=("请确认文件没有被其他程序占用，并且有读取权限",
+                                 "Check that no other program holds it and that you may read it")) from None
     _check_shape(base, over, where)
     return _build(_merge(base, over), where)

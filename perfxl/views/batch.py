@@ -6,6 +6,11 @@ so every figure here is one that ``check`` computed; this module only adds up an
 The workbook has four sheets: 总览 (totals, grade distribution and a chart), 单位汇总 (one
 row per file), 项目明细 (one row per project) and 问题清单 (one row per finding, the same
 fields as the JSON). Colours are those of the 自评结果 sheet (``views/writer.py``).
+
+What only the batch shows (rules of family B, ``perfxl/rules/batch.py``): a file identical to
+an earlier one is listed, marked 重复, and left out of every total, 项目明细 and 问题清单 (B101);
+units of another evaluation year are named (B102). Both are on 总览, in the 说明 of their rows,
+on the terminal and in the JSON summary line.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from perfxl.excel.numbers import decimals_of
+from perfxl.rules.batch import duplicate_findings, year_findings
 from perfxl.scoring.precision import agrees
 
 BATCH_NAME = "_perfxl_batch"  # defined name that marks a roll-up, so a later batch skips it
@@ -46,6 +52,7 @@ class FileRow:
     written: str | None = None  # --write-each: the result workbook
     note: str | None = None  # --write-each: why it was not written
     seconds: float = 0.0
+    duplicate_of: str | None = None  # an earlier file with the same bytes: listed, not counted (B101)
 
     @property
     def checked(self) -> bool:
@@ -75,7 +82,9 @@ class FileRow:
         return u.get("year")
 
     def state(self) -> str:
-        """passed | warnings | errors | unreadable | timeout | crashed | internal"""
+        """passed | warnings | errors | unreadable | timeout | crashed | internal | duplicate"""
+        if self.duplicate_of:
+            return "duplicate"
         if not self.checked:
             return self.status
         return "errors" if self.errors else "warnings" if self.warnings else "passed"
@@ -86,10 +95,10 @@ class FileRow:
         one roll-up (``write_rollup(path, rows, totals(rows, skipped))``)."""
         error = obj.get("error")
         if not error:
-            return cls(obj["file"], "checked", report=obj)
+            return cls(obj["file"], "checked", report=obj, duplicate_of=obj.get("duplicate_of"))
         status = {"timeout": "timeout", "worker_crashed": "crashed", "internal_error": "internal"}.get(
             error.get("code"), "unreadable")
-        return cls(obj["file"], status, report=obj, error=dict(error))
+        return cls(obj["file"], status, report=obj, error=dict(error), duplicate_of=obj.get("duplicate_of"))
 
     def slim(self) -> "FileRow":
         """Drop what the roll-up does not show (every project's indicators), so thousands of
@@ -105,13 +114,16 @@ class FileRow:
         out = dict(self.report or {"file": self.file, "error": dict(self.error or {})})
         if self.written or self.note:
             out["result_workbook"] = {"path": self.written, "note": self.note}
+        if self.duplicate_of:
+            out["duplicate_of"] = self.duplicate_of
         return out
 
 
 STATE_ZH = {"passed": "通过", "warnings": "有警告", "errors": "有错误", "unreadable": "无法读取",
-            "timeout": "超时", "crashed": "进程异常退出", "internal": "内部错误"}
+            "timeout": "超时", "crashed": "进程异常退出", "internal": "内部错误", "duplicate": "重复（未计入）"}
 STATE_EN = {"passed": "passed", "warnings": "warnings", "errors": "errors", "unreadable": "unreadable",
-            "timeout": "timed out", "crashed": "worker crashed", "internal": "internal error"}
+            "timeout": "timed out", "crashed": "worker crashed", "internal": "internal error",
+            "duplicate": "duplicate (not counted)"}
 
 
 @dataclass
@@ -128,6 +140,11 @@ class Totals:
     errors: int = 0
     warnings: int = 0
     years: list = field(default_factory=list)
+    findings: list = field(default_factory=list)  # the batch's own (B101, B102), as perfxl.model.Finding
+
+    @property
+    def duplicates(self) -> int:
+        return self.states.get("duplicate", 0)
 
     @property
     def rate(self) -> float | None:
@@ -137,21 +154,29 @@ class Totals:
     def excellent_rate(self) -> float | None:
         return self.grades.get("优", 0) / self.projects if self.projects else None
 
-    def json(self, exit_code: int, seconds: float) -> dict:
+    def json(self, exit_code: int, seconds: float, lang: str = "zh") -> dict:
         return {"batch": {
             "files": self.files, "checked": self.checked, "failed": self.failed,
             "passed": self.states.get("passed", 0), "with_warnings": self.states.get("warnings", 0),
             "with_errors": self.states.get("errors", 0),
             "unreadable": self.states.get("unreadable", 0), "timed_out": self.states.get("timeout", 0),
             "crashed": self.states.get("crashed", 0) + self.states.get("internal", 0),
+            "duplicates": self.duplicates,
             "skipped": dict(self.skipped),
             "projects": self.projects, "grades": dict(self.grades),
             "excellent_rate": _round(self.excellent_rate),
             "budget_total": _round(self.budget), "executed_total": _round(self.executed),
             "execution_rate": _round(self.rate),
             "errors": self.errors, "warnings": self.warnings,
+            "findings": [_batch_finding(f, lang) for f in self.findings],
             "exit_code": exit_code, "seconds": round(seconds, 2),
         }}
+
+
+def _batch_finding(f, lang: str) -> dict:
+    message, hint = f.text(lang)
+    files = [f.values["duplicate"]] if f.code == "B101" else list(f.values.get("files", ()))
+    return {"code": f.code, "severity": f.severity, "message": message, "hint": hint, "files": files}
 
 
 def _round(v):
@@ -161,13 +186,17 @@ def _round(v):
     return int(r) if r == int(r) else r
 
 
-def totals(rows: list[FileRow], skipped: dict[str, int]) -> Totals:
-    """Every figure the front sheet, the JSON summary and the terminal show, computed once."""
+def totals(rows: list[FileRow], skipped: dict[str, int], enabled=None) -> Totals:
+    """Every figure the front sheet, the JSON summary and the terminal show, computed once; a
+    duplicate file (B101) is counted in ``files`` and ``duplicates`` only. ``enabled``: the rule
+    codes --select/--ignore leave on (None: all)."""
     t = Totals(files=len(rows), skipped=dict(skipped))
     years = set()
     for row in rows:
         state = row.state()
         t.states[state] = t.states.get(state, 0) + 1
+        if state == "duplicate":
+            continue
         t.errors += row.errors  # an unreadable file's E finding counts: it is a row of 问题清单
         t.warnings += row.warnings
         if not row.checked:
@@ -183,7 +212,23 @@ def totals(rows: list[FileRow], skipped: dict[str, int]) -> Totals:
         if row.year is not None:
             years.add(row.year)
     t.years = sorted(years)
+    t.findings = [f for f in duplicate_findings({r.file: r.duplicate_of for r in rows if r.duplicate_of})
+                  + year_findings({r.file: r.year for r in rows if r.checked and not r.duplicate_of
+                                   and isinstance(r.year, int)})
+                  if enabled is None or f.code in enabled]
     return t
+
+
+def row_notes(t: Totals) -> dict[str, str]:
+    """What the batch's findings say of each file, for its 说明 in 单位汇总."""
+    out: dict[str, str] = {}
+    for f in t.findings:
+        if f.code == "B101":
+            out[f.values["duplicate"]] = f"与“{f.values['original']}”内容完全相同，未计入合计（B101）"
+        elif f.code == "B102":
+            for file in f.values["files"]:
+                out[file] = f"评价年度与本次汇总其他 {f.values['count']} 个工作簿（{f.values['year']}）不同（B102）"
+    return out
 
 
 def exit_code(rows: list[FileRow], strict: bool) -> int:
@@ -205,13 +250,26 @@ def text_summary(t: Totals, lang: str = "zh") -> str:
     if lang == "en":
         parts = ", ".join(f"{SKIP_EN[k]} {n}" for k, n in t.skipped.items() if n)
         line = (f"{t.files} files: {t.states.get('errors', 0)} with errors, {t.states.get('warnings', 0)} with "
-                f"warnings only, {t.states.get('passed', 0)} clean, {t.failed} could not be checked; "
-                f"{t.projects} projects")
+                f"warnings only, {t.states.get('passed', 0)} clean, {t.failed} could not be checked"
+                + (f", {t.duplicates} duplicates (not counted)" if t.duplicates else "") + f"; {t.projects} projects")
         return line + (f"; skipped {skipped} ({parts})" if skipped else "") + "."
     parts = "，".join(f"{SKIP_ZH[k]} {n} 个" for k, n in t.skipped.items() if n)
     line = (f"共 {t.files} 个工作簿：{t.states.get('errors', 0)} 个有错误，{t.states.get('warnings', 0)} 个只有警告，"
-            f"{t.states.get('passed', 0)} 个无问题，{t.failed} 个无法检查；共 {t.projects} 个项目")
+            f"{t.states.get('passed', 0)} 个无问题，{t.failed} 个无法检查"
+            + (f"，{t.duplicates} 个重复（未计入）" if t.duplicates else "") + f"；共 {t.projects} 个项目")
     return line + (f"；跳过 {skipped} 个文件（{parts}）" if skipped else "") + "。"
+
+
+def text_findings(t: Totals, lang: str = "zh") -> list[str]:
+    """One line for each of the batch's own findings (B101, B102): what, and what to do."""
+    out = []
+    for f in t.findings:
+        message, hint = f.text(lang)
+        if lang == "en":
+            out.append(f"{f.severity} {f.code}: {message}: {hint}.")
+        else:
+            out.append(f"{SEVERITY_ZH[f.severity]} {f.code}：{message}：{hint}。")
+    return out
 
 
 def _count(n: int, noun: str) -> str:
@@ -222,7 +280,7 @@ def text_line(row: FileRow, lang: str = "zh") -> str | None:
     """One line for a file with errors or that could not be checked; None for the others
     (files with warnings only are counted in the summary line and listed in the roll-up)."""
     state = row.state()
-    if state in ("passed", "warnings"):
+    if state in ("passed", "warnings", "duplicate"):  # a duplicate: the batch's B101 line names it
         return None
     if lang == "en":
         if not row.checked:
@@ -260,7 +318,7 @@ def _rate_fill(rate) -> str | None:
 
 
 def _state_fill(state: str) -> str | None:
-    return {"passed": None, "warnings": "amber"}.get(state, "red")
+    return {"passed": None, "warnings": "amber", "duplicate": "amber"}.get(state, "red")
 
 
 def _text(ws, row, col, value, fmt) -> None:
@@ -360,7 +418,7 @@ def write_rollup(path: str, rows: list[FileRow], t: Totals, *, links: bool = Tru
         projects = wb.add_worksheet(PROJECTS)
         findings = wb.add_worksheet(FINDINGS)
         _front(wb, front, f, rows, t)
-        _units(units, f, rows, path if links else None)
+        _units(units, f, rows, path if links else None, row_notes(t))
         _projects(projects, f, rows)
         _findings(findings, f, rows, path if links else None)
         wb.define_name(BATCH_NAME, f"={_quote(FRONT)}!$A$1")
@@ -396,6 +454,7 @@ def _front(wb, ws, f, rows: list[FileRow], t: Totals) -> None:
         ("　　　只有警告", t.states.get("warnings", 0), "0", "amber" if t.states.get("warnings") else None),
         ("　　　有错误", t.states.get("errors", 0), "0", "red" if t.states.get("errors") else None),
         ("　　　无法检查（无法读取、超时、异常）", t.failed, "0", "red" if t.failed else None),
+        *((("　　　重复（未计入合计）", t.duplicates, "0", "amber"),) if t.duplicates else ()),
         ("跳过的文件", sum(t.skipped.values()), "0", None),
         *((f"其中：{SKIP_ZH[k]}" if i == 0 else f"　　　{SKIP_ZH[k]}", t.skipped.get(k, 0), "0", None)
           for i, k in enumerate(SKIP_ZH)),
@@ -453,9 +512,20 @@ def _front(wb, ws, f, rows: list[FileRow], t: Totals) -> None:
     chart.set_size({"width": 360, "height": 250})
     ws.insert_chart(11, 4, chart, {"x_offset": 8, "y_offset": 4})
 
-    # files that could not be checked: the reviewer's first call
+    # the batch's own findings (B101, B102): what no single workbook shows
     r += 3
-    failed = [row for row in rows if not row.checked]
+    if t.findings:
+        ws.merge_range(r, 0, r, 5, f"汇总提示（{len(t.findings)} 条）", f(bold=True, border=1, align="left", **_fill("amber")))
+        for x in t.findings:
+            r += 1
+            text = f"{x.message}。{x.hint}。"
+            ws.write_string(r, 0, f"{SEVERITY_ZH[x.severity]} {x.code}", f(border=1, valign="top"))
+            ws.merge_range(r, 1, r, 5, text, f(border=1, text_wrap=True, valign="top"))
+            _fit_row(ws, r, [(text, 72)])
+        r += 2
+
+    # files that could not be checked: the reviewer's first call
+    failed = [row for row in rows if not row.checked and not row.duplicate_of]
     if failed:
         ws.merge_range(r, 0, r, 5, f"无法检查的文件（{len(failed)} 个，见单位汇总的“说明”列）",
                        f(bold=True, border=1, align="left", **_fill("red")))
@@ -477,7 +547,8 @@ UNIT_HEAD = ["序号", "文件", "单位", "年度", "项目数", "全年预算�
              "优", "良", "中", "差", "评优率", "错误", "警告", "状态", "说明"]
 
 
-def _units(ws, f, rows: list[FileRow], output: str | None) -> None:
+def _units(ws, f, rows: list[FileRow], output: str | None, notes: dict[str, str] | None = None) -> None:
+    notes = notes or {}
     _header(ws, f, 0, UNIT_HEAD)
     for j, g in enumerate(GRADES, 8):
         ws.write_string(0, j, g, f(bold=True, border=1, align="center", **_fill(g)))
@@ -494,7 +565,9 @@ def _units(ws, f, rows: list[FileRow], output: str | None) -> None:
         else:
             _text(ws, i, 1, row.file, f(border=1))
         _text(ws, i, 2, row.unit, f(border=1))
-        _num(ws, i, 3, row.year if isinstance(row.year, (int, float)) else None, f(border=1, align="right", num_format="0"))
+        odd_year = row.file in notes and not row.duplicate_of  # B102
+        _num(ws, i, 3, row.year if isinstance(row.year, (int, float)) else None,
+             f(border=1, align="right", num_format="0", **_fill("amber" if odd_year else None)))
         if row.checked:
             ws.write_number(i, 4, s["projects"], right)
             _num(ws, i, 5, s["budget_total"], f(border=1, align="right", num_format="#,##0.00"))
@@ -515,6 +588,8 @@ def _units(ws, f, rows: list[FileRow], output: str | None) -> None:
             ws.write_blank(i, 14, None, f(border=1))
         _text(ws, i, 15, STATE_ZH[state], f(border=1, align="center", **_fill(_state_fill(state))))
         note = row.error["message"] if not row.checked else (row.note or (f"结果：{row.written}" if row.written else ""))
+        if row.file in notes:
+            note = "；".join(n for n in (notes[row.file], note) if n)
         _text(ws, i, 16, note, f(border=1, text_wrap=True, valign="top"))
         _fit_row(ws, i, [(note, UNIT_WIDTHS[16]), (row.file, UNIT_WIDTHS[1])])
     _finish_table(ws, UNIT_WIDTHS, len(rows), frozen_columns=2)
@@ -529,7 +604,7 @@ def _projects(ws, f, rows: list[FileRow]) -> None:
     _header(ws, f, 0, PROJECT_HEAD)
     i = 0
     for row in rows:
-        if not row.checked:
+        if not row.checked or row.duplicate_of:
             continue
         problems: dict[str, list[int]] = {}
         for x in row.report["findings"]:
@@ -577,7 +652,7 @@ def _findings(ws, f, rows: list[FileRow], output: str | None) -> None:
     i = 0
     links = 0
     for row in rows:
-        if row.report is None:
+        if row.report is None or row.duplicate_of:
             continue
         target = _link_target(output, row.file) if output else None
         for x in row.report["findings"]:

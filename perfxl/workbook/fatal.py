@@ -67,7 +67,7 @@ DECLARED = declare(
        "Fill in the standard form, or make a template with perfxl init"),
     _e("E109", "bad_profile", "评分方案有误", "--profile 给出的评分方案文件无法使用。",
        "评分方案有误：{detail}", "请对照默认方案 national-2020.toml 改正",
-       "Bad scoring profile", "The scoring profile cannot be used: {detail}",
+       "Bad scoring profile", "The scoring profile cannot be used: {detail_en}",
        "Correct it after the default profile national-2020.toml"),
     _e("E110", "bad_usage", "选项冲突", "--in-place 改写输入文件，与另存（-o）或不写（--no-write）互相矛盾。",
        "检查“{name}”时 --in-place 不能与 -o 或 --no-write 同时使用", "只保留其中一个选项",
@@ -194,11 +194,14 @@ DECLARED = declare(
 class ReadError(Exception):
     """A file or command that cannot be checked (exit 2), carrying its finding.
 
-    ``ReadError("E101", path=...)``; the JSON key (``file_not_found``) is ``.key``.
+    ``ReadError("E101", path=...)``; the JSON key (``file_not_found``) is ``.key``. ``hint``, a
+    (Chinese, English) pair, replaces the rule's advice where this case needs other advice.
     """
 
-    def __init__(self, code: str, /, **values):
+    def __init__(self, code: str, /, *, hint: tuple[str, str] | None = None, **values):
         self.finding: Finding = finding(code, None, None, **values)
+        if hint:
+            self.finding.set_hint(*hint)
         self.key = KEYS.get(code, code)
         super().__init__(self.finding.message)
 

@@ -1,0 +1,119 @@
+"""perfxl batch: what no single workbook shows. The same workbook handed in twice is counted once,
+listed and marked, with a warning naming both files (B101); units of another evaluation year are
+named (B102). Distinct files of one year give neither."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+from openpyxl import load_workbook
+
+from layouts import Book, Proj, build, default_unit
+from perfxl import batch as runner
+
+
+def _book(path, name="某某区机关事务管理局", year=2025, budget=40):
+    unit = dict(default_unit(), 单位名称=name, 评价年度=year)
+    build(Book([Proj(budget=budget)], unit=unit), path)
+
+
+def _sheet(path, name):
+    ws = load_workbook(path, read_only=True)[name]
+    rows = list(ws.iter_rows(values_only=True))
+    return [dict(zip(rows[0], r)) for r in rows[1:]]
+
+
+def _front(path):
+    ws = load_workbook(path, read_only=True)["总览"]
+    return [[c for c in r if c is not None] for r in ws.iter_rows(values_only=True)]
+
+
+def _value(front, label):
+    return next(r[1] for r in front if r and r[0] == label)
+
+
+def test_duplicates_are_found_by_content_not_by_name(tmp_path):
+    _book(tmp_path / "甲.xlsx")
+    shutil.copy(tmp_path / "甲.xlsx", tmp_path / "甲（副本）.xlsx")
+    _book(tmp_path / "乙.xlsx", name="乙单位", budget=50)
+    files = runner.collect([tmp_path]).files
+    assert runner.duplicates(files) == {str(tmp_path / "甲（副本）.xlsx"): str(tmp_path / "甲.xlsx")}
+
+
+def test_b101_a_copied_workbook_is_counted_once_listed_and_warned(run, tmp_path):
+    units = tmp_path / "units"
+    units.mkdir()
+    _book(units / "甲.xlsx")
+    _book(units / "乙.xlsx", name="乙单位", budget=50)
+    shutil.copy(units / "甲.xlsx", units / "甲（副本）.xlsx")
+    out = tmp_path / "汇总.xlsx"
+    r = run("batch", units, "-o", out, "-j", "1")
+    assert r.exit_code == 0, r.output
+    assert "B101" in r.output and "甲（副本）.xlsx" in r.output and "甲.xlsx”" in r.output
+    assert "1 个重复（未计入）" in r.output and "共 2 个项目" in r.output
+
+    rows = {rw["文件"].rsplit("/", 1)[-1]: rw for rw in _sheet(out, "单位汇总")}
+    assert len(rows) == 3  # the duplicate is still listed
+    dup = rows["甲（副本）.xlsx"]
+    assert dup["状态"] == "重复（未计入）" and "甲.xlsx" in dup["说明"] and "B101" in dup["说明"]
+    assert rows["甲.xlsx"]["状态"] in ("通过", "有警告")
+    projects = _sheet(out, "项目明细")
+    assert len(projects) == 2 and not any(p["文件"].endswith("甲（副本）.xlsx") for p in projects)
+    assert not any(x["文件"].endswith("甲（副本）.xlsx") for x in _sheet(out, "问题清单"))
+    front = _front(out)
+    assert _value(front, "项目数") == 2 and _value(front, "全年预算数合计（万元）") == 90
+    assert any("B101" in str(c) for line in front for c in line)
+
+    lines = [json.loads(x) for x in run("batch", units, "-o", out, "-j", "1", "--format", "json").stdout.splitlines()]
+    [copy] = [x for x in lines if x.get("file", "").endswith("甲（副本）.xlsx")]
+    assert copy["duplicate_of"].endswith("甲.xlsx")
+    summary = lines[-1]["batch"]
+    assert summary["projects"] == 2 and summary["duplicates"] == 1 and summary["budget_total"] == 90
+    [b101] = summary["findings"]
+    assert b101["code"] == "B101" and b101["severity"] == "warning" and b101["files"][0].endswith("甲（副本）.xlsx")
+
+    en = run("batch", units, "-o", out, "-j", "1", "--lang", "en")
+    assert "warning B101: “" in en.output and "is identical to" in en.output and "1 duplicates (not counted)" in en.output
+    assert "B101" not in run("batch", units, "-o", out, "-j", "1", "--ignore", "B101").output
+
+
+def test_b102_units_of_another_year_are_named(run, tmp_path):
+    units = tmp_path / "units"
+    units.mkdir()
+    _book(units / "甲.xlsx")
+    _book(units / "乙.xlsx", name="乙单位")
+    _book(units / "丙.xlsx", name="丙单位", year=2024)
+    out = tmp_path / "汇总.xlsx"
+    r = run("batch", units, "-o", out, "-j", "1")
+    assert r.exit_code == 0, r.output
+    [line] = [x for x in r.output.splitlines() if "B102" in x]
+    assert "2 个工作簿为 2025 年度" in line and "丙.xlsx”（2024）" in line and "甲.xlsx" not in line
+    rows = {rw["文件"].rsplit("/", 1)[-1]: rw for rw in _sheet(out, "单位汇总")}
+    assert "B102" in (rows["丙.xlsx"]["说明"] or "") and not rows["甲.xlsx"]["说明"]
+    assert rows["丙.xlsx"]["状态"] != "重复（未计入）"  # still counted: only named
+    summary = json.loads(run("batch", units, "-o", out, "-j", "1", "--format", "json").stdout.splitlines()[-1])["batch"]
+    [b102] = summary["findings"]
+    assert b102["code"] == "B102" and [f.rsplit("/", 1)[-1] for f in b102["files"]] == ["丙.xlsx"]
+    assert summary["projects"] == 3
+    en = run("batch", units, "-o", out, "-j", "1", "--lang", "en")
+    assert "2 workbooks are for 2025, but not “" in en.output and "丙.xlsx” (2024)" in en.output
+
+
+def test_a_tie_takes_the_later_year():
+    from perfxl.rules.batch import year_findings
+    [f] = year_findings({"a.xlsx": 2024, "b.xlsx": 2025, "c.xlsx": None})
+    assert f.values["year"] == 2025 and f.values["files"] == ("a.xlsx",)
+
+
+def test_distinct_files_of_one_year_give_no_batch_warning(run, tmp_path):
+    units = tmp_path / "units"
+    units.mkdir()
+    _book(units / "甲.xlsx")
+    _book(units / "乙.xlsx", name="乙单位", budget=50)
+    out = tmp_path / "汇总.xlsx"
+    r = run("batch", units, "-o", out, "-j", "1", "--format", "json")
+    summary = json.loads(r.stdout.splitlines()[-1])["batch"]
+    assert summary["findings"] == [] and summary["duplicates"] == 0 and summary["projects"] == 2
+    assert all("duplicate_of" not in json.loads(x) for x in r.stdout.splitlines()[:-1])
+    assert not any("汇总提示" in str(c) for line in _front(out) for c in line)
