@@ -61,13 +61,21 @@ class CheckResult(Outcome):
 
     def about(self, sheet: str) -> list[Finding]:
         """Every finding about a project: its sheet and its summary row."""
-        rows = {(r.sheet, r.row) for r in self.summary_rows if r.project_sheet == sheet}
-        out = []
+        index = getattr(self, "_about", None)
+        if index is None or index[0] != len(self.findings):  # built once; again if findings were added
+            index = self._about = (len(self.findings), self._findings_by_project())
+        return index[1].get(sheet, [])
+
+    def _findings_by_project(self) -> dict[str, list[Finding]]:
+        row_of = {(r.sheet, r.row): r.project_sheet for r in self.summary_rows if r.project_sheet}
+        out: dict[str, list[Finding]] = {}
         for f in self.findings:
-            if f.sheet == sheet:
-                out.append(f)
-            elif f.cell and (f.sheet, _row(f.cell)) in rows:
-                out.append(f)
+            if f.sheet is None:
+                continue
+            out.setdefault(f.sheet, []).append(f)
+            project = row_of.get((f.sheet, _row(f.cell))) if f.cell else None
+            if project is not None and project != f.sheet:
+                out.setdefault(project, []).append(f)
         return out
 
 

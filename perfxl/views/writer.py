@@ -51,6 +51,12 @@ BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 FONT = "宋体"
 
 
+def by_title(wb) -> dict:
+    """Title -> worksheet: ``wb[title]`` and ``wb.sheetnames`` walk every sheet on each call,
+    which a loop over a 1,500-sheet workbook's findings must not do."""
+    return {ws.title: ws for ws in wb.worksheets}
+
+
 # -- removing what an earlier run added ------------------------------------------------
 
 def owned_sheets(wb) -> list[str]:
@@ -75,10 +81,11 @@ def _recorded_marks(wb, grid=None) -> list[tuple]:
 def remove_owned(wb, marks_grid=None) -> None:
     """Remove the owned sheets and exactly the marks an earlier run recorded."""
     if MARKS_SHEET in wb.sheetnames:
+        sheets = by_title(wb)
         for kind, sheet, ref in _recorded_marks(wb, marks_grid):
-            if sheet not in wb.sheetnames or not isinstance(ref, str):
+            ws = sheets.get(sheet)
+            if ws is None or not isinstance(ref, str):
                 continue
-            ws = wb[sheet]
             if kind == "highlight":
                 _remove_rules(ws, ref)
             elif kind == "comment" and single_cell(ref):  # never a range: ws[range] builds every cell
@@ -135,13 +142,14 @@ def _anchor(ws, ref: str) -> str:
 
 
 def add_marks(wb, result: CheckResult, owned: set[str]) -> list[tuple[str, str, str]]:
+    sheets = by_title(wb)
     by_cell: dict[tuple[str, str], list] = {}
     for f in result.findings:
-        if f.sheet and f.cell and f.sheet in wb.sheetnames and f.sheet not in owned and f.severity != "info":
-            by_cell.setdefault((f.sheet, _anchor(wb[f.sheet], f.cell)), []).append(f)
+        if f.sheet and f.cell and f.sheet in sheets and f.sheet not in owned and f.severity != "info":
+            by_cell.setdefault((f.sheet, _anchor(sheets[f.sheet], f.cell)), []).append(f)
     records = []
     for (sheet, ref), items in by_cell.items():
-        ws = wb[sheet]
+        ws = sheets[sheet]
         worst = "error" if any(f.severity == "error" for f in items) else "warning"
         fill = FILLS["red" if worst == "error" else "amber"]
         ws.conditional_formatting.add(ref, FormulaRule(formula=[MARK_FORMULA], fill=fill, stopIfTrue=False))
@@ -417,6 +425,7 @@ FINDINGS_COLUMNS = {"A": 9, "B": 7, "C": 16, "D": 9, "E": 60, "F": 50}
 
 def write_findings_sheet(wb, result: CheckResult) -> str:
     ws = wb.create_sheet(_unique(wb, FINDINGS), 2)
+    present = set(wb.sheetnames)
     _head(ws, 1, ["严重程度", "代码", "工作表", "单元格", "问题", "修改建议"])
     ws.row_dimensions[1].height = 20
     for i, f in enumerate(result.findings, 2):
@@ -435,7 +444,7 @@ def write_findings_sheet(wb, result: CheckResult) -> str:
         lines = max(_lines(f.message, 60), _lines(f.hint, 50))
         if lines > 1:
             ws.row_dimensions[i].height = 15 * lines + 3
-        if f.sheet and f.cell and f.sheet in wb.sheetnames:
+        if f.sheet and f.cell and f.sheet in present:
             c = ws.cell(row=i, column=4)
             c.hyperlink = Hyperlink(ref=c.coordinate, location=f"{_quote(f.sheet)}!{f.cell}", display=f.cell)
             c.font = Font(name=FONT, color="0563C1", underline="single")
@@ -629,16 +638,17 @@ class _BookCells(Mapping):
     content. Reads openpyxl's cells in place: no copy of a sheet, no cell made."""
 
     def __init__(self, wb, computed: dict[str, dict[str, object]]):
-        self._wb, self._computed = wb, computed
-        self._names = set(wb.sheetnames)
+        self._computed = computed
+        self._sheets = by_title(wb)
 
     def __getitem__(self, key):
         sheet, ref = key
         done = self._computed.get(sheet)
         if done is not None and ref in done:
             return done[ref]
-        rc = _position(ref) if sheet in self._names else None
-        c = None if rc is None else self._wb[sheet]._cells.get(rc)
+        ws = self._sheets.get(sheet)
+        rc = None if ws is None else _position(ref)
+        c = None if rc is None else ws._cells.get(rc)
         if c is None or c.value is None:
             raise KeyError(key)
         return _formula_or_value(c.value)
@@ -650,10 +660,10 @@ class _BookCells(Mapping):
             return default
 
     def sheet_names(self) -> set[str]:
-        return self._names
+        return set(self._sheets)
 
     def __iter__(self):
-        for ws in self._wb.worksheets:
+        for ws in self._sheets.values():
             for c in ws._cells.values():
                 if c.value is not None:
                     yield (ws.title, c.coordinate)
@@ -672,9 +682,10 @@ def cached_values(wb, user_values: dict[str, dict[str, object]], written: set[st
     present = set(wb.sheetnames)
     out = {sheet: values for sheet, values in user_values.items() if sheet in present and sheet not in written}
     formulas = []
+    sheets = by_title(wb)
     for title in written:
-        if title in present:
-            for c in wb[title]._cells.values():
+        if title in sheets:
+            for c in sheets[title]._cells.values():
                 v = _formula_or_value(c.value)
                 if isinstance(v, str) and v.startswith("=") and len(v) > 1:
                     formulas.append((title, c.coordinate))
