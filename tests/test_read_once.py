@@ -107,3 +107,38 @@ def test_cached_values_read_from_the_scan_keep_their_types(tmp_path):
     got = {c.coord: c.value for c in grid.cells.values() if c.formula and c.coord.startswith("K")}
     assert got == {ref: want[ref].value for ref in values}
     assert got["K5"] == datetime(2025, 3, 1) and got["K3"] is True and got["K1"] == 2
+
+
+def _openpyxl_refuses(monkeypatch):
+    """A package the check reads but openpyxl cannot load (openpyxl is stricter in places)."""
+    from perfxl.workbook import reader
+
+    def refuse(path):
+        raise reader.ReadError("E105", name=path.rsplit("/", 1)[-1], reason="KeyError")
+
+    monkeypatch.setattr(reader, "load_for_writing", refuse)
+
+
+def test_a_file_openpyxl_cannot_load_is_one_line_and_exit_2(run, tmp_path, monkeypatch):
+    path = str(tmp_path / "in.xlsx")
+    build(Book([Proj()]), path)
+    _openpyxl_refuses(monkeypatch)
+    r = run("check", path)
+    assert r.exit_code == 2
+    assert "in.xlsx" in r.output and "Traceback" not in r.output
+    assert not (tmp_path / "in.perfxl.xlsx").exists()
+    assert [p.name for p in tmp_path.iterdir()] == ["in.xlsx"]  # no temp file left either
+    assert run("check", path, "--no-write").exit_code in (0, 1)  # the check itself needs no openpyxl
+
+
+def test_batch_notes_a_result_openpyxl_cannot_write(tmp_path, monkeypatch):
+    from perfxl.batch import Options, check_one
+    from perfxl.scoring.profile import load_profile
+
+    path = str(tmp_path / "in.xlsx")
+    build(Book([Proj()]), path)
+    _openpyxl_refuses(monkeypatch)
+    row = check_one(path, load_profile(), Options(), write_to=str(tmp_path / "out.xlsx"))
+    assert row.status == "checked" and row.written is None
+    assert "结果工作簿未写入" in row.note and "in.xlsx" in row.note
+    assert not (tmp_path / "out.xlsx").exists()
