@@ -374,6 +374,8 @@ _OS_REASONS = {  # strerror is English on most systems; the line is Chinese
 
 
 def _os_reason(exc: OSError, lang: str = "zh") -> str:
+    if hasattr(exc, "zh"):  # perfxl's own reason (perfxl.excel.package.DamagedOutput)
+        return exc.en if lang == "en" else exc.zh
     zh, en = _OS_REASONS.get(getattr(exc, "errno", None), ("操作系统拒绝了写入", exc.strerror or "refused"))
     return en if lang == "en" else zh
 

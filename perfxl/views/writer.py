@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gc
 import os
+import re
 from collections.abc import Mapping
 
 from openpyxl.chart import BarChart, Reference
@@ -508,6 +509,7 @@ def write_result(input_path: str, output: str, result: CheckResult) -> list[str]
     wb.active = wb.sheetnames.index(owned[0])
     for ws in wb.worksheets:
         ws.sheet_view.tabSelected = ws.title == owned[0]
+    _fresh_note_drawings(wb)
     values = cached_values(wb, user_values, set(owned) | {MARKS_SHEET})
     forget_caches()
     folder = os.path.dirname(os.path.abspath(output))
@@ -531,6 +533,31 @@ def write_result(input_path: str, output: str, result: CheckResult) -> list[str]
         atomic.discard(tmp)
         raise
     return lost
+
+
+def _fresh_note_drawings(wb) -> None:
+    """In a macro workbook (kept with ``keep_vba``) openpyxl rewrites a sheet's notes into the
+    sheet's old VML part, and names the VML of a sheet that had no notes
+    ``commentsDrawing<n>.vml`` after its count of sheets with notes — the very name an
+    openpyxl-made input already uses, so the package gets two parts of one name, which Excel
+    calls damaged. A sheet whose old VML part has that name and holds notes only gets fresh
+    VML instead (its notes are all kept; a VML part with buttons or other controls is kept)."""
+    archive = getattr(wb, "vba_archive", None)
+    if archive is None:
+        return
+    for ws in wb.worksheets:
+        path = ws.legacy_drawing
+        if not path or not _COMMENTS_VML.search(path):
+            continue
+        try:
+            kinds = set(re.findall(rb'ObjectType="(\w+)"', archive.read(path)))
+        except (KeyError, OSError, ValueError):
+            continue
+        if kinds <= {b"Note"}:
+            ws.legacy_drawing = None
+
+
+_COMMENTS_VML = re.compile(r"commentsDrawing\d+\.vml$")
 
 
 def _excel_sized(wb, skip: set[str]) -> None:
