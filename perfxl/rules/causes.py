@@ -15,7 +15,10 @@ formula's references, followed across sheets), never from a list of pairs of rul
   that value: the formula is computed as the cells stand and again with the number in place of
   the text. SUM and the other aggregate functions skip the text, so a total changes (R120);
   ``+ - * /`` convert it, so ``=D8/C8`` gives the same with ``'100`` as with 100, and a finding
-  there has another cause.
+  there has another cause. Each text number is judged as it stands and, where other text
+  numbers feed the same formula, again with those corrected; every text number that changes a
+  formula names it (several text numbers skipped by one SUM are several R120, each naming the
+  total), since correcting one alone leaves the total wrong.
 """
 
 from __future__ import annotations
@@ -50,6 +53,10 @@ _MAX_AREA = 20000  # cells of one range followed (a whole column is bounded by t
 # arithmetic operators convert it instead.
 SKIPS_TEXT = ("SUM", "SUMIF", "SUMIFS", "SUMPRODUCT", "SUBTOTAL", "AGGREGATE", "PRODUCT", "AVERAGE",
               "AVERAGEIF", "AVERAGEIFS", "MIN", "MAX", "MINIFS", "MAXIFS", "COUNT")
+
+# Text numbers judged a second time, with the other text numbers their formula reads corrected
+# (one evaluator each): enough for any real workbook, bounded for a pathological one.
+_SECOND_LOOKS = 200
 
 
 class Dependencies:
@@ -119,6 +126,7 @@ class TextNumbers:
         self._cells: dict | None = None
         self._evaluators: dict = {}
         self._answers: dict = {}
+        self._second_looks = _SECOND_LOOKS
 
     def _evaluator(self, key):
         from collections import ChainMap
@@ -128,8 +136,8 @@ class TextNumbers:
         if self._cells is None:
             self._cells = {(g.name, c.coord): c.formula or c.value
                            for g in self.model.grids.values() for c in g.cells.values()}
-        if key not in self._evaluators:
-            cells = self._cells if key is None else ChainMap({key: self._number(key)}, self._cells)
+        if key not in self._evaluators:  # key: the text cells that hold their numbers
+            cells = ChainMap({k: self._number(k) for k in key}, self._cells) if key else self._cells
             self._evaluators[key] = WorkbookEvaluator(cells, {k: v for k, v in self.model.defined_names.items() if v})
         return self._evaluators[key]
 
@@ -138,9 +146,12 @@ class TextNumbers:
         cell = grid.cells.get(coordinate_to_tuple(key[1])) if grid is not None else None
         return read_number(cell).value if cell is not None else None
 
-    def changes(self, text_cell: tuple[str, str], formula_cell: tuple[str, str]) -> bool:
+    def changes(self, text_cell: tuple[str, str], formula_cell: tuple[str, str],
+                others: frozenset = frozenset()) -> bool:
         """True when ``formula_cell`` gives another value once ``text_cell`` holds its number
-        (and, not knowing, when either cannot be computed)."""
+        (and, not knowing, when either cannot be computed). ``others`` are the other numbers
+        stored as text the formula reads: the text counts as well when it changes the formula
+        only once they are corrected (a first text number can hide a second one)."""
         answer = self._answers.get((text_cell, formula_cell))
         if answer is None:
             from perfxl.excel.formula import CircularReference, Unsupported
@@ -149,8 +160,13 @@ class TextNumbers:
                 answer = True
             else:
                 try:
-                    answer = not _same(self._evaluator(None).value(*formula_cell),
-                                       self._evaluator(text_cell).value(*formula_cell))
+                    answer = not _same(self._evaluator(frozenset()).value(*formula_cell),
+                                       self._evaluator(frozenset({text_cell})).value(*formula_cell))
+                    others = frozenset(k for k in others if k != text_cell and self._number(k) is not None)
+                    if not answer and others and self._second_looks > 0:
+                        self._second_looks -= 1  # each is one more evaluator: bounded per workbook
+                        answer = not _same(self._evaluator(others).value(*formula_cell),
+                                           self._evaluator(others | {text_cell}).value(*formula_cell))
                 except (Unsupported, CircularReference):
                     answer = True
             self._answers[(text_cell, formula_cell)] = answer
@@ -217,14 +233,18 @@ def attribute(findings: list[Finding], model: WorkbookModel) -> list[Finding]:
     text_numbers = TextNumbers(model)
     kept: list[Finding] = []
     parent: dict[int, Finding] = {}  # a consequence -> the finding it follows from
+    texts: dict[int, list[Finding]] = {}  # a consequence -> every text number that changes it
     dropped: list[Finding] = []
     for f in findings:
         key = (f.sheet, f.cell)
         if f.code in VALUE and f.sheet and f.cell and deps.formula(*key):
-            upstream = [c for k in deps.reads(key) if k in causes and (c := causes[k]) is not f
-                        and (c.code != "R112" or text_numbers.changes(k, key))]
+            reads = deps.reads(key)
+            texts_read = frozenset(k for k in reads if k in causes and causes[k].code == "R112")
+            upstream = [c for k in reads if k in causes and (c := causes[k]) is not f
+                        and (c.code != "R112" or text_numbers.changes(k, key, texts_read))]
             if upstream:
                 parent[id(f)] = min(upstream, key=lambda c: (c.severity != "error", c.sheet or "", c.cell or ""))
+                texts[id(f)] = sorted((c for c in upstream if c.code == "R112"), key=lambda c: (c.sheet, c.cell))
                 dropped.append(f)
                 continue
         kept.append(f)
@@ -240,6 +260,13 @@ def attribute(findings: list[Finding], model: WorkbookModel) -> list[Finding]:
             kept.append(cause)
         consequences.setdefault(id(cause), []).append(f)
         by_id[id(cause)] = cause
+        # Each number stored as text that changes this formula is a mistake of its own: fixing
+        # one alone leaves the formula wrong, so every one of them names it (and becomes R120),
+        # not only the first cause reached.
+        for text in texts[id(f)]:
+            if text is not cause:
+                consequences.setdefault(id(text), []).append(f)
+                by_id[id(text)] = text
     escalated = {}
     for i, wrong in consequences.items():
         cause = by_id[i]
