@@ -320,7 +320,9 @@ def load_profile(path: str | None = None) -> Profile:
                                  "Check the file name after --profile and its folder; without --profile the default "
                                  "profile national-2020 is used"))
     try:
-        over = tomllib.loads(p.read_text(encoding="utf-8"))
+        # utf-8-sig: 记事本/WPS on older Windows save "UTF-8" with a byte-order mark, which TOML
+        # itself does not allow; the mark is dropped, a file without one reads the same
+        over = tomllib.loads(p.read_text(encoding="utf-8-sig"))
     except UnicodeDecodeError:
         raise ProfileError(where, "不是 UTF-8 编码的文本", "not UTF-8 text",
                            hint=("请用记事本或 WPS 把它另存为 UTF-8 编码后再运行",
