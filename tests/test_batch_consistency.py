@@ -117,3 +117,51 @@ def test_distinct_files_of_one_year_give_no_batch_warning(run, tmp_path):
     assert summary["findings"] == [] and summary["duplicates"] == 0 and summary["projects"] == 2
     assert all("duplicate_of" not in json.loads(x) for x in r.stdout.splitlines()[:-1])
     assert not any("汇总提示" in str(c) for line in _front(out) for c in line)
+
+
+def test_b101_pairs_only_files_that_were_read(run, tmp_path):
+    """Two identical text files renamed .xlsx (and two empty ones) are equal bytes but no
+    workbook: each stays a row 无法读取, none is 'counted'; identical workbooks are still B101."""
+    units = tmp_path / "units"
+    units.mkdir()
+    _book(units / "A1.xlsx")
+    shutil.copy(units / "A1.xlsx", units / "A2.xlsx")
+    for name in ("丙.xlsx", "丁.xlsx"):
+        (units / name).write_text("这不是工作簿\n", encoding="utf-8")
+    for name in ("甲.xlsx", "乙.xlsx"):
+        (units / name).write_bytes(b"")
+    out = tmp_path / "汇总.xlsx"
+    r = run("batch", units, "-o", out, "-j", "1")
+    [b101] = [x for x in r.output.splitlines() if "B101" in x]
+    assert "A2.xlsx" in b101 and "A1.xlsx" in b101
+    assert "4 个无法检查，1 个重复（未计入）" in r.output
+    for name in ("丙.xlsx", "丁.xlsx", "甲.xlsx", "乙.xlsx"):
+        assert f"{name}：无法读取" in r.output
+    rows = {rw["文件"].rsplit("/", 1)[-1]: rw for rw in _sheet(out, "单位汇总")}
+    assert [rows[n]["状态"] for n in ("丙.xlsx", "丁.xlsx", "甲.xlsx", "乙.xlsx")] == ["无法读取"] * 4
+    assert "B101" not in (rows["丙.xlsx"]["说明"] or "") and "B101" not in (rows["乙.xlsx"]["说明"] or "")
+    front = _front(out)
+    assert _value(front, "　　　无法检查（无法读取、超时、异常）") == 4 and _value(front, "　　　重复（未计入合计）") == 1
+    # every unreadable file keeps its own E finding in 问题清单
+    assert sorted(x["文件"].rsplit("/", 1)[-1] for x in _sheet(out, "问题清单") if x["代码"] in ("E103", "E106")) == \
+        ["丁.xlsx", "丙.xlsx", "乙.xlsx", "甲.xlsx"]
+
+    lines = [json.loads(x) for x in run("batch", units, "-o", out, "-j", "2", "--format", "json").stdout.splitlines()]
+    assert len(lines) == 7  # six files, then the summary
+    by_name = {x["file"].rsplit("/", 1)[-1]: x for x in lines[:-1]}
+    assert [n for n, x in by_name.items() if "duplicate_of" in x] == ["A2.xlsx"]
+    summary = lines[-1]["batch"]
+    assert summary["unreadable"] == 4 and summary["duplicates"] == 1
+    assert [f["files"] for f in summary["findings"] if f["code"] == "B101"] == [[str(units / "A2.xlsx")]]
+
+
+def test_b101_counts_the_first_copy_that_was_read():
+    """Equal bytes, but the first file timed out: the next one that was read is counted."""
+    from perfxl.views.batch import FileRow
+
+    report = {"summary": {}, "findings": [], "unit": None, "projects": []}
+    rows = [FileRow("a.xlsx", "timeout", error={"code": "timeout", "message": "…"}),
+            FileRow("b.xlsx", "checked", report=report), FileRow("c.xlsx", "checked", report=report)]
+    runner.settle_duplicates(rows, {"b.xlsx": "a.xlsx", "c.xlsx": "a.xlsx"})
+    assert [r.duplicate_of for r in rows] == [None, None, "b.xlsx"]
+    assert [r.state() for r in rows] == ["timeout", "passed", "duplicate"]

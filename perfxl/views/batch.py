@@ -7,8 +7,9 @@ The workbook has four sheets: 总览 (totals, grade distribution and a chart), �
 row per file), 项目明细 (one row per project) and 问题清单 (one row per finding, the same
 fields as the JSON). Colours are those of the 自评结果 sheet (``views/writer.py``).
 
-What only the batch shows (rules of family B, ``perfxl/rules/batch.py``): a file identical to
-an earlier one is listed, marked 重复, and left out of every total, 项目明细 and 问题清单 (B101);
+What only the batch shows (rules of family B, ``perfxl/rules/batch.py``): a file that was read
+and is identical to an earlier one that was read is listed, marked 重复, and left out of every
+total, 项目明细 and 问题清单 (B101; an unreadable file is never a duplicate, whatever its bytes);
 units of another evaluation year are named (B102). Both are on 总览, in the 说明 of their rows,
 on the terminal and in the JSON summary line.
 """
@@ -83,7 +84,7 @@ class FileRow:
 
     def state(self) -> str:
         """passed | warnings | errors | unreadable | timeout | crashed | internal | duplicate"""
-        if self.duplicate_of:
+        if self.duplicate_of and self.checked:  # only a file that was read repeats another (B101)
             return "duplicate"
         if not self.checked:
             return self.status
@@ -98,7 +99,7 @@ class FileRow:
             return cls(obj["file"], "checked", report=obj, duplicate_of=obj.get("duplicate_of"))
         status = {"timeout": "timeout", "worker_crashed": "crashed", "internal_error": "internal"}.get(
             error.get("code"), "unreadable")
-        return cls(obj["file"], status, report=obj, error=dict(error), duplicate_of=obj.get("duplicate_of"))
+        return cls(obj["file"], status, report=obj, error=dict(error))  # a file not read repeats none (B101)
 
     def slim(self) -> "FileRow":
         """Drop what the roll-up does not show (every project's indicators), so thousands of
@@ -212,7 +213,7 @@ def totals(rows: list[FileRow], skipped: dict[str, int], enabled=None) -> Totals
         if row.year is not None:
             years.add(row.year)
     t.years = sorted(years)
-    t.findings = [f for f in duplicate_findings({r.file: r.duplicate_of for r in rows if r.duplicate_of})
+    t.findings = [f for f in duplicate_findings({r.file: r.duplicate_of for r in rows if r.state() == "duplicate"})
                   + year_findings({r.file: r.year for r in rows if r.checked and not r.duplicate_of
                                    and isinstance(r.year, int)})
                   if enabled is None or f.code in enabled]
