@@ -354,11 +354,14 @@ def _write(file: str, target: str, result, in_place: bool, say: dict) -> str | N
     from perfxl.views.writer import write_result
     from perfxl.workbook.reader import ReadError
 
+    made = None
     try:
         if in_place:
-            backup(file)  # 2025.xlsx.bak, then .bak2, …: the first backup keeps the original
+            made = backup(file)  # 2025.xlsx.bak, then .bak2, …: the first backup keeps the original
         write_result(file, target, result)
-    except ReadError as exc:  # openpyxl cannot load what the check could read
+    except ReadError as exc:  # openpyxl cannot load what the check could read: nothing was written
+        if made is not None:
+            os.remove(made)
         _stop(exc, **say)
     except OSError as exc:
         _fail("E115", **say, path=target, reason=_os_reason(exc, say["lang"]))
@@ -374,6 +377,8 @@ _OS_REASONS = {  # strerror is English on most systems; the line is Chinese
 
 
 def _os_reason(exc: OSError, lang: str = "zh") -> str:
+    if hasattr(exc, "zh"):  # perfxl's own reason (perfxl.excel.package.DamagedOutput)
+        return exc.en if lang == "en" else exc.zh
     zh, en = _OS_REASONS.get(getattr(exc, "errno", None), ("操作系统拒绝了写入", exc.strerror or "refused"))
     return en if lang == "en" else zh
 

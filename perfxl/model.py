@@ -254,6 +254,7 @@ class WorkbookModel:
     # What the worksheet parts hold that openpyxl cannot keep (sheet -> perfxl.excel.package.SheetScan).
     scans: dict = field(default_factory=dict, repr=False, compare=False)
     owned_sheets: set[str] = field(default_factory=set)  # perfxl's result sheets from an earlier run
+    released: bool = False  # the per-cell grids are gone (``release_cells``)
     source_format: str = "xlsx"  # "xls" when read from a legacy binary file (.xls/.et): no formulas to audit
 
     def release_cells(self, keep: tuple[str, ...] = ()) -> None:
@@ -262,6 +263,7 @@ class WorkbookModel:
         unit and summary hold stay, with every finding."""
         self.grids = {name: grid for name, grid in self.grids.items() if name in keep}
         self.formula_cells = []
+        self.released = True
 
     @property
     def year(self) -> int | None:

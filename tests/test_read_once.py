@@ -142,3 +142,29 @@ def test_batch_notes_a_result_openpyxl_cannot_write(tmp_path, monkeypatch):
     assert row.status == "checked" and row.written is None
     assert "结果工作簿未写入" in row.note and "in.xlsx" in row.note
     assert not (tmp_path / "out.xlsx").exists()
+
+
+def test_a_result_is_written_once(tmp_path):
+    """The writer releases the check's grids: a second write of the same result would have no
+    cached values to give, so it is refused rather than written without them."""
+    import pytest
+
+    from perfxl.result import run_checks
+    from perfxl.scoring.profile import load_profile
+    from perfxl.views import writer
+    from perfxl.workbook import reader
+
+    path = str(tmp_path / "in.xlsx")
+    build(Book([Proj()]), path)
+    result = run_checks(reader.read_workbook(path), load_profile())
+    writer.write_result(path, str(tmp_path / "a.xlsx"), result)
+    with pytest.raises(RuntimeError):
+        writer.write_result(path, str(tmp_path / "b.xlsx"), result)
+
+
+def test_in_place_leaves_no_backup_when_openpyxl_cannot_load(run, tmp_path, monkeypatch):
+    path = str(tmp_path / "in.xlsx")
+    build(Book([Proj()]), path)
+    _openpyxl_refuses(monkeypatch)
+    assert run("check", path, "--in-place").exit_code == 2
+    assert [p.name for p in tmp_path.iterdir()] == ["in.xlsx"]

@@ -291,3 +291,53 @@ def test_sample_output_keeps_every_user_cell(run, tmp_path):
     wv = load_workbook(out, data_only=True)[RESULT]
     assert [wv[f"H{r}"].value for r in range(4, 19)].count("优") == 14
     assert wv["C19"].value == pytest.approx(988.43) and wv["D19"].value == pytest.approx(590.2)
+
+
+def test_macro_workbook_with_notes_gets_no_duplicate_part(run, tmp_path):
+    """openpyxl (keep_vba) would name perfxl's new notes drawing like the input's own
+    openpyxl-made one: two parts of one name, which Excel calls damaged."""
+    import warnings
+    import zipfile
+
+    src = str(tmp_path / "src.xlsx")
+    build(Book([Proj(), Proj(sheet="项目2", name="食堂改造工程", total=99)]), src)
+    wb = load_workbook(src)
+    wb["项目1"]["A1"].comment = Comment("请财务科核对", "李四")
+    path = str(tmp_path / "macro.xlsm")
+    wb.save(path)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # zipfile's "Duplicate name" is a warning
+        r = run("check", path)
+    assert r.exit_code in (0, 1), r.output
+    out = str(tmp_path / "macro.perfxl.xlsm")
+    names = zipfile.ZipFile(out).namelist()
+    assert len(names) == len(set(names))
+    wb = load_workbook(out, keep_vba=True)
+    assert wb["项目1"]["A1"].comment.text == "请财务科核对" and wb["项目1"]["A1"].comment.author == "李四"
+    assert any(c.comment is not None and c.comment.author == "perfxl"
+               for ws in wb.worksheets for row in ws.iter_rows() for c in row)
+
+
+def test_a_damaged_result_package_is_never_handed_over(run, tmp_path, monkeypatch):
+    """Should openpyxl ever write two parts of one name, the user gets one line and no file."""
+    from perfxl.excel import package
+
+    path = str(tmp_path / "in.xlsx")
+    build(Book([Proj()]), path)
+    real = package.write_cached_values
+
+    def doubled(p, values):
+        import warnings
+        import zipfile
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            with zipfile.ZipFile(p, "a") as z:
+                z.writestr("xl/styles.xml", b"<x/>")
+        return real(p, values)
+
+    monkeypatch.setattr("perfxl.views.writer.write_cached_values", doubled)
+    before = _digest(path)
+    r = run("check", path, "--in-place")
+    assert r.exit_code == 2 and "重名的部件" in r.output and "xl/styles.xml" in r.output
+    assert _digest(path) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.xlsx", "in.xlsx.bak"]

@@ -322,6 +322,14 @@ def patch_sheet(data: bytes, cells: dict[str, object]) -> tuple[bytes, int]:
     return b"".join(out), len(edits) // 2
 
 
+class DamagedOutput(OSError):
+    """The saved result package is not one Excel opens cleanly; ``zh``/``en`` say why."""
+
+    def __init__(self, zh: str, en: str):
+        super().__init__(en)
+        self.zh, self.en = zh, en
+
+
 def write_cached_values(path: str, values: dict[str, dict[str, object]]) -> int:
     """Rewrite the package at ``path`` (the writer's own temporary file) so that every formula
     cell named in ``values`` (sheet -> coord -> value) holds its cached value. The new package
@@ -333,6 +341,12 @@ def write_cached_values(path: str, values: dict[str, dict[str, object]]) -> int:
 
     from perfxl.excel import atomic
 
+    with zipfile.ZipFile(path) as z:
+        names = z.namelist()
+    if len(names) != len(set(names)):  # a package Excel would call damaged: never hand it over
+        twice = sorted({n for n in names if names.count(n) > 1})
+        raise DamagedOutput(f"openpyxl 写出了重名的部件 {'、'.join(twice)}",
+                            f"openpyxl wrote two parts named {', '.join(twice)}")
     written = 0
     tmp = atomic.new_temp(os.path.dirname(os.path.abspath(path)), ".xlsx")
     try:

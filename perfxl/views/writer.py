@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gc
 import os
+import re
 from collections.abc import Mapping
 
 from openpyxl.chart import BarChart, Reference
@@ -484,6 +485,7 @@ def write_result(input_path: str, output: str, result: CheckResult) -> list[str]
     Raises ReadError when openpyxl cannot load a file the check could read."""
     model = result.model
     previously_owned = set(model.owned_sheets)
+    retry: dict[str, dict[str, object]] = {}
     if model.source_format == "xls":  # a new workbook from the values read (no formulas)
         from perfxl.workbook.xls import as_openpyxl
         wb = as_openpyxl(model.grids, model.sheet_names, input_path)
@@ -491,7 +493,9 @@ def write_result(input_path: str, output: str, result: CheckResult) -> list[str]
         lost = []
     else:
         from perfxl.workbook.reader import load_for_writing
-        user_values = user_cached_values(model, previously_owned)
+        if model.released:
+            raise RuntimeError("write_result: this result was written already (its grids are released)")
+        user_values = user_cached_values(model, previously_owned, retry)
         model.release_cells(keep=(MARKS_SHEET,))
         forget_caches()
         gc.collect()  # the check's cyclic leftovers: their memory goes to openpyxl's load
@@ -508,7 +512,8 @@ def write_result(input_path: str, output: str, result: CheckResult) -> list[str]
     wb.active = wb.sheetnames.index(owned[0])
     for ws in wb.worksheets:
         ws.sheet_view.tabSelected = ws.title == owned[0]
-    values = cached_values(wb, user_values, set(owned) | {MARKS_SHEET})
+    _fresh_note_drawings(wb)
+    values = cached_values(wb, user_values, set(owned) | {MARKS_SHEET}, retry)
     forget_caches()
     folder = os.path.dirname(os.path.abspath(output))
     tmp = None
@@ -531,6 +536,31 @@ def write_result(input_path: str, output: str, result: CheckResult) -> list[str]
         atomic.discard(tmp)
         raise
     return lost
+
+
+def _fresh_note_drawings(wb) -> None:
+    """In a macro workbook (kept with ``keep_vba``) openpyxl rewrites a sheet's notes into the
+    sheet's old VML part, and names the VML of a sheet that had no notes
+    ``commentsDrawing<n>.vml`` after its count of sheets with notes — the very name an
+    openpyxl-made input already uses, so the package gets two parts of one name, which Excel
+    calls damaged. A sheet whose old VML part has that name and holds notes only gets fresh
+    VML instead (its notes are all kept; a VML part with buttons or other controls is kept)."""
+    archive = getattr(wb, "vba_archive", None)
+    if archive is None:
+        return
+    for ws in wb.worksheets:
+        path = ws.legacy_drawing
+        if not path or not _COMMENTS_VML.search(path):
+            continue
+        try:
+            kinds = set(re.findall(rb'ObjectType="(\w+)"', archive.read(path)))
+        except (KeyError, OSError, ValueError):
+            continue
+        if kinds <= {b"Note"}:
+            ws.legacy_drawing = None
+
+
+_COMMENTS_VML = re.compile(r"commentsDrawing\d+\.vml$")
 
 
 def _excel_sized(wb, skip: set[str]) -> None:
@@ -608,25 +638,28 @@ class _GridCells(Mapping):
         return sum(len(g.cells) for g in self._grids.values())
 
 
-def user_cached_values(model, skip: set[str] = frozenset()) -> dict[str, dict[str, object]]:
+def user_cached_values(model, skip: set[str], retry: dict[str, dict[str, object]]
+                       ) -> dict[str, dict[str, object]]:
     """A value for every formula of the user's sheets (but ``skip``, perfxl's own sheets of an
-    earlier run): computed by the evaluator, else the value the reader had (the input's cache,
-    or what it computed). Read from the check's grids: only the cells the sheets hold."""
+    earlier run, which are replaced), computed by the evaluator from the check's grids (only the
+    cells the sheets hold). A formula it cannot compute here (one reading a replaced sheet)
+    goes into ``retry`` with the value the reader had, for ``cached_values`` to compute over
+    the workbook about to be saved."""
     from perfxl.excel.formula import CircularReference, Unsupported, WorkbookEvaluator
 
     names = {n: t for n, t in model.defined_names.items() if t and n != OWNED_NAME}
-    ev = WorkbookEvaluator(_GridCells(model.grids), names)
+    grids = {name: g for name, g in model.grids.items() if name not in skip}  # the old result sheets are gone
+    ev = WorkbookEvaluator(_GridCells(grids), names)
     out: dict[str, dict[str, object]] = {}
-    for g in model.grids.values():
-        if g.name in skip:
-            continue
+    for g in grids.values():
         for cell in g.cells.values():
             if not cell.formula:
                 continue
             try:
                 value = ev.value(g.name, cell.coord)
             except (Unsupported, CircularReference, RecursionError):
-                value = cell.value
+                retry.setdefault(g.name, {})[cell.coord] = cell.value
+                continue
             if value is not None:
                 out.setdefault(g.name, {})[cell.coord] = value
     return out
@@ -672,11 +705,13 @@ class _BookCells(Mapping):
         return sum(1 for _ in self)
 
 
-def cached_values(wb, user_values: dict[str, dict[str, object]], written: set[str]
-                  ) -> dict[str, dict[str, object]]:
+def cached_values(wb, user_values: dict[str, dict[str, object]], written: set[str],
+                  retry: dict[str, dict[str, object]] | None = None) -> dict[str, dict[str, object]]:
     """A value for every formula of the workbook about to be saved: the user's sheets' from
-    ``user_values`` (computed before the load), the sheets perfxl just wrote (``written``) by
-    the evaluator over the workbook, reading the user's formulas from ``user_values``."""
+    ``user_values`` (computed before the load); the sheets perfxl just wrote (``written``) and
+    the user's formulas in ``retry`` (they read a replaced sheet) by the evaluator over the
+    workbook, reading the user's other formulas from ``user_values``. A ``retry`` formula that
+    still cannot be computed keeps the value the reader had."""
     from perfxl.excel.formula import CircularReference, Unsupported, WorkbookEvaluator
 
     present = set(wb.sheetnames)
@@ -689,13 +724,19 @@ def cached_values(wb, user_values: dict[str, dict[str, object]], written: set[st
                 v = _formula_or_value(c.value)
                 if isinstance(v, str) and v.startswith("=") and len(v) > 1:
                     formulas.append((title, c.coordinate))
+    fallback = {}
+    for sheet, cells in (retry or {}).items():
+        if sheet in present and sheet not in written:
+            for coord, value in cells.items():
+                formulas.append((sheet, coord))
+                fallback[(sheet, coord)] = value
     names = {n: d.attr_text for n, d in wb.defined_names.items() if d.attr_text and n != OWNED_NAME}
     ev = WorkbookEvaluator(_BookCells(wb, out), names, reuse_parsed=False)
     for sheet, coord in formulas:
         try:
             value = ev.value(sheet, coord)
         except (Unsupported, CircularReference, RecursionError):
-            value = None
+            value = fallback.get((sheet, coord))
         if value is not None:
             out.setdefault(sheet, {})[coord] = value
     return out
