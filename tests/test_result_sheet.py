@@ -220,3 +220,25 @@ def test_printed_chart_is_whole_on_a_page_of_its_own(run, tmp_path):
     chart_page = pages[with_chart[0]]
     assert "合计" not in chart_page and "评价等级“优”的项目数" not in chart_page and "图例" not in chart_page
     assert any("图例" in p and "需要更正" in p for p in pages[:with_chart[0]])  # the legend prints, before the chart
+
+
+def test_many_projects_chart_counts_grades(run, tmp_path):
+    """Past a page's worth of names a bar a project is unreadable: the chart counts projects per
+    grade instead, from the count cells of the sheet."""
+    book = Book([Proj(sheet=f"项目{i}", name=f"第{i}个维修项目") for i in range(1, 62)])
+    book.unit["项目支出"] = 6100
+    path = tmp_path / "many.xlsx"
+    build(book, path)
+    run("check", path, "--select", "T")
+    ws = load_workbook(tmp_path / "many.perfxl.xlsx")[RESULT]
+    (chart,) = ws._charts
+    refs = chart.series[0].val.numRef.f
+    assert "$C$" in refs
+    first = int(refs.split("$C$")[1].split(":")[0])
+    assert str(ws.cell(row=first, column=2).value).startswith("评价等级")
+    book15 = Book([Proj(sheet=f"项目{i}", name=f"第{i}个维修项目") for i in range(1, 4)])
+    path15 = tmp_path / "few.xlsx"
+    build(book15, path15)
+    run("check", path15, "--select", "T")
+    (few,) = load_workbook(tmp_path / "few.perfxl.xlsx")[RESULT]._charts
+    assert "$G$" in few.series[0].val.numRef.f  # a bar a project

@@ -137,6 +137,7 @@ CASES = [
     Case("R110", _set(name=""), cell=("项目1", "name"), layouts=("national", "provincial")),
     Case("R111", _ind(0, score="十分"), cell=("项目1", (0, "score"))),
     Case("R112", _ind(0, score="20"), cell=("项目1", (0, "score")), layouts=("national", "provincial")),
+    Case("R122", post=lambda wb, w: _date_format(wb, "项目1", w("项目1", (0, "score"))), cell=("项目1", (0, "score"))),
     Case("R113", post=lambda wb, w: _cell_at(wb, "项目1", w("项目1", "fscore"), f"=ROUND({w('项目1', 'fweight')}*1,2)"),
          cell=None),
     Case("R114", post=lambda wb, w: _cell_at(wb, "项目1", w("项目1", "fscore"), "=FOOBAR(1)"),
@@ -151,6 +152,10 @@ CASES = [
 
 def _cell_at(wb, sheet, ref, value):
     wb[sheet][ref].value = value
+
+
+def _date_format(wb, sheet, ref):
+    wb[sheet][ref].number_format = "yyyy/m/d"  # the number stays; Excel shows a date
 
 
 def _plain_rate(wb, where):

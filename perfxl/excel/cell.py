@@ -49,6 +49,7 @@ class Number:
     typed_as_text: bool = False  # the number was read from a text cell
     invalid: bool = False  # something is there, but it is not a number
     decimals: int = 0  # decimals of the stored number, for the precision rule
+    date_formatted: bool = False  # a number in a cell formatted as a date (Excel shows a date)
 
     @property
     def empty(self) -> bool:

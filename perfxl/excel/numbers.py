@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import re
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 
 from perfxl.excel.cell import Cell, Number
@@ -75,6 +75,18 @@ def decimals_of(value: float | int | str) -> int:
     return len(frac)
 
 
+def _serial(v) -> float | None:
+    """The number Excel stores behind a date or time (1900 date system): what its formulas
+    compute with, whatever the cell shows."""
+    from openpyxl.utils.datetime import to_excel
+
+    try:
+        serial = float(to_excel(v))
+    except (TypeError, ValueError, OverflowError):
+        return None
+    return round(serial, 9)
+
+
 def read_number(cell: Cell, *, rate: bool = False) -> Number:
     """Read a cell as a number.
 
@@ -84,8 +96,13 @@ def read_number(cell: Cell, *, rate: bool = False) -> Number:
     v = cell.value
     if v is None or is_dash(v):
         return Number(cell)
-    if isinstance(v, bool) or isinstance(v, (datetime, date)):
+    if isinstance(v, bool):
         return Number(cell, invalid=True)
+    if isinstance(v, (datetime, date, time, timedelta)):  # a number in a date-formatted cell
+        serial = _serial(v)
+        if serial is None:
+            return Number(cell, invalid=True)
+        return Number(cell, serial, decimals=decimals_of(serial), date_formatted=True)
     if isinstance(v, (int, float)):
         v = excel_value(v)
         if isinstance(v, str):  # not a number Excel can hold

@@ -63,6 +63,8 @@ class Context:
             self.add("R110", cell, label=label, what=what)
         elif num.typed_as_text and not cell.formula:
             self.add("R112", cell, label=label, value=_shown(cell.value))
+        elif num.date_formatted:
+            self.add("R122", cell, label=label, value=show.num(num.value), shown=_shown(cell.value))
         return num
 
 
@@ -72,7 +74,7 @@ def pct(rate: float) -> show.Rate:
 
 
 def _shown(value) -> str:
-    return "" if value is None else str(value).strip()
+    return show.value(value).strip()
 
 
 def filled(cell: Cell | None) -> bool:

@@ -322,6 +322,7 @@ def write_result_sheet(wb, result: CheckResult) -> str:
     elif result.findings:
         ws.cell(row=t, column=9).fill = FILLS["look"]
     r = t + 2
+    grade_rows = (r, r + len(result.grades) - 1)
     for g, n in result.grades.items():
         label = ws.cell(row=r, column=2, value=f"评价等级“{g}”的项目数")
         label.font = Font(name=FONT)
@@ -351,6 +352,9 @@ def write_result_sheet(wb, result: CheckResult) -> str:
     if result.projects:
         # the chart gets a page of its own (never cut by a page break) and fits on it
         ws.row_breaks.append(Break(id=r))
+        if len(result.projects) > CHART_MAX_PROJECTS:
+            _grade_chart(ws, grade_rows, r)
+            return ws.title
         chart = BarChart()
         chart.type = "bar"
         chart.title = "各项目核算得分"
@@ -374,6 +378,26 @@ def write_result_sheet(wb, result: CheckResult) -> str:
         chart.width = round(sum(RESULT_COLUMNS.values()) * 0.22, 1)  # about the table's width, in cm
         ws.add_chart(chart, f"A{r + 2}")  # a blank row first: no sliver of the chart above the break
     return ws.title
+
+
+CHART_MAX_PROJECTS = 60  # more bars than a page can name: the chart counts projects per grade instead
+
+
+def _grade_chart(ws, rows: tuple[int, int], r: int) -> None:
+    """Projects per grade, from the count cells above: a bar a grade, readable however many
+    projects the unit has (a bar a project is not, past a page's worth of names)."""
+    chart = BarChart()
+    chart.type = "col"
+    chart.title = "各评价等级的项目数"
+    chart.legend = None
+    chart.y_axis.scaling.min = 0
+    chart.dataLabels = DataLabelList(showVal=True, showCatName=False, showSerName=False, showLegendKey=False,
+                                     showPercent=False, showBubbleSize=False)
+    chart.add_data(Reference(ws, min_col=3, min_row=rows[0], max_row=rows[1]), titles_from_data=False)
+    chart.set_categories(Reference(ws, min_col=2, min_row=rows[0], max_row=rows[1]))
+    chart.height = 9
+    chart.width = round(sum(RESULT_COLUMNS.values()) * 0.22, 1)
+    ws.add_chart(chart, f"A{r + 2}")
 
 
 LEGEND = [
