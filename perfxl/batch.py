@@ -130,6 +130,29 @@ def duplicates(files: list[str]) -> dict[str, str]:
     return {path: out[path] for path in files if path in out}
 
 
+def duplicate_groups(repeated: dict[str, str]) -> list[list[str]]:
+    """The files of equal bytes, each group in the order of ``files`` (original first)."""
+    groups: dict[str, list[str]] = {}
+    for dup, first in repeated.items():
+        groups.setdefault(first, [first]).append(dup)
+    return list(groups.values())
+
+
+def settle_duplicates(rows, repeated: dict[str, str]) -> None:
+    """Mark B101 duplicates among the files that were read: in each group of equal bytes the
+    first file (in the order given) that was checked is counted, the other checked ones point to
+    it. A file that was not checked (unreadable, timed out…) is never a duplicate nor an
+    original: it stays a row of its own, 无法检查, whatever its bytes."""
+    by_file = {row.file: row for row in rows}
+    for group in duplicate_groups(repeated):
+        members = [by_file[f] for f in group if f in by_file]
+        for row in members:
+            row.duplicate_of = None
+        read = [row for row in members if row.checked]
+        for row in read[1:]:
+            row.duplicate_of = read[0].file
+
+
 # -- one file: the same pipeline as `perfxl check` -----------------------------------------
 
 @dataclass(frozen=True)

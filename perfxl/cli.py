@@ -627,13 +627,18 @@ def batch(paths, output, jobs, fmt, profile_path, select_codes, ignore_codes, ti
     options = runner.Options(profile_path, lang, _codes(select_codes), _codes(ignore_codes))
     targets = runner.each_output(found.files, each_dir) if write_each else None
     repeated = runner.duplicates(found.files)  # B101: listed, not counted
+    # which of equal files is counted depends on which were read: their JSON lines wait for all of them
+    equal = {f for group in runner.duplicate_groups(repeated) for f in group}
+    waiting = []
     rows = []
     bar = _progress(len(found.files)) if not as_json and sys.stderr.isatty() else None
     errors = 0
     for row in runner.run(found.files, jobs=jobs or runner.cpu_count(), timeout=timeout, options=options,
                           write_to=targets):
-        row.duplicate_of = repeated.get(row.file)
         if as_json:
+            if row.file in equal:
+                waiting.append(row)
+                continue
             click.echo(json.dumps(row.json(), ensure_ascii=False))
         elif bar is not None:
             errors += max(row.errors, 0 if row.checked else 1)  # a timed-out file counts as one
@@ -642,6 +647,10 @@ def batch(paths, output, jobs, fmt, profile_path, select_codes, ignore_codes, ti
         rows.append(row.slim())
     if bar is not None:
         bar.close()
+    runner.settle_duplicates(rows + waiting, repeated)
+    for row in waiting:
+        click.echo(json.dumps(row.json(), ensure_ascii=False))
+        rows.append(row.slim())
     from perfxl.rules.catalogue import RULES, select
 
     totals = view.totals(rows, found.skipped, select(list(RULES), options.select_codes, options.ignore_codes))

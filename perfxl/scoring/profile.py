@@ -11,6 +11,7 @@ scores silently. Problems are reported in Chinese and English, naming the file a
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field
 from importlib import resources
@@ -304,6 +305,60 @@ def _default() -> dict:
     return tomllib.loads(text)
 
 
+_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
+_CURLY_QUOTES = "“”‘’「」『』\"'"
+
+
+def _error_line(exc: tomllib.TOMLDecodeError) -> int | None:
+    """The line a TOML error is at (``lineno`` from Python 3.14 on; the message before that)."""
+    line = getattr(exc, "lineno", None)
+    if line is None:
+        m = re.search(r"\(at line (\d+), column \d+\)", str(exc))
+        line = int(m.group(1)) if m else None
+    return line
+
+
+def _bare_key_fix(line: str) -> str | None:
+    """``优 = 90`` (or ``“优” = 90``, Chinese quotes) -> ``"优" = 90``: the line with each key part
+    that is not a bare TOML key put in straight double quotes; None when the line does not start
+    with a key holding a non-ASCII character outside quotes."""
+    stripped = line.strip()
+    if "=" not in stripped or stripped[0] in "#[\"'":
+        return None
+    key, value = stripped.split("=", 1)
+    if key.isascii():
+        return None
+    parts = []
+    for part in key.split("."):
+        part = part.strip()
+        if not _BARE_KEY.fullmatch(part):
+            part = '"' + part.strip(_CURLY_QUOTES).replace("\\", "\\\\").replace('"', '\\"') + '"'
+        parts.append(part)
+    return f"{'.'.join(parts)} = {value.strip()}"
+
+
+def _unquoted_key(text: str, exc: tomllib.TOMLDecodeError, where: tuple[str, str]) -> ProfileError | None:
+    """A TOML error on a line that starts with a Chinese key typed without quotes (``优 = 90``): say
+    so, name the line and show it written as TOML needs; the other lines with the same mistake are
+    named too, so one run finds them all. None for any other TOML error."""
+    number = _error_line(exc)
+    lines = text.split("\n")
+    if number is None or not 1 <= number <= len(lines):
+        return None
+    line = lines[number - 1].strip()
+    fixed = _bare_key_fix(line)
+    if fixed is None:
+        return None
+    others = [str(n) for n, other in enumerate(lines, 1) if n != number and _bare_key_fix(other)]
+    also_zh = f"（第 {'、'.join(others)} 行也是这样）" if others else ""
+    also_en = (f" (so does line {others[0]})" if len(others) == 1
+               else f" (so do lines {', '.join(others)})" if others else "")
+    return ProfileError(where, f"第 {number} 行“{line}”的中文键名没有加英文双引号{also_zh}",
+                        f"line {number} “{line}”: the Chinese key is not in straight double quotes{also_en}",
+                        hint=(f"中文键名要加英文双引号，例如把这一行写成 {fixed}",
+                              f"Put Chinese keys in straight double quotes: write this line as {fixed}"))
+
+
 def load_profile(path: str | None = None) -> Profile:
     """The default profile, or a TOML file merged over it. Raises :class:`ProfileError`."""
     base = _default()
@@ -320,13 +375,17 @@ def load_profile(path: str | None = None) -> Profile:
                                  "Check the file name after --profile and its folder; without --profile the default "
                                  "profile national-2020 is used"))
     try:
-        over = tomllib.loads(p.read_text(encoding="utf-8"))
+        # utf-8-sig: 记事本/WPS on older Windows save "UTF-8" with a byte-order mark, which TOML
+        # itself does not allow; the mark is dropped, a file without one reads the same
+        text = p.read_text(encoding="utf-8-sig")
+        over = tomllib.loads(text)
     except UnicodeDecodeError:
         raise ProfileError(where, "不是 UTF-8 编码的文本", "not UTF-8 text",
                            hint=("请用记事本或 WPS 把它另存为 UTF-8 编码后再运行",
                                  "Save it as UTF-8 text (Notepad or WPS: Save As, encoding UTF-8) and run again")) from None
     except tomllib.TOMLDecodeError as exc:
-        raise ProfileError(where, f"不是有效的 TOML（{exc}）", f"not valid TOML ({exc})") from None
+        raise _unquoted_key(text, exc, where) or ProfileError(
+            where, f"不是有效的 TOML（{exc}）", f"not valid TOML ({exc})") from None
     except OSError as exc:
         raise ProfileError(where, f"无法读取（{exc.strerror or exc}）", f"cannot be read ({exc.strerror or exc})",
                            hint=("请确认文件没有被其他程序占用，并且有读取权限",

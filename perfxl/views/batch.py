@@ -7,9 +7,11 @@ The workbook has four sheets: 总览 (totals, grade distribution and a chart), �
 row per file), 项目明细 (one row per project) and 问题清单 (one row per finding, the same
 fields as the JSON). Colours are those of the 自评结果 sheet (``views/writer.py``).
 
-What only the batch shows (rules of family B, ``perfxl/rules/batch.py``): a file identical to
-an earlier one is listed, marked 重复, and left out of every total, 项目明细 and 问题清单 (B101);
-units of another evaluation year are named (B102). Both are on 总览, in the 说明 of their rows,
+What only the batch shows (rules of family B, ``perfxl/rules/batch.py``): a file that was read
+and is identical to an earlier one that was read is listed, marked 重复, and left out of every
+total, 项目明细 and 问题清单 (B101; an unreadable file is never a duplicate, whatever its bytes);
+units of another evaluation year are named (B102); several different workbooks of one unit and
+year are named and still counted, each one (B103). All are on 总览, in the 说明 of their rows,
 on the terminal and in the JSON summary line.
 """
 
@@ -23,7 +25,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from perfxl.excel.numbers import decimals_of
-from perfxl.rules.batch import duplicate_findings, year_findings
+from perfxl.rules.batch import duplicate_findings, same_unit_findings, year_findings
 from perfxl.scoring.precision import agrees
 
 BATCH_NAME = "_perfxl_batch"  # defined name that marks a roll-up, so a later batch skips it
@@ -83,7 +85,7 @@ class FileRow:
 
     def state(self) -> str:
         """passed | warnings | errors | unreadable | timeout | crashed | internal | duplicate"""
-        if self.duplicate_of:
+        if self.duplicate_of and self.checked:  # only a file that was read repeats another (B101)
             return "duplicate"
         if not self.checked:
             return self.status
@@ -98,7 +100,7 @@ class FileRow:
             return cls(obj["file"], "checked", report=obj, duplicate_of=obj.get("duplicate_of"))
         status = {"timeout": "timeout", "worker_crashed": "crashed", "internal_error": "internal"}.get(
             error.get("code"), "unreadable")
-        return cls(obj["file"], status, report=obj, error=dict(error), duplicate_of=obj.get("duplicate_of"))
+        return cls(obj["file"], status, report=obj, error=dict(error))  # a file not read repeats none (B101)
 
     def slim(self) -> "FileRow":
         """Drop what the roll-up does not show (every project's indicators), so thousands of
@@ -140,7 +142,7 @@ class Totals:
     errors: int = 0
     warnings: int = 0
     years: list = field(default_factory=list)
-    findings: list = field(default_factory=list)  # the batch's own (B101, B102), as perfxl.model.Finding
+    findings: list = field(default_factory=list)  # the batch's own (B101, B102, B103), as perfxl.model.Finding
 
     @property
     def duplicates(self) -> int:
@@ -212,9 +214,11 @@ def totals(rows: list[FileRow], skipped: dict[str, int], enabled=None) -> Totals
         if row.year is not None:
             years.add(row.year)
     t.years = sorted(years)
-    t.findings = [f for f in duplicate_findings({r.file: r.duplicate_of for r in rows if r.duplicate_of})
+    t.findings = [f for f in duplicate_findings({r.file: r.duplicate_of for r in rows if r.state() == "duplicate"})
                   + year_findings({r.file: r.year for r in rows if r.checked and not r.duplicate_of
                                    and isinstance(r.year, int)})
+                  + same_unit_findings({r.file: (r.unit, r.year) for r in rows
+                                        if r.checked and r.state() != "duplicate"})
                   if enabled is None or f.code in enabled]
     return t
 
@@ -222,13 +226,27 @@ def totals(rows: list[FileRow], skipped: dict[str, int], enabled=None) -> Totals
 def row_notes(t: Totals) -> dict[str, str]:
     """What the batch's findings say of each file, for its 说明 in 单位汇总."""
     out: dict[str, str] = {}
+
+    def add(file: str, note: str) -> None:
+        out[file] = f"{out[file]}；{note}" if file in out else note
+
     for f in t.findings:
         if f.code == "B101":
-            out[f.values["duplicate"]] = f"与“{f.values['original']}”内容完全相同，未计入合计（B101）"
+            add(f.values["duplicate"], f"与“{f.values['original']}”内容完全相同，未计入合计（B101）")
         elif f.code == "B102":
             for file in f.values["files"]:
-                out[file] = f"评价年度与本次汇总其他 {f.values['count']} 个工作簿（{f.values['year']}）不同（B102）"
+                add(file, f"评价年度与本次汇总其他 {f.values['count']} 个工作簿（{f.values['year']}）不同（B102）")
+        elif f.code == "B103":
+            for file in f.values["files"]:
+                others = "、".join(f"“{x}”" for x in f.values["files"] if x != file)
+                add(file, f"与{others}同为“{f.values['unit']}”{f.values['year_zh']}的工作簿，内容不同，"
+                          f"都已计入合计（B103）")
     return out
+
+
+def flagged(t: Totals, code: str) -> set[str]:
+    """The files a batch finding (B102, B103) names."""
+    return {file for f in t.findings if f.code == code for file in f.values.get("files", ())}
 
 
 def exit_code(rows: list[FileRow], strict: bool) -> int:
@@ -261,7 +279,7 @@ def text_summary(t: Totals, lang: str = "zh") -> str:
 
 
 def text_findings(t: Totals, lang: str = "zh") -> list[str]:
-    """One line for each of the batch's own findings (B101, B102): what, and what to do."""
+    """One line for each of the batch's own findings (B101, B102, B103): what, and what to do."""
     out = []
     for f in t.findings:
         message, hint = f.text(lang)
@@ -418,7 +436,7 @@ def write_rollup(path: str, rows: list[FileRow], t: Totals, *, links: bool = Tru
         projects = wb.add_worksheet(PROJECTS)
         findings = wb.add_worksheet(FINDINGS)
         _front(wb, front, f, rows, t)
-        _units(units, f, rows, path if links else None, row_notes(t))
+        _units(units, f, rows, path if links else None, row_notes(t), flagged(t, "B102"), flagged(t, "B103"))
         _projects(projects, f, rows)
         _findings(findings, f, rows, path if links else None)
         wb.define_name(BATCH_NAME, f"={_quote(FRONT)}!$A$1")
@@ -512,7 +530,7 @@ def _front(wb, ws, f, rows: list[FileRow], t: Totals) -> None:
     chart.set_size({"width": 360, "height": 250})
     ws.insert_chart(11, 4, chart, {"x_offset": 8, "y_offset": 4})
 
-    # the batch's own findings (B101, B102): what no single workbook shows
+    # the batch's own findings (B101, B102, B103): what no single workbook shows
     r += 3
     if t.findings:
         ws.merge_range(r, 0, r, 5, f"汇总提示（{len(t.findings)} 条）", f(bold=True, border=1, align="left", **_fill("amber")))
@@ -547,7 +565,8 @@ UNIT_HEAD = ["序号", "文件", "单位", "年度", "项目数", "全年预算�
              "优", "良", "中", "差", "评优率", "错误", "警告", "状态", "说明"]
 
 
-def _units(ws, f, rows: list[FileRow], output: str | None, notes: dict[str, str] | None = None) -> None:
+def _units(ws, f, rows: list[FileRow], output: str | None, notes: dict[str, str] | None = None,
+           odd_years: set[str] = frozenset(), same_unit: set[str] = frozenset()) -> None:
     notes = notes or {}
     _header(ws, f, 0, UNIT_HEAD)
     for j, g in enumerate(GRADES, 8):
@@ -564,10 +583,9 @@ def _units(ws, f, rows: list[FileRow], output: str | None, notes: dict[str, str]
             links += 1
         else:
             _text(ws, i, 1, row.file, f(border=1))
-        _text(ws, i, 2, row.unit, f(border=1))
-        odd_year = row.file in notes and not row.duplicate_of  # B102
+        _text(ws, i, 2, row.unit, f(border=1, **_fill("amber" if row.file in same_unit else None)))  # B103
         _num(ws, i, 3, row.year if isinstance(row.year, (int, float)) else None,
-             f(border=1, align="right", num_format="0", **_fill("amber" if odd_year else None)))
+             f(border=1, align="right", num_format="0", **_fill("amber" if row.file in odd_years else None)))
         if row.checked:
             ws.write_number(i, 4, s["projects"], right)
             _num(ws, i, 5, s["budget_total"], f(border=1, align="right", num_format="#,##0.00"))
