@@ -32,7 +32,7 @@ def test_a_date_formatted_budget_and_score_are_read_as_numbers(tmp_path):
     assert codes == {"R122"}  # no R111, and no formula "goes wrong" because of it
     r122 = [f for f in dated.findings if f.code == "R122"]
     assert r122 and all(f.sheet == "项目2" and f.severity == "warning" for f in r122)
-    assert "年" in r122[0].message and "已按数字" in r122[0].message  # what the user sees, then the number
+    assert "yyyy/m/d" in r122[0].message and "已按数字" in r122[0].message  # the cell's format, then the number
 
 
 def test_a_real_date_where_a_number_belongs_is_still_read_as_its_number(tmp_path):
@@ -49,4 +49,26 @@ def test_a_real_date_where_a_number_belongs_is_still_read_as_its_number(tmp_path
     wb.save(path)
     result = _check(path)
     mine = [f for f in result.findings if f.sheet == "项目1" and f.cell == target.coordinate]
-    assert any(f.code == "R122" and "2025年3月1日" in f.message for f in mine)
+    assert any(f.code == "R122" for f in mine)
+    assert not any(f.code == "R122" and "随之出错" in f.message for f in result.findings)  # never a cause
+
+
+def test_a_date_formatted_score_is_no_cause_of_what_a_wrong_score_beside_it_puts_wrong(tmp_path):
+    """R122 reads the number right: the formulas that go wrong follow from the real mistake
+    (a date typed as a score, over the weight: I104), not from the date-formatted cell."""
+    from datetime import datetime
+
+    path = str(tmp_path / "in.xlsx")
+    build(Book([Proj()]), path)
+    wb = load_workbook(path)
+    ws = wb["项目1"]
+    scores = [c for row in ws.iter_rows() for c in row if c.value in (20, 15, 10) and c.column > 3]
+    scores[0].number_format = "h:mm"
+    scores[1].value = datetime(2025, 3, 15)
+    wb.save(path)
+    result = _check(path)
+    at = {(f.cell, f.code): f for f in result.findings if f.sheet == "项目1"}
+    assert (scores[0].coordinate, "R122") in at and "h:mm" in at[(scores[0].coordinate, "R122")].message
+    assert "随之出错" not in at[(scores[0].coordinate, "R122")].message
+    wrong = [f for (cell, code), f in at.items() if cell == scores[1].coordinate and f.severity == "error"]
+    assert wrong, at.keys()

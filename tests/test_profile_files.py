@@ -107,3 +107,29 @@ def test_the_readme_profile_table_shows_keys_as_they_must_be_written():
     assert len(examples) >= 8, examples
     for example in examples:
         tomllib.loads(example)  # raises on an unquoted Chinese key
+
+
+@pytest.mark.parametrize("text, line, chars, fixed", [
+    ('[grades]\n"优" ＝ 90\n', '"优" ＝ 90', "“＝”", '"优" = 90'),
+    ('[grades]\n"优"= 90，\n', '"优"= 90，', "“，”", '"优"= 90'),
+    ('[grades]\n"优"：90；\n', '"优"：90；', "“：”“；”", '"优"=90'),  # a colon after a key means TOML's =
+])
+def test_full_width_punctuation_is_named_with_its_line(tmp_path, text, line, chars, fixed):
+    """Typed with a Chinese input method: ＝ and a trailing ， are named, with the line in half-width."""
+    path = tmp_path / "p.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ProfileError) as exc:
+        load_profile(str(path))
+    assert str(exc.value) == f"文件“{path}”：第 2 行“{line}”用了全角符号{chars}"
+    assert exc.value.hint[0] == f"TOML 只认英文（半角）符号，行末不要加逗号：把这一行写成 {fixed}"
+    good = tmp_path / "good.toml"  # what the message proposes loads
+    good.write_text(text.replace(line, fixed), encoding="utf-8")
+    load_profile(str(good))
+
+
+def test_full_width_characters_inside_a_string_are_the_user_s_text(tmp_path):
+    path = tmp_path / "p.toml"
+    path.write_text('name = "本省，方案＝2025"\n[grades\n', encoding="utf-8")
+    with pytest.raises(ProfileError) as exc:
+        load_profile(str(path))
+    assert "全角" not in str(exc.value)

@@ -35,7 +35,8 @@ from perfxl.model import RULES, Finding, WorkbookModel, finding
 VALUE = {"R111", "X101", "F101", "F102", "F103", "F105", "T101", "T104", "T105", "S104", "S105", "S106", "S107", "S108", "S109", "U101", "U102", "U103", "U104", "U105", "I101", "I102", "I104", "X109"}
 # Findings about how a cell is written or explained, not about a wrong value: never a cause.
 NOT_CAUSE = {"X102", "X103", "X104", "X105", "X106", "X107", "X113", "X114", "F104", "F108", "I105", "I106",
-             "I107", "I108", "I110", "S102", "S103", "R104", "R113", "R117"}
+             "I107", "I108", "I110", "S102", "S103", "R104", "R113", "R117",
+             "R122"}  # R122: a number formatted as a date is read as the number; it puts nothing wrong
 # The formula's own form is reported beside a value finding at the same cell only when it is the
 # only thing wrong: these give way to the value finding there.
 FORM = {"X103", "X104", "X108"}

@@ -64,7 +64,7 @@ class Context:
         elif num.typed_as_text and not cell.formula:
             self.add("R112", cell, label=label, value=_shown(cell.value))
         elif num.date_formatted:
-            self.add("R122", cell, label=label, value=show.num(num.value), shown=_shown(cell.value))
+            self.add("R122", cell, label=label, value=show.num(num.value), format=cell.number_format)
         return num
 
 

@@ -359,6 +359,32 @@ def _unquoted_key(text: str, exc: tomllib.TOMLDecodeError, where: tuple[str, str
                               f"Put Chinese keys in straight double quotes: write this line as {fixed}"))
 
 
+_FULL_WIDTH = {"＝": "=", "，": ",", "：": "=", "；": ";", "［": "[", "］": "]", "｛": "{", "｝": "}", "＃": "#"}
+
+
+def _full_width(text: str, exc: tomllib.TOMLDecodeError, where: tuple[str, str]) -> ProfileError | None:
+    """A TOML error on a line with full-width punctuation outside quotes (``"优" ＝ 90``, a ``，``
+    at the end, typed with a Chinese input method): name the characters and show the line with
+    half-width ones (a comma or semicolon ending the line dropped). None for any other error."""
+    number = _error_line(exc)
+    lines = text.split("\n")
+    if number is None or not 1 <= number <= len(lines):
+        return None
+    line = lines[number - 1].strip()
+    outside = re.sub(r'"(?:[^"\\]|\\.)*"', "", line)  # what is not inside a TOML string
+    found = [ch for ch in dict.fromkeys(outside) if ch in _FULL_WIDTH]
+    if not found:
+        return None
+    fixed = re.sub(r"[，；]\s*$", "", line)
+    for wide, narrow in _FULL_WIDTH.items():
+        fixed = fixed.replace(wide, narrow) if wide in outside else fixed
+    shown = "".join(f"“{ch}”" for ch in found)
+    return ProfileError(where, f"第 {number} 行“{line}”用了全角符号{shown}",
+                        f"line {number} “{line}” uses full-width punctuation {shown}",
+                        hint=(f"TOML 只认英文（半角）符号，行末不要加逗号：把这一行写成 {fixed}",
+                              f"TOML needs half-width punctuation and no comma at the end of a line: write {fixed}"))
+
+
 def load_profile(path: str | None = None) -> Profile:
     """The default profile, or a TOML file merged over it. Raises :class:`ProfileError`."""
     base = _default()
@@ -384,7 +410,7 @@ def load_profile(path: str | None = None) -> Profile:
                            hint=("请用记事本或 WPS 把它另存为 UTF-8 编码后再运行",
                                  "Save it as UTF-8 text (Notepad or WPS: Save As, encoding UTF-8) and run again")) from None
     except tomllib.TOMLDecodeError as exc:
-        raise _unquoted_key(text, exc, where) or ProfileError(
+        raise _unquoted_key(text, exc, where) or _full_width(text, exc, where) or ProfileError(
             where, f"不是有效的 TOML（{exc}）", f"not valid TOML ({exc})") from None
     except OSError as exc:
         raise ProfileError(where, f"无法读取（{exc.strerror or exc}）", f"cannot be read ({exc.strerror or exc})",

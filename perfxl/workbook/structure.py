@@ -141,10 +141,11 @@ DECLARED = declare(
     Rule("R122", "warning", "数字单元格设成了日期格式",
          "单元格里存的是数字，但格式是日期，Excel/WPS 显示成日期（100 显示为 1900/4/9），读表的人会看错。"
          "公式按数字计算，perfxl 也按数字读取、计分；改格式不改变任何结果。",
-         "“{label}”的值 {value} 设成了日期格式，显示为“{shown}”；已按数字 {value} 读取",
+         "“{label}”的值 {value} 设成了日期或时间格式“{format}”，Excel/WPS 会把它显示成日期或时间；已按数字 {value} 读取",
          "把此单元格的格式改为“常规”或“数值”（右键→设置单元格格式）",
          "全年预算数 100 显示为“1900/4/9”", "格式改为“数值”后显示 100.00",
          en=("Number formatted as a date",
-             "“{label}” holds {value} but is formatted as a date and shows “{shown}”; it was read as the number {value}",
+             "“{label}” holds {value} but has the date or time format “{format}”, so Excel/WPS shows a date or a "
+             "time; it was read as the number {value}",
              "Set the cell's format to General or Number (Format Cells)")),
 )
