@@ -221,6 +221,14 @@ def test_b103_not_for_copies_nor_units_without_a_name():
     assert f.values["files"] == ("a.xlsx", "b.xlsx") and "（未填评价年度）" in f.message
 
 
+def test_b103_names_typed_in_another_case_are_one_unit():
+    from perfxl.rules.batch import same_unit_findings
+
+    [f] = same_unit_findings({"a.xlsx": ("XYZ科技服务中心", 2025), "b.xlsx": ("xyz科技服务中心", 2025)})
+    assert f.values["files"] == ("a.xlsx", "b.xlsx")
+    assert same_unit_findings({"a.xlsx": ("XYZ科技服务中心", 2025), "b.xlsx": ("XY科技服务中心", 2025)}) == []
+
+
 def test_b103_leaves_byte_identical_copies_to_b101(run, tmp_path):
     units = tmp_path / "units"
     units.mkdir()

@@ -70,8 +70,9 @@ def year_findings(years: dict[str, int | None]) -> list[Finding]:
 
 
 def _unit_key(name) -> str:
-    """The unit name as compared: no whitespace, full-width and half-width forms alike."""
-    return re.sub(r"\s+", "", nfkc(str(name or "")))
+    """The unit name as compared: no whitespace, full-width and half-width forms and the case of
+    Latin letters alike (``XYZ中心`` and ``xyz中心`` are one unit's name typed twice)."""
+    return re.sub(r"\s+", "", nfkc(str(name or ""))).casefold()
 
 
 def same_unit_findings(units: dict[str, tuple[str | None, int | None]]) -> list[Finding]:
