@@ -148,3 +148,13 @@ def test_the_result_workbook_lists_both(run, tmp_path):
     rows = sorted((r[col["工作表"]], r[col["单元格"]], r[col["代码"]], r[col["严重程度"]], TOTAL in r[col["问题"]])
                   for r in ws.iter_rows(min_row=2, values_only=True) if r[col["代码"]] in ("R112", "R120"))
     assert rows == [("项目1", "E6", "R120", "错误", True), ("项目3", "E6", "R120", "错误", True)]
+
+
+def test_a_constant_equal_to_its_formula_is_no_cause_of_the_total(tmp_path):
+    """项目2's 汇总 row holds 95, what its formula would give (X108, a form mistake): the wrong 合计
+    follows from 项目1's text only, so only that finding names it."""
+    result = _check(_book(tmp_path, {1: "90"}, read=(1, 3)))
+    [x108] = [f for f in result.findings if (f.sheet, f.cell, f.code) == ("汇总", "D4", "X108")]
+    assert TOTAL not in x108.message and "随之出错" not in x108.message
+    assert TOTAL in _named(result, "项目1", "E6").message
+

@@ -223,13 +223,26 @@ def _text_number_error(cause: Finding, deps: Dependencies, wrong: list[tuple[str
     return worse
 
 
+def _typed_what_the_formula_gives(f: Finding) -> bool:
+    """An X108 whose constant is what the formula it replaced gives: a form mistake (it will not
+    follow its source), but no formula reading it is wrong because of it, so it is no cause."""
+    if f.code != "X108":
+        return False
+    typed, computed = f.values.get("value"), f.values.get("computed")
+    numbers = [v for v in (typed, computed) if isinstance(v, (int, float)) and not isinstance(v, bool)]
+    if len(numbers) != 2:
+        return False
+    return abs(float(typed) - float(computed)) <= 1e-9 * max(1.0, abs(float(computed)))
+
+
 def attribute(findings: list[Finding], model: WorkbookModel) -> list[Finding]:
     """The findings with consequences folded into their causes (see the module's doc)."""
     deps = Dependencies(model)
     findings = _merge_typed_over(findings, deps)
     causes: dict[tuple[str, str], Finding] = {}
     for f in findings:
-        if f.sheet and f.cell and f.severity in ("error", "warning") and f.code not in NOT_CAUSE:
+        if f.sheet and f.cell and f.severity in ("error", "warning") and f.code not in NOT_CAUSE \
+                and not _typed_what_the_formula_gives(f):
             causes.setdefault((f.sheet, f.cell), f)
     text_numbers = TextNumbers(model)
     kept: list[Finding] = []
