@@ -318,6 +318,15 @@ def _error_line(exc: tomllib.TOMLDecodeError) -> int | None:
     return line
 
 
+def _bad_line(text: str, exc: tomllib.TOMLDecodeError) -> tuple[int, str] | None:
+    """(line number, the line) a TOML error is at; None when the error names no line of ``text``."""
+    number = _error_line(exc)
+    lines = text.split("\n")
+    if number is None or not 1 <= number <= len(lines):
+        return None
+    return number, lines[number - 1].strip()
+
+
 def _bare_key_fix(line: str) -> str | None:
     """``优 = 90`` (or ``“优” = 90``, Chinese quotes) -> ``"优" = 90``: the line with each key part
     that is not a bare TOML key put in straight double quotes; None when the line does not start
@@ -341,11 +350,11 @@ def _unquoted_key(text: str, exc: tomllib.TOMLDecodeError, where: tuple[str, str
     """A TOML error on a line that starts with a Chinese key typed without quotes (``优 = 90``): say
     so, name the line and show it written as TOML needs; the other lines with the same mistake are
     named too, so one run finds them all. None for any other TOML error."""
-    number = _error_line(exc)
-    lines = text.split("\n")
-    if number is None or not 1 <= number <= len(lines):
+    found = _bad_line(text, exc)
+    if found is None:
         return None
-    line = lines[number - 1].strip()
+    number, line = found
+    lines = text.split("\n")
     fixed = _bare_key_fix(line)
     if fixed is None:
         return None
@@ -366,11 +375,10 @@ def _full_width(text: str, exc: tomllib.TOMLDecodeError, where: tuple[str, str])
     """A TOML error on a line with full-width punctuation outside quotes (``"优" ＝ 90``, a ``，``
     at the end, typed with a Chinese input method): name the characters and show the line with
     half-width ones (a comma or semicolon ending the line dropped). None for any other error."""
-    number = _error_line(exc)
-    lines = text.split("\n")
-    if number is None or not 1 <= number <= len(lines):
+    found = _bad_line(text, exc)
+    if found is None:
         return None
-    line = lines[number - 1].strip()
+    number, line = found
     outside = re.sub(r'"(?:[^"\\]|\\.)*"', "", line)  # what is not inside a TOML string
     found = [ch for ch in dict.fromkeys(outside) if ch in _FULL_WIDTH]
     if not found:
