@@ -12,6 +12,7 @@ import importlib.util
 import math
 import re
 import zipfile
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -341,16 +342,15 @@ def write_cached_values(path: str, values: dict[str, dict[str, object]]) -> int:
 
     from perfxl.excel import atomic
 
-    with zipfile.ZipFile(path) as z:
-        names = z.namelist()
-    if len(names) != len(set(names)):  # a package Excel would call damaged: never hand it over
-        twice = sorted({n for n in names if names.count(n) > 1})
-        raise DamagedOutput(f"openpyxl 写出了重名的部件 {'、'.join(twice)}",
-                            f"openpyxl wrote two parts named {', '.join(twice)}")
     written = 0
-    tmp = atomic.new_temp(os.path.dirname(os.path.abspath(path)), ".xlsx")
+    tmp = None
     try:
         with zipfile.ZipFile(path) as z:
+            twice = sorted(n for n, k in Counter(z.namelist()).items() if k > 1)
+            if twice:  # a package Excel would call damaged: never hand it over
+                raise DamagedOutput(f"openpyxl 写出了重名的部件 {'、'.join(twice)}",
+                                    f"openpyxl wrote two parts named {', '.join(twice)}")
+            tmp = atomic.new_temp(os.path.dirname(os.path.abspath(path)), ".xlsx")
             parts = sheet_parts(z)
             by_part = {parts[s]: v for s, v in values.items() if s in parts}
             with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as out:

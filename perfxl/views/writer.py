@@ -738,10 +738,9 @@ def cached_values(wb, user_values: dict[str, dict[str, object]], written: set[st
     still cannot be computed keeps the value the reader had."""
     from perfxl.excel.formula import CircularReference, Unsupported, WorkbookEvaluator
 
-    present = set(wb.sheetnames)
-    out = {sheet: values for sheet, values in user_values.items() if sheet in present and sheet not in written}
-    formulas = []
     sheets = by_title(wb)
+    out = {sheet: values for sheet, values in user_values.items() if sheet in sheets and sheet not in written}
+    formulas = []
     for title in written:
         if title in sheets:
             for c in sheets[title]._cells.values():
@@ -750,7 +749,7 @@ def cached_values(wb, user_values: dict[str, dict[str, object]], written: set[st
                     formulas.append((title, c.coordinate))
     fallback = {}
     for sheet, cells in (retry or {}).items():
-        if sheet in present and sheet not in written:
+        if sheet in sheets and sheet not in written:
             for coord, value in cells.items():
                 formulas.append((sheet, coord))
                 fallback[(sheet, coord)] = value
