@@ -187,13 +187,18 @@ def test_chart_has_a_page_of_its_own(run, tmp_path):
     assert ws.print_title_rows is None  # the table fits one page: no header above the chart
 
 
-def test_a_long_table_repeats_its_header(run, tmp_path):
-    book = Book([Proj(sheet=f"项目{i}", name=f"第{i}个维修项目") for i in range(1, 41)])
-    book.unit["项目支出"] = 4000
-    path = tmp_path / "long.xlsx"
+def _result_of_projects(run, tmp_path, n: int):
+    """The 自评结果 sheet written for a unit of ``n`` filled projects (100 万元 each)."""
+    book = Book([Proj(sheet=f"项目{i}", name=f"第{i}个维修项目") for i in range(1, n + 1)])
+    book.unit["项目支出"] = 100 * n
+    path = tmp_path / f"units{n}.xlsx"
     build(book, path)
     run("check", path, "--select", "T")
-    ws = load_workbook(tmp_path / "long.perfxl.xlsx")[RESULT]
+    return load_workbook(tmp_path / f"units{n}.perfxl.xlsx")[RESULT]
+
+
+def test_a_long_table_repeats_its_header(run, tmp_path):
+    ws = _result_of_projects(run, tmp_path, 40)
     assert ws.print_title_rows == "$3:$3"
     (chart,) = ws._charts
     assert chart.height <= 17.5
@@ -225,20 +230,11 @@ def test_printed_chart_is_whole_on_a_page_of_its_own(run, tmp_path):
 def test_many_projects_chart_counts_grades(run, tmp_path):
     """Past a page's worth of names a bar a project is unreadable: the chart counts projects per
     grade instead, from the count cells of the sheet."""
-    book = Book([Proj(sheet=f"项目{i}", name=f"第{i}个维修项目") for i in range(1, 62)])
-    book.unit["项目支出"] = 6100
-    path = tmp_path / "many.xlsx"
-    build(book, path)
-    run("check", path, "--select", "T")
-    ws = load_workbook(tmp_path / "many.perfxl.xlsx")[RESULT]
+    ws = _result_of_projects(run, tmp_path, 61)
     (chart,) = ws._charts
     refs = chart.series[0].val.numRef.f
     assert "$C$" in refs
     first = int(refs.split("$C$")[1].split(":")[0])
     assert str(ws.cell(row=first, column=2).value).startswith("评价等级")
-    book15 = Book([Proj(sheet=f"项目{i}", name=f"第{i}个维修项目") for i in range(1, 4)])
-    path15 = tmp_path / "few.xlsx"
-    build(book15, path15)
-    run("check", path15, "--select", "T")
-    (few,) = load_workbook(tmp_path / "few.perfxl.xlsx")[RESULT]._charts
+    (few,) = _result_of_projects(run, tmp_path, 3)._charts
     assert "$G$" in few.series[0].val.numRef.f  # a bar a project
