@@ -23,8 +23,9 @@ import time
 from dataclasses import dataclass, field
 from multiprocessing.connection import wait
 
-from perfxl.excel.package import defines_name
-from perfxl.views.batch import BATCH_NAME, FileRow
+from perfxl.outputs import each_targets, is_rollup
+from perfxl.rollup import FileRow, duplicate_groups, settle_duplicates  # noqa: F401  (the batch's steps)
+from perfxl.workbook.fatal import Fatal
 
 SPREADSHEET_EXTENSIONS = (".xlsx", ".xlsm", ".xls", ".et")
 OUTPUT_SUFFIX = ".perfxl"  # perfxl check writes <name>.perfxl.xlsx
@@ -38,11 +39,6 @@ class Collected:
     skipped: dict[str, int] = field(default_factory=lambda: {"lock": 0, "output": 0, "other": 0})
 
 
-def is_batch_output(path: str) -> bool:
-    """A roll-up written by ``perfxl batch`` (under any name): its workbook names ``_perfxl_batch``."""
-    return defines_name(path, BATCH_NAME)
-
-
 def skip_reason(path: str) -> str | None:
     """Why a file is not checked: ``lock``, ``output``, ``other`` — or None to check it."""
     name = os.path.basename(path)
@@ -54,7 +50,7 @@ def skip_reason(path: str) -> str | None:
         return "other"
     if base.endswith(OUTPUT_SUFFIX):
         return "output"
-    if ext in (".xlsx", ".xlsm") and is_batch_output(path):
+    if ext in (".xlsx", ".xlsm") and is_rollup(path):
         return "output"
     return None
 
@@ -130,127 +126,48 @@ def duplicates(files: list[str]) -> dict[str, str]:
     return {path: out[path] for path in files if path in out}
 
 
-def duplicate_groups(repeated: dict[str, str]) -> list[list[str]]:
-    """The files of equal bytes, each group in the order of ``files`` (original first)."""
-    groups: dict[str, list[str]] = {}
-    for dup, first in repeated.items():
-        groups.setdefault(first, [first]).append(dup)
-    return list(groups.values())
-
-
-def settle_duplicates(rows, repeated: dict[str, str]) -> None:
-    """Mark B101 duplicates among the files that were read: in each group of equal bytes the
-    first file (in the order given) that was checked is counted, the other checked ones point to
-    it. A file that was not checked (unreadable, timed out…) is never a duplicate nor an
-    original: it stays a row of its own, 无法检查, whatever its bytes."""
-    by_file = {row.file: row for row in rows}
-    for group in duplicate_groups(repeated):
-        members = [by_file[f] for f in group if f in by_file]
-        for row in members:
-            row.duplicate_of = None
-        read = [row for row in members if row.checked]
-        for row in read[1:]:
-            row.duplicate_of = read[0].file
-
-
 # -- one file: the same pipeline as `perfxl check` -----------------------------------------
 
 @dataclass(frozen=True)
 class Options:
+    """What every worker needs to check a file (sent to workers started by spawn as it is)."""
+
     profile_path: str | None = None
     lang: str = "zh"
     select_codes: tuple[str, ...] = ()
     ignore_codes: tuple[str, ...] = ()
 
+    def settings(self):
+        from perfxl.pipeline import settings
+        return settings(self.profile_path, self.select_codes, self.ignore_codes, self.lang)
 
-def check_one(path: str, profile, options: Options, write_to: str | None = None) -> FileRow:
-    """Read, check and (with ``write_to``) write the result workbook, as ``perfxl check`` does;
-    return the file's row. A file that cannot be read is a row holding the very report
-    ``check --format json`` prints for it (its E finding and the same Chinese line)."""
-    from perfxl.model import finding
-    from perfxl.result import run_checks
-    from perfxl.rules.catalogue import RULES, select
+
+def check_one(path: str, run, write_to: str | None = None) -> FileRow:
+    """Check ``path`` through the one pipeline (``perfxl check``'s), and with ``write_to`` write
+    its result workbook; return the file's row. A file that cannot be read is a row holding the
+    very report ``check --format json`` prints for it (its E finding and the same Chinese line);
+    a result workbook that may not be written is the row's note."""
+    from perfxl.outputs import Write
+    from perfxl.pipeline import check
     from perfxl.views.json_report import build, fatal_report
-    from perfxl.workbook.reader import ReadError, read_workbook
 
     start = time.perf_counter()
     try:
-        model = read_workbook(path)
-    except ReadError as exc:
-        report = fatal_report(exc, path, options.lang)
-        return FileRow(path, "unreadable", report=report, error=dict(report["error"]),
-                       seconds=time.perf_counter() - start)
-    lost: list[str] = []
+        done = check(path, run, write=Write(write_to) if write_to else None, keep_going=True)
+    except Fatal as exc:
+        return FileRow.failed(path, "unreadable", exc.finding, exc.key, run.lang,
+                              report=fatal_report(exc, path, run.lang), seconds=time.perf_counter() - start)
     note = None
-    if write_to is not None:
-        note = _refuse_output(path, write_to, options.lang)
-        if note is None:
-            lost = _losses(path, getattr(model, "scans", None))
-        else:
-            write_to = None
-    result = run_checks(model, profile, select_codes=options.select_codes, ignore_codes=options.ignore_codes)
-    if lost and "R119" in select(list(RULES), options.select_codes, options.ignore_codes):
-        for part in lost:
-            result.findings.append(finding("R119", None, None, part=part))
-    written = None
-    if write_to is not None:
-        try:
-            from perfxl.views.writer import write_result
-            write_result(path, write_to, result)
-            written = write_to
-        except ReadError as exc:  # openpyxl cannot load what the check could read
-            note = _not_written(exc, options.lang)
-        except OSError as exc:
-            note = _not_written(ReadError("E115", path=write_to, reason=exc.strerror or str(exc)), options.lang)
-    return FileRow(path, "checked", report=build(result, path, options.lang), written=written, note=note,
-                   seconds=time.perf_counter() - start)
+    if done.write_error is not None:
+        note = ("Result workbook not written: " if run.lang == "en" else "结果工作簿未写入：") + \
+            done.write_error.line(run.lang)
+    return FileRow.of(done.result, path, run.lang, report=build(done.result, path, run.lang), written=done.written,
+                      note=note, seconds=time.perf_counter() - start)
 
 
-def _not_written(exc, lang: str) -> str:
-    return ("Result workbook not written: " if lang == "en" else "结果工作簿未写入：") + exc.line(lang)
-
-
-def _refuse_output(path: str, target: str, lang: str) -> str | None:
-    """Why the result workbook may not be written (the refusals of ``perfxl check``), or None."""
-    from perfxl.workbook.reader import ReadError
-
-    folder, name = os.path.split(os.path.abspath(target))
-    if os.path.abspath(target) == os.path.abspath(path):
-        return _not_written(ReadError("E111"), lang)
-    if os.path.exists(os.path.join(folder, "~$" + name)):
-        return _not_written(ReadError("E112", path=target), lang)
-    if not os.path.isdir(folder):
-        return _not_written(ReadError("E113", folder=folder), lang)
-    return None
-
-
-def _losses(path: str, scans) -> list[str]:
-    from perfxl.excel.package import losses
-    try:
-        return losses(path, scans=scans)  # the reader's scans: no worksheet part is read again
-    except Exception:  # the reader already accepted the file; a package oddity only limits this report
-        return []
-
-
-def each_output(files: list[str], folder: str | None) -> dict[str, str]:
-    """Where ``--write-each`` puts each result workbook: beside its input, or in ``folder``
-    (a name that two inputs share gets -2, -3… so no result overwrites another)."""
-    from perfxl.views.writer import output_path
-
-    targets: dict[str, str] = {}
-    used: set[str] = set()
-    for path in files:
-        target = output_path(path)
-        if folder is not None:
-            target = os.path.join(folder, os.path.basename(target))
-        base, ext = os.path.splitext(target)
-        n = 2
-        while os.path.normcase(os.path.abspath(target)) in used:
-            target = f"{base}-{n}{ext}"
-            n += 1
-        used.add(os.path.normcase(os.path.abspath(target)))
-        targets[path] = target
-    return targets
+def each_output(files: list[str], folder: str | None, roots: list[str] | None = None) -> dict[str, str]:
+    """Where ``--write-each`` puts each result workbook (``perfxl.outputs.each_targets``)."""
+    return each_targets(files, folder, roots)
 
 
 # -- the worker process -------------------------------------------------------------------
@@ -262,8 +179,7 @@ def _serve(conn, options: Options) -> None:
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
-        from perfxl.scoring.profile import load_profile
-        profile = load_profile(options.profile_path)
+        run = options.settings()
     except Exception as exc:  # the parent loaded the same profile; this only guards the impossible
         conn.send(("dead", f"{type(exc).__name__}: {exc}"))
         return
@@ -287,7 +203,7 @@ def _serve(conn, options: Options) -> None:
         path, write_to = task
         start = time.perf_counter()
         try:
-            row = check_one(path, profile, options, write_to)
+            row = check_one(path, run, write_to)
         except Exception as exc:  # a bug of ours: a row that says so, and the worker goes on
             row = internal_row(path, exc, options.lang, time.perf_counter() - start)
         try:
@@ -298,44 +214,36 @@ def _serve(conn, options: Options) -> None:
         gc.collect()
 
 
-def _failure(path: str, status: str, key: str, message: str, seconds: float) -> FileRow:
-    """A file the check did not finish: the shape of ``check --format json``'s report for an
-    unreadable file, with no finding (the check never ran to make one)."""
-    error = {"code": key, "rule": None, "message": message}
-    report = {"file": path, "unit": None, "projects": [], "summary": None, "findings": [], "error": error}
-    return FileRow(path, status, report=report, error=dict(error), seconds=seconds)
+def _failure(path: str, status: str, stop: Fatal, seconds: float, lang: str) -> FileRow:
+    """A file the check did not finish: a row holding its E finding, in the shape of ``check
+    --format json``'s report for a file that cannot be read."""
+    from perfxl.views.json_report import fatal_report
+
+    return FileRow.failed(path, status, stop.finding, stop.key, lang, report=fatal_report(stop, path, lang),
+                          seconds=seconds)
 
 
 def internal_row(path: str, exc: BaseException, lang: str, seconds: float) -> FileRow:
-    if lang == "en":
-        message = (f"Internal error ({type(exc).__name__}: {exc}): send the file and this line to the maintainers; "
-                   "perfxl check on the file alone shows it again.")
-    else:
-        message = (f"内部错误（{type(exc).__name__}: {exc}）：请把该文件和这行信息发给维护者；"
-                   "可单独运行 perfxl check 该文件复现。")
-    return _failure(path, "internal", "internal_error", message, seconds)
+    """A bug of ours while checking one file (E129); the exception is named only with PERFXL_DEBUG."""
+    if os.environ.get("PERFXL_DEBUG"):
+        import traceback
+        traceback.print_exception(exc)
+    return _failure(path, "internal", Fatal("E129", name=show_name(path)), seconds, lang)
 
 
 def timeout_row(path: str, seconds: float, lang: str = "zh") -> FileRow:
-    if lang == "en":
-        message = (f"The check did not finish within {seconds:g} s and was stopped (the file may be very large or odd): "
-                   "run perfxl check on it alone, or allow more time with --timeout.")
-    else:
-        message = (f"检查超过 {seconds:g} 秒仍未完成，已停止（文件可能过大或结构异常）："
-                   "请单独运行 perfxl check 该文件，或用 --timeout 放宽时限。")
-    return _failure(path, "timeout", "timeout", message, seconds)
+    return _failure(path, "timeout", Fatal("E137", name=show_name(path), seconds=f"{seconds:g}"), seconds, lang)
 
 
 def crash_row(path: str, exitcode, seconds: float, lang: str = "zh") -> FileRow:
-    if lang == "en":
-        how = f"exit code {exitcode}" if exitcode is None or exitcode >= 0 else f"signal {-exitcode}"
-        message = (f"The worker checking this file stopped unexpectedly ({how}; out of memory, or an odd file): "
-                   "run perfxl check on it alone to see more.")
-    else:
-        how = f"退出码 {exitcode}" if exitcode is None or exitcode >= 0 else f"信号 {-exitcode}"
-        message = (f"检查该文件的工作进程意外退出（{how}，可能是内存不足或文件异常）："
-                   "请单独运行 perfxl check 该文件查看。")
-    return _failure(path, "crashed", "worker_crashed", message, seconds)
+    signal = exitcode is not None and exitcode < 0
+    how = f"信号 {-exitcode}" if signal else f"退出码 {exitcode}"
+    how_en = f"signal {-exitcode}" if signal else f"exit code {exitcode}"
+    return _failure(path, "crashed", Fatal("E138", name=show_name(path), how=how, how_en=how_en), seconds, lang)
+
+
+def show_name(path: str) -> str:
+    return os.path.basename(path) or path
 
 
 def cpu_count() -> int:

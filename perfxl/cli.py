@@ -1,9 +1,10 @@
-"""Command line: parse options, call the pipeline, print. Exit codes: 0 no errors,
-1 errors found, 2 the file could not be read or the command was used wrongly."""
+"""Command line: parse options, call the pipeline (``perfxl/pipeline.py``), print. Exit codes:
+0 no errors, 1 errors found, 2 the file could not be read or the command was used wrongly, 3 the
+check was done but its result file could not be written."""
 
 from __future__ import annotations
 
-import errno
+import contextlib
 import json
 import os
 import sys
@@ -11,115 +12,48 @@ from datetime import date
 
 import click
 
-from perfxl import __version__
+from perfxl import __version__, clitext
+from perfxl.pipeline import EXIT_CLEAN, EXIT_ERRORS, EXIT_NOT_WRITTEN, EXIT_UNREADABLE  # noqa: F401
 
-EXIT_CLEAN, EXIT_ERRORS, EXIT_UNREADABLE = 0, 1, 2
-_current = {"file": None, "lang": "zh", "as_json": False}  # the file being checked, for the last-resort lines
-
-# click's own words (usage, help, usage errors) in Chinese; PERFXL_LANG=en keeps click's English.
-CLICK_ZH = {
-    "Usage:": "用法：", "Options": "选项", "Commands": "命令", "Positional arguments": "参数",
-    "Error: {message}": "错误：{message}", "Try '{command} {option}' for help.": "运行“{command} {option}”查看帮助。",
-    "Missing argument": "缺少参数", "Missing option": "缺少选项", "Missing parameter": "缺少参数",
-    "Missing command.": "缺少命令。", "Missing parameter: {param_name}": "缺少参数：{param_name}",
-    "Missing {param_type}": "缺少{param_type}", "argument": "参数", "option": "选项", "parameter": "参数",
-    "No such command {name!r}.": "没有命令 {name!r}。", "No such option {name!r}.": "没有选项 {name!r}。",
-    "No such option: {name}": "没有选项：{name}",
-    "Option {name!r} does not take a value.": "选项 {name!r} 不带值。",
-    "Invalid value for {param_hint}: {message}": "{param_hint} 的值无效：{message}",
-    "Invalid value: {message}": "值无效：{message}", "Show this message and exit.": "显示本帮助并退出。",
-    "Show the version and exit.": "显示版本并退出。", "default: {default}": "默认：{default}",
-    "{value} is not in the range {range}.": "{value} 不在范围 {range} 内。",
-    "{value!r} is not a valid {number_type}.": "{value!r} 不是有效的{number_type}。",
-    "integer": "整数", "float": "数字", "Aborted!": "已中止！", "unknown error": "未知错误",
-    "{name} {filename!r} does not exist.": "{name} {filename!r} 不存在。",
-    "{name} {filename!r} is a directory.": "{name} {filename!r} 是文件夹。",
-    "{name} {filename!r} is a file.": "{name} {filename!r} 是文件。", "file": "文件", "directory": "文件夹",
-    "path": "路径", "Choose from:\n\t{choices}": "可选：\n\t{choices}",
-    "Got unexpected extra argument ({args})": "多余的参数（{args}）",
-    "Got unexpected extra arguments ({args})": "多余的参数（{args}）",
-    "Option {name!r} requires an argument.": "选项 {name!r} 需要一个值。",
-    "Option {name!r} requires {nargs} arguments.": "选项 {name!r} 需要 {nargs} 个值。",
-    "{value!r} is not {choice}.": "{value!r} 不是 {choice}。",
-    "{value!r} is not one of {choices}.": "{value!r} 不是 {choices} 之一。",
-    "Did you mean {possibility}?": "是否想用 {possibility}？",
-    "(Did you mean one of: {possibilities}?)": "（是否想用：{possibilities}？）",
-}
+clitext.install()
 
 
-def _click_in_chinese() -> None:
-    """Install the Chinese of click's messages (its modules call gettext through ``_``)."""
-    if os.environ.get("PERFXL_LANG", "").lower().startswith("en"):
-        return
-    import click.core
-    import click.decorators
-    import click.exceptions
-    import click.formatting
-    import click.parser
-    import click.types
-
-    def gettext(message: str) -> str:
-        return CLICK_ZH.get(message, message)
-
-    def ngettext(singular: str, plural: str, n: int) -> str:
-        return gettext(singular if n == 1 else plural)
-
-    for module in (click.core, click.decorators, click.exceptions, click.formatting, click.parser, click.types):
-        if hasattr(module, "_"):
-            module._ = gettext
-        if hasattr(module, "ngettext"):
-            module.ngettext = ngettext
-
-
-_click_in_chinese()
-
-
-def _fail(rule: str, /, *, as_json: bool = False, file: str | None = None, lang: str = "zh", **values) -> None:
-    """Stop with one line (or one JSON report) for a rule of family E; exit 2."""
-    from perfxl.workbook.fatal import ReadError
-    if file is not None:
-        values.setdefault("name", os.path.basename(file) or file)  # every exit-2 line names the file
-    _stop(ReadError(rule, **values), as_json=as_json, file=file, lang=lang)
-
-
-def _profile_values(exc) -> dict:
-    """What E109 says of a ProfileError: the detail in both languages, and its own advice if any."""
-    return {"detail": str(exc), "detail_en": exc.en, "hint": exc.hint}
-
-
-def _stop(exc, *, as_json: bool = False, file: str | None = None, lang: str = "zh") -> None:
-    line = exc.line(lang)
+def _stop(exc, *, as_json: bool = False, file: str | None = None, lang: str = "zh", compact: bool = False) -> None:
+    """Every stop of every command: one line (or one JSON report) for its E rule; exit 2."""
     if as_json:
         from perfxl.views.json_report import fatal_report
-        click.echo(json.dumps(fatal_report(exc, file, lang), ensure_ascii=False, indent=2))
+        click.echo(json.dumps(fatal_report(exc, file, lang), ensure_ascii=False, indent=None if compact else 2))
     else:
-        click.echo(("perfxl: " if lang == "en" else "perfxl：") + line, err=True)
+        click.echo(_prefix(lang) + exc.line(lang), err=True)
     sys.exit(EXIT_UNREADABLE)
 
 
-def _codes(values: tuple[str, ...]) -> tuple[str, ...]:
-    """Rule codes or families as typed: ``F,I104``, ``I104，S108`` (a Chinese comma), ``I104 S108``."""
-    import re
-
-    out = []
-    for v in values:
-        out.extend(x.upper() for x in re.split(r"[\s,，、;；]+", v) if x)
-    return tuple(out)
+def _prefix(lang: str) -> str:
+    return "perfxl: " if lang == "en" else "perfxl："
 
 
-def _rule_codes():
-    from perfxl.rules.catalogue import RULES
+@contextlib.contextmanager
+def _stops(file: str | None = None, *, lang: str = "zh", as_json: bool = False, compact: bool = False):
+    """Around a command: a stop (E rule), an interruption (E128: no temp file survives) or a bug
+    of ours (E129, never a traceback; PERFXL_DEBUG=1 shows it) ends in the same one line."""
+    from perfxl.excel import atomic
+    from perfxl.workbook.fatal import Fatal
 
-    return RULES
-
-
-def _unknown_code(*groups: tuple[str, ...]) -> str | None:
-    """The first code or family that names no rule: a mistyped ``--select`` must not silently
-    select nothing (a workbook with errors would pass)."""
-    for code in (c for group in groups for c in _codes(group)):
-        if not any(known.startswith(code) for known in _rule_codes()):
-            return code
-    return None
+    say = {"as_json": as_json, "file": file, "lang": lang, "compact": compact}
+    name = (os.path.basename(file or "") or ("the workbook" if lang == "en" else "工作簿"))
+    try:
+        yield
+    except Fatal as exc:
+        if file is not None:
+            exc.finding.values.setdefault("name", name)
+        _stop(exc, **say)
+    except (KeyboardInterrupt, Interrupted):  # Ctrl-C or SIGTERM
+        atomic.remove_all()
+        _stop(Fatal("E128", name=name), **say)
+    except Exception:
+        if os.environ.get("PERFXL_DEBUG"):
+            raise
+        _stop(Fatal("E129", name=name), **say)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]}, options_metavar="[选项]",
@@ -166,221 +100,66 @@ def check(file, fmt, profile_path, select_codes, ignore_codes, color, output, no
     并在有问题的单元格上加可移除的标记和批注。
 
     .xls/.et 文件按值检查（跳过公式检查）；加 --convert 时先用 LibreOffice 转换为 .xlsx，做完整检查。"""
-    from perfxl.scoring.profile import ProfileError, load_profile
-    from perfxl.views.files import OUTPUT_EXTENSIONS
+    from perfxl import pipeline
 
     as_json = fmt == "json"
-    _current.update(file=file, lang=lang, as_json=as_json)
-    say = {"as_json": as_json, "file": file, "lang": lang}
-    _refuse_lock_file(file, say)
-    if (bad := _unknown_code(select_codes, ignore_codes)) is not None:
-        _fail("E118", **say, code=bad)
-    if output and os.path.splitext(output)[1].lower() not in OUTPUT_EXTENSIONS:
-        _fail("E135", **say, path=output)
-    try:
-        profile = load_profile(profile_path)
-    except ProfileError as exc:
-        _fail("E109", **say, **_profile_values(exc))
-    source, workdir = file, None  # what is read: the file itself, or its conversion to .xlsx
-    if convert:
-        workdir, source = _convert(file, say)
-    try:
-        _check(file, source, say, profile, select_codes, ignore_codes, color, output, no_write, in_place,
-               explain_key=explain_key, force=force)
-    finally:
-        if workdir is not None:
-            workdir.cleanup()
+    with _stops(file, lang=lang, as_json=as_json):
+        run = pipeline.settings(profile_path, select_codes, ignore_codes, lang)
+        write = pipeline.write_request(output, in_place, no_write, force, explaining=explain_key is not None)
+        done = pipeline.check(file, run, write=write, convert=convert)
+        if explain_key is not None:
+            _explain(done, run.profile, explain_key, as_json, lang)
+        if done.open_in:
+            click.echo(f"Note: the file may be open in {done.open_in}; unsaved changes are not checked (only what "
+                       "is saved on disk)." if lang == "en" else
+                       f"注意：文件可能正在 {done.open_in} 中打开，未保存的修改不会被检查（检查的是磁盘上已保存的内容）。",
+                       err=True)
+        if as_json:
+            from perfxl.views.json_report import build, fatal_report
+            data = build(done.result, file, lang)
+            if done.write_error is not None:  # checked, not written: the stop's finding, as for any stop
+                data["result_workbook"] = {"path": None, "error": fatal_report(done.write_error, file, lang)["error"]}
+            click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        else:
+            from perfxl.views.text import render
+            if color is None:
+                color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+            click.echo(render(done.result, file, color, lang), color=color)
+        if done.written:
+            click.echo((f"Result written to: {done.written}" if lang == "en" else f"结果已写入：{done.written}"),
+                       err=as_json)
+        if done.write_error is not None:
+            _not_written(done.write_error, lang, "--no-write")
+    sys.exit(done.exit_code)
 
 
-def _convert(file: str, say: dict):
-    """(temporary folder, converted .xlsx) for ``--convert``; the folder goes when the check
-    ends, however it ends."""
-    from perfxl.workbook.reader import ReadError, _check_file
-    from perfxl.workbook.xls import convert_to_xlsx, temp_workdir
-
-    name = os.path.basename(file)
-    try:
-        kind = _check_file(file)
-    except ReadError as exc:
-        _stop(exc, **say)
-    if kind == "xlsx":
-        _fail("E126", **say, name=name)
-    if kind == "encrypted":
-        _fail("E121", **say, name=name)
-    workdir = temp_workdir()
-    try:
-        return workdir, convert_to_xlsx(file, workdir.name)
-    except BaseException as exc:
-        workdir.cleanup()
-        if isinstance(exc, ReadError):
-            _stop(exc, **say)
-        raise
-
-
-def _check(file, source, say, profile, select_codes, ignore_codes, color, output, no_write, in_place,
-           *, explain_key: str | None = None, force: bool = False) -> None:
-    from perfxl.model import finding
-    from perfxl.result import run_checks
-    from perfxl.rules.catalogue import RULES, select
-    from perfxl.workbook.reader import ReadError, read_workbook
-    from perfxl.excel.package import defines_name
-    from perfxl.views.files import OUTPUT_EXTENSIONS, open_in, output_path
-
-    as_json, lang = say["as_json"], say["lang"]
-    try:
-        model = read_workbook(source)  # expat only: openpyxl loads the file only to write the result
-    except ReadError as exc:
-        _stop(exc, **say)
-    if in_place and (source != file or model.source_format != "xlsx"):
-        _fail("E127", **say, name=os.path.basename(file))
-    if in_place and (output or no_write):
-        _fail("E110", **say)
-    ext = os.path.splitext(file)[1].lower()
-    if output and ext in OUTPUT_EXTENSIONS and os.path.splitext(output)[1].lower() != ext:
-        _fail("E136", **say, path=output, ext=ext)
-    own_output = "_perfxl" in model.defined_names  # a result file perfxl wrote earlier
-    if explain_key is not None and (output or in_place):
-        _fail("E151", **say)
-    if no_write or explain_key is not None:
-        target = None
-    elif in_place:
-        target = file
-    elif output:
-        target = output
-        if (os.path.exists(output) and not force and not _same_file(output, file)
-                and not defines_name(output, "_perfxl")):  # another workbook of the user's
-            _fail("E116", **say, path=output)
+def _not_written(exc, lang: str, skip: str) -> None:
+    """After the report: the one line that says the result file was not written, why, and how to go on."""
+    if lang == "en":
+        click.echo(f"{_prefix(lang)}the check is complete (above), but {exc.line(lang)} To go on: write it "
+                   f"elsewhere with -o, or add {skip}.", err=True)
     else:
-        target = output_path(file)
-        if _same_file(target, file) and not own_output:  # named like a result, but the user's own
-            base, ext = os.path.splitext(file)
-            target = f"{base}.perfxl{ext}"
-    rewrite = target is not None and _same_file(target, file)
-    program = open_in(file)
-    if program and not rewrite:
-        click.echo(f"Note: the file may be open in {program}; unsaved changes are not checked (only what is saved "
-                   "on disk)." if lang == "en" else
-                   f"注意：文件可能正在 {program} 中打开，未保存的修改不会被检查（检查的是磁盘上已保存的内容）。", err=True)
-    lost = []
-    if target is not None:
-        target, lost = _prepare_output(source, target, say, model.scans, named=file,
-                                       rewrite=rewrite and (in_place or own_output))
-        if model.source_format == "xls":
-            lost = ["公式（只保留计算结果）、字体、颜色、边框和列宽"]
-    result = run_checks(model, profile, select_codes=_codes(select_codes), ignore_codes=_codes(ignore_codes))
-    for part in lost:
-        if "R119" in select(list(RULES), _codes(select_codes), _codes(ignore_codes)):
-            result.findings.append(finding("R119", None, None, part=part))
-    if explain_key is not None:
-        _explain(result, profile, file, explain_key, say)
-    written = None
-    if target is not None:
-        written = _write(source, target, result, in_place, say)
-    if as_json:
-        from perfxl.views.json_report import build
-        click.echo(json.dumps(build(result, file, lang), ensure_ascii=False, indent=2))
-    else:
-        from perfxl.views.text import render
-        if color is None:
-            color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-        click.echo(render(result, file, color, lang), color=color)
-    if written:
-        click.echo((f"Result written to: {written}" if lang == "en" else f"结果已写入：{written}"), err=as_json)
-    sys.exit(EXIT_ERRORS if result.errors else EXIT_CLEAN)
+        click.echo(f"{_prefix(lang)}检查已完成（见上），但{exc.line(lang)}可用 -o 写到别处，或加 {skip} 只看报告。", err=True)
 
 
-def _same_file(a: str, b: str) -> bool:
-    return os.path.normcase(os.path.abspath(a)) == os.path.normcase(os.path.abspath(b))
-
-
-def _explain(result, profile, file: str, key: str, say: dict) -> None:
+def _explain(done, profile, key: str, as_json: bool, lang: str) -> None:
     """Print one project's score derivation (text), or the report with an ``explain`` key (JSON); exit."""
     from perfxl.views.explain import NoSuchProject, explain, find_project
+    from perfxl.workbook.fatal import Fatal
 
     try:
-        project = find_project(result, key)
+        project = find_project(done.result, key)
     except NoSuchProject as exc:
-        _fail("E150", **say, **exc.values)
-    lines = explain(result, project, profile, say["lang"])
-    if say["as_json"]:
+        raise Fatal("E150", **exc.values) from None
+    lines = explain(done.result, project, profile, lang)
+    if as_json:
         from perfxl.views.json_report import build
-        data = build(result, file, say["lang"])
+        data = build(done.result, done.file, lang)
         data["explain"] = {"sheet": project.project.sheet, "lines": [line for line in lines if line]}
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
     else:
         click.echo("\n".join(lines))
-    sys.exit(EXIT_ERRORS if result.errors else EXIT_CLEAN)
-
-
-def _refuse_lock_file(file: str, say: dict) -> None:
-    """``~$2025.xlsx`` is the lock Excel/WPS keep while 2025.xlsx is open, not a workbook."""
-    import zipfile
-
-    from perfxl.views.files import lock_owner
-
-    owner = lock_owner(file)
-    if owner is None or not os.path.isfile(file) or zipfile.is_zipfile(file):
-        return
-    program = "LibreOffice" if os.path.basename(file).startswith(".~lock.") else "Excel/WPS"
-    _fail("E134", **say, name=os.path.basename(file), owner=owner, program=program)
-
-
-def _prepare_output(file: str, target: str, say: dict, scans=None, named: str | None = None, *,
-                    rewrite: bool = False):
-    """Refuse what must not be written; return (target, parts that would be lost). ``file`` is
-    what was read (its conversion under --convert), ``named`` the user's file; ``rewrite``: the
-    user's file itself is written (``--in-place``, or a result file perfxl wrote earlier)."""
-    from perfxl.excel.package import losses
-    from perfxl.views.files import open_in
-
-    if _same_file(target, named or file) and not rewrite:
-        _fail("E111", **say)
-    if open_in(target) == "Excel/WPS":
-        _fail("E112", **say, path=target)
-    folder = os.path.dirname(os.path.abspath(target))
-    if not os.path.isdir(folder):
-        _fail("E113", **say, folder=folder)
-    try:
-        lost = losses(file, scans=scans)  # the reader's scans: no worksheet part is read again
-    except Exception:  # the reader already accepted the file; a package oddity only limits this report
-        lost = []
-    if rewrite and lost:
-        _fail("E114", **say, parts="；".join(lost))
-    return target, lost
-
-
-def _write(file: str, target: str, result, in_place: bool, say: dict) -> str | None:
-    from perfxl.views.files import backup
-    from perfxl.views.writer import write_result
-    from perfxl.workbook.reader import ReadError
-
-    made = None
-    try:
-        if in_place:
-            made = backup(file)  # 2025.xlsx.bak, then .bak2, …: the first backup keeps the original
-        write_result(file, target, result)
-    except ReadError as exc:  # openpyxl cannot load what the check could read: nothing was written
-        if made is not None:
-            os.remove(made)
-        _stop(exc, **say)
-    except OSError as exc:
-        _fail("E115", **say, path=target, reason=_os_reason(exc, say["lang"]))
-    return target
-
-
-_OS_REASONS = {  # strerror is English on most systems; the line is Chinese
-    errno.EACCES: ("没有写入权限", "permission denied"), errno.EPERM: ("没有写入权限", "permission denied"),
-    errno.ENOSPC: ("磁盘空间不足", "disk full"), errno.EROFS: ("磁盘或文件夹是只读的", "read-only file system"),
-    errno.ENOENT: ("文件夹不存在", "folder does not exist"), errno.EISDIR: ("同名的是文件夹", "a folder has that name"),
-    errno.ENAMETOOLONG: ("路径太长", "path too long"), errno.EBUSY: ("文件正被占用", "file busy"),
-}
-
-
-def _os_reason(exc: OSError, lang: str = "zh") -> str:
-    if hasattr(exc, "zh"):  # perfxl's own reason (perfxl.excel.package.DamagedOutput)
-        return exc.en if lang == "en" else exc.zh
-    zh, en = _OS_REASONS.get(getattr(exc, "errno", None), ("操作系统拒绝了写入", exc.strerror or "refused"))
-    return en if lang == "en" else zh
+    sys.exit(EXIT_ERRORS if done.result.errors else EXIT_CLEAN)
 
 
 @cli.command(options_metavar="[选项]")
@@ -392,30 +171,12 @@ def _os_reason(exc: OSError, lang: str = "zh") -> str:
 @click.option("--force", is_flag=True, help="覆盖已存在的文件")
 def init(file, projects, unit, year, force) -> None:
     """生成标准工作簿（填报说明、单位情况、汇总、项目表）。"""
-    from perfxl.workbook.template import write_template
+    from perfxl import outputs
 
     path = file or f"{year}.xlsx"
-    if os.path.isdir(path):
-        _fail("E102", path=path)
-    if not path.lower().endswith(".xlsx"):
-        _fail("E117", path=path, example=f"{year}.xlsx")
-    if os.path.exists(path) and not force:
-        _fail("E116", path=path)
-    folder = os.path.dirname(os.path.abspath(path))
-    if not os.path.isdir(folder):
-        _fail("E113", folder=folder)
-    from perfxl.excel import atomic
-
-    tmp = None
-    try:
-        tmp = atomic.new_temp(folder, ".xlsx")
-        write_template(tmp, projects=projects, unit=unit, year=year)
-        atomic.replace(tmp, path)
-    except BaseException as exc:  # an interrupted run leaves no temp file either
-        atomic.discard(tmp)
-        if not isinstance(exc, OSError):
-            raise
-        _fail("E115", path=path, reason=_os_reason(exc))
+    with _stops(path):
+        outputs.init_target(path, year, force=force)
+        _write_template(path, projects, unit, year)
     click.echo(f"已生成 {path}：{projects} 个项目表，评价年度 {year}。填写后运行 perfxl check {path}")
 
 
@@ -448,7 +209,7 @@ def rules(code, lang) -> None:
     if key:  # a family, or a prefix, as --select accepts it (I, X1)
         codes = [c for c in RULES if c.startswith(key)]  # off-by-default rules too, marked
         if not codes:
-            _fail("E118", code=code, lang=lang)
+            _stop(_fatal("E118", code=code), lang=lang)
     else:
         codes = list(RULES)
     family = None
@@ -460,6 +221,29 @@ def rules(code, lang) -> None:
         title = rule.en[0] if en else rule.title
         off = (" (off by default: --select " + c + ")" if en else f"（默认关闭：--select {c}）") if not rule.default else ""
         click.echo(f"  {rule.code}  {severity[rule.severity]}  {title}{off}")
+
+
+def _fatal(rule: str, /, **values):
+    from perfxl.workbook.fatal import Fatal
+    return Fatal(rule, **values)
+
+
+def _write_template(path: str, projects: int, unit: str, year: int) -> None:
+    """Write the template through a temporary file in the same folder (E115 with the system's reason)."""
+    from perfxl.excel import atomic
+    from perfxl.excel.oserrors import reason
+    from perfxl.workbook.template import write_template
+
+    tmp = None
+    try:
+        tmp = atomic.new_temp(os.path.dirname(os.path.abspath(path)), ".xlsx")
+        write_template(tmp, projects=projects, unit=unit, year=year)
+        atomic.replace(tmp, path)
+    except BaseException as exc:  # an interrupted run leaves no temp file either
+        atomic.discard(tmp)
+        if not isinstance(exc, OSError):
+            raise
+        raise _fatal("E115", path=path, reason=reason(exc)) from None
 
 
 REPORT_LINES = {
@@ -483,19 +267,6 @@ REPORT_LINES = {
 }
 
 
-def _word_locks(path: str) -> list[str]:
-    """The owner files Word (``~$`` over the first one or two characters of a long name) and
-    WPS (``~$`` before the name) keep beside an open document."""
-    folder, name = os.path.split(os.path.abspath(path))
-    stem = os.path.splitext(name)[0]
-    names = {"~$" + name}
-    if len(stem) >= 7:
-        names.add("~$" + name[1:])
-    if len(stem) >= 8:
-        names.add("~$" + name[2:])
-    return [os.path.join(folder, n) for n in sorted(names)]
-
-
 @cli.command()
 @click.argument("file", type=click.Path(dir_okay=True), metavar="FILE")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
@@ -511,53 +282,30 @@ def report(file, output, strict, force, profile_path, lang) -> None:
 
     数字全部取自检查结果；工作簿缺少的内容以【待填写：…】标出并逐条列出。
     检查发现错误时仍生成报告（首页加提示）并以退出码 1 结束；--strict 时不生成。"""
-    from perfxl.result import run_checks
-    from perfxl.scoring.profile import ProfileError, load_profile
-    from perfxl.views.docx_report import report_fonts, report_path, write_report, written_by_perfxl
-    from perfxl.workbook.reader import ReadError, read_workbook
+    from perfxl import pipeline
 
     say = REPORT_LINES[lang]
-    try:
-        profile = load_profile(profile_path)
-    except ProfileError as exc:
-        _fail("E109", lang=lang, **_profile_values(exc))
-    try:
-        # first: a .docx given as FILE is E107, not "output is the input"; the workbook is only read
-        model = read_workbook(file)
-    except ReadError as exc:
-        _stop(exc, lang=lang)
-    target = output or report_path(file)
-    if os.path.abspath(target) == os.path.abspath(file):
-        _fail("E130", lang=lang)
-    if not target.lower().endswith(".docx"):
-        _fail("E131", lang=lang, path=target, example="-o " + os.path.basename(report_path(file)))
-    folder = os.path.dirname(os.path.abspath(target))
-    if not os.path.isdir(folder):
-        _fail("E113", lang=lang, folder=folder)
-    if any(os.path.exists(lock) for lock in _word_locks(target)):
-        _fail("E132", lang=lang, path=target)
-    if os.path.exists(target) and not force and not written_by_perfxl(target):
-        _fail("E133", lang=lang, path=target)
-    result = run_checks(model, profile)
-    if strict and result.errors:
-        click.echo(say["strict"].format(n=result.errors, file=file), err=True)
+    with _stops(file, lang=lang):
+        run = pipeline.settings(profile_path, lang=lang)
+        done = pipeline.report(file, run, output=output, force=force, strict=strict)
+    errors = done.checked.result.errors
+    if done.write_error is not None:
+        click.echo(_prefix(lang) + done.write_error.line(lang), err=True)
+        sys.exit(EXIT_NOT_WRITTEN)
+    if done.outline is None:  # --strict and errors
+        click.echo(say["strict"].format(n=errors, file=file), err=True)
         sys.exit(EXIT_ERRORS)
-    try:
-        outline = write_report(result, target, fonts=report_fonts(profile), source=file)
-    except OSError as exc:
-        _fail("E115", lang=lang, path=target, reason=exc.strerror or str(exc))
-    click.echo(say["written"].format(out=target))
-    if outline.placeholders:
-        click.echo(say["todo"].format(n=len(outline.placeholders)))
-        for p in outline.placeholders:
+    click.echo(say["written"].format(out=done.target))
+    if done.outline.placeholders:
+        click.echo(say["todo"].format(n=len(done.outline.placeholders)))
+        for p in done.outline.placeholders:
             click.echo(f"  {p.where(lang)}  {p.text}")
     else:
         click.echo(say["done"])
-    if result.errors:
-        click.echo(say["errors"].format(n=result.errors, file=file), err=True)
+    if errors:
+        click.echo(say["errors"].format(n=errors, file=file), err=True)
         sys.exit(EXIT_ERRORS)
     sys.exit(EXIT_CLEAN)
-
 
 
 @cli.command()
@@ -579,89 +327,86 @@ def report(file, output, strict, force, profile_path, lang) -> None:
 @click.option("-d", "--dir", "each_dir", type=click.Path(file_okay=False), default=None,
               help="与 --write-each 一起使用：把各结果工作簿写入此文件夹（默认：与输入同目录）")
 @click.option("--force", is_flag=True, help="汇总工作簿的路径上已有其他文件时覆盖它")
+@click.option("--no-write", is_flag=True, help="不写汇总工作簿（只看终端或 JSON 输出）")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
               help="问题说明的语言（en: English messages）")
 def batch(paths, output, jobs, fmt, profile_path, select_codes, ignore_codes, timeout, strict, write_each,
-          each_dir, force, lang) -> None:
+          each_dir, force, no_write, lang) -> None:
     """检查 PATH 中的全部工作簿（文件或文件夹，含子文件夹），写一张汇总工作簿。
 
     \b
     汇总工作簿含 总览、单位汇总、项目明细、问题清单 四张表；每个文件的数字和问题与 perfxl check 相同。
     跳过 ~$ 锁文件、perfxl 的输出（*.perfxl.xlsx、汇总工作簿）和非工作簿文件，并计数。
     无法读取、超时或检查进程异常退出的文件记为一行，不中断检查。
-    退出码：0 无错误；1 有文件含错误或无法检查；2 用法错误，或加 --strict 时有文件无法检查。"""
+    退出码：0 无错误；1 有文件含错误或无法检查；2 用法错误，或加 --strict 时有文件无法检查；3 汇总工作簿未能写入。"""
     import time
 
     from perfxl import batch as runner
-    from perfxl.scoring.profile import ProfileError, load_profile
+    from perfxl import outputs, pipeline, rollup
+    from perfxl.excel.oserrors import reason
     from perfxl.views import batch as view
+    from perfxl.workbook.fatal import Fatal
 
     as_json = fmt == "json"
-    say = {"as_json": as_json, "lang": lang}
     started = time.monotonic()
-    try:
-        load_profile(profile_path)
-    except ProfileError as exc:
-        _batch_fail("E109", **say, **_profile_values(exc))
-    if each_dir is not None and not write_each:
-        _usage("bad_usage", "-d/--dir 只能与 --write-each 一起使用：请加上 --write-each，或去掉 -d。",
-               "-d/--dir goes with --write-each: add --write-each, or drop -d.", **say)
-    _check_rollup_path(output, force, say)
-    if not any(os.path.exists(p) for p in paths):  # nothing there at all: a mistyped path, not a roll-up
-        _batch_fail("E101", **say, path=paths[0])  # (among others, a missing file is one row)
-    if (bad := _unknown_code(select_codes, ignore_codes)) is not None:
-        _batch_fail("E118", **say, code=bad)
-    if each_dir is not None:
-        try:
-            os.makedirs(each_dir, exist_ok=True)
-        except OSError as exc:
-            _batch_fail("E115", **say, path=each_dir, reason=exc.strerror or str(exc))
-    found = runner.collect(paths, exclude=(output,))
-    if not found.files:
-        n = sum(found.skipped.values())
-        _usage("no_workbooks",
-               "在给出的路径中没有找到要检查的工作簿" + (f"（跳过了 {n} 个文件）" if n else "")
-               + "：请给出 .xlsx 工作簿，或含工作簿的文件夹。",
-               "No workbook to check in the paths given" + (f" ({n} files skipped)" if n else "")
-               + ": give .xlsx workbooks, or folders that hold them.", **say)
-    options = runner.Options(profile_path, lang, _codes(select_codes), _codes(ignore_codes))
-    targets = runner.each_output(found.files, each_dir) if write_each else None
+    with _stops(lang=lang, as_json=as_json, compact=True):
+        run = pipeline.settings(profile_path, select_codes, ignore_codes, lang)
+        if each_dir is not None and not write_each:
+            raise Fatal("E139")
+        if not no_write:
+            outputs.rollup_target(output, force=force)
+        if not any(os.path.exists(p) for p in paths):  # nothing there at all: a mistyped path, not a roll-up
+            raise Fatal("E101", path=paths[0])  # (among others, a missing file is one row)
+        if each_dir is not None:
+            outputs.make_folder(each_dir, lambda exc: reason(exc, lang))
+        found = runner.collect(paths, exclude=() if no_write else (output,))
+        if not found.files:
+            n = sum(found.skipped.values())
+            raise Fatal("E140", skipped=f"（跳过了 {n} 个文件）" if n else "",
+                        skipped_en=f" ({n} files skipped)" if n else "")
+    options = runner.Options(profile_path, lang, run.select_codes, run.ignore_codes)
+    targets = runner.each_output(found.files, each_dir, list(paths)) if write_each else None
     repeated = runner.duplicates(found.files)  # B101: listed, not counted
     # which of equal files is counted depends on which were read: their JSON lines wait for all of them
-    equal = {f for group in runner.duplicate_groups(repeated) for f in group}
+    equal = {f for group in rollup.duplicate_groups(repeated) for f in group}
     waiting = []
     rows = []
     bar = _progress(len(found.files)) if not as_json and sys.stderr.isatty() else None
     errors = 0
-    for row in runner.run(found.files, jobs=jobs or runner.cpu_count(), timeout=timeout, options=options,
-                          write_to=targets):
-        if as_json:
-            if row.file in equal:
-                waiting.append(row)
-                continue
-            click.echo(json.dumps(row.json(), ensure_ascii=False))
-        elif bar is not None:
-            errors += max(row.errors, 0 if row.checked else 1)  # a timed-out file counts as one
-            bar.set_description_str(f"错误 {errors}", refresh=False)
-            bar.update(1)
-        rows.append(row.slim())
+    with _stops(lang=lang, as_json=as_json, compact=True):
+        for row in runner.run(found.files, jobs=jobs or runner.cpu_count(), timeout=timeout, options=options,
+                              write_to=targets):
+            if as_json:
+                if row.file in equal:
+                    waiting.append(row)
+                    continue
+                click.echo(json.dumps(row.json(), ensure_ascii=False))
+            elif bar is not None:
+                errors += max(row.errors, 0 if row.checked else 1)
+                bar.set_description_str(f"错误 {errors}", refresh=False)
+                bar.update(1)
+            row.report = None  # printed: the roll-up keeps only its figures
+            rows.append(row)
     if bar is not None:
         bar.close()
-    runner.settle_duplicates(rows + waiting, repeated)
+    rollup.settle_duplicates(rows + waiting, repeated)
     for row in waiting:
         click.echo(json.dumps(row.json(), ensure_ascii=False))
-        rows.append(row.slim())
+        row.report = None
+        rows.append(row)
     from perfxl.rules.catalogue import RULES, select
 
-    totals = view.totals(rows, found.skipped, select(list(RULES), options.select_codes, options.ignore_codes))
-    code = view.exit_code(rows, strict)
-    try:
-        view.write_rollup(output, rows, totals)
-    except OSError as exc:
-        _batch_fail("E115", **say, path=output, reason=exc.strerror or str(exc))
+    totals = rollup.totals(rows, found.skipped, select(list(RULES), run.select_codes, run.ignore_codes))
+    code = rollup.exit_code(rows, strict)
+    failure = None
+    if not no_write:
+        try:
+            view.write_rollup(output, rows, totals)
+        except OSError as exc:
+            failure = Fatal("E115", path=output, reason=reason(exc, lang))
+            code = EXIT_NOT_WRITTEN
     if as_json:
         click.echo(json.dumps(totals.json(code, time.monotonic() - started, lang), ensure_ascii=False))
-        click.echo(f"汇总已写入：{output}" if lang == "zh" else f"Roll-up written to {output}", err=True)
     else:
         for row in view.order(rows):
             line = view.text_line(row, lang)
@@ -670,51 +415,13 @@ def batch(paths, output, jobs, fmt, profile_path, select_codes, ignore_codes, ti
         for line in view.text_findings(totals, lang):
             click.echo(line)
         click.echo(view.text_summary(totals, lang))
-        click.echo(f"汇总已写入：{output}" if lang == "zh" else f"Roll-up written to {output}")
+        if targets is not None:
+            click.echo(view.text_written(rows, lang))
+    if failure is not None:
+        _not_written(failure, lang, "--no-write")
+    elif not no_write:
+        click.echo(f"汇总已写入：{output}" if lang == "zh" else f"Roll-up written to {output}", err=as_json)
     sys.exit(code)
-
-
-def _check_rollup_path(output: str, force: bool, say: dict) -> None:
-    """The roll-up may replace an earlier roll-up, never a user's own workbook (unless --force)."""
-    from perfxl.batch import is_batch_output
-
-    if os.path.isdir(output):
-        _batch_fail("E102", **say, path=output)
-    if not output.lower().endswith(".xlsx"):
-        _batch_fail("E117", **say, path=output, example="汇总.xlsx")
-    folder = os.path.dirname(os.path.abspath(output))
-    if not os.path.isdir(folder):
-        _batch_fail("E113", **say, folder=folder)
-    from perfxl.views.files import open_in
-
-    if open_in(output) == "Excel/WPS":
-        _batch_fail("E112", **say, path=output)
-    if os.path.exists(output) and not force and not is_batch_output(output):
-        _batch_fail("E116", **say, path=output)
-
-
-def _batch_fail(rule: str, /, *, as_json: bool, lang: str, **values) -> None:
-    """Stop with one line, exit 2: as ``check`` does, but JSON on one line (batch prints JSON lines)."""
-    from perfxl.workbook.fatal import ReadError
-
-    exc = ReadError(rule, **values)
-    if as_json:
-        from perfxl.views.json_report import fatal_report
-        click.echo(json.dumps(fatal_report(exc, None, lang), ensure_ascii=False))
-    else:
-        click.echo(("perfxl: " if lang == "en" else "perfxl：") + exc.line(lang), err=True)
-    sys.exit(EXIT_UNREADABLE)
-
-
-def _usage(key: str, zh: str, en: str, *, as_json: bool, lang: str) -> None:
-    """Stop with one line, exit 2, for a usage error of batch that no E rule describes."""
-    line = en if lang == "en" else zh
-    if as_json:
-        click.echo(json.dumps({"file": None, "unit": None, "projects": [], "summary": None, "findings": [],
-                               "error": {"code": key, "rule": None, "message": line}}, ensure_ascii=False))
-    else:
-        click.echo(("perfxl: " if lang == "en" else "perfxl：") + line, err=True)
-    sys.exit(EXIT_UNREADABLE)
 
 
 def _progress(total: int):
@@ -731,7 +438,7 @@ def _progress(total: int):
 
 def main() -> None:
     """Entry point: Chinese never breaks a console that cannot print it, and no traceback
-    reaches a user."""
+    reaches a user (each command's stops are one line; this catches what happens outside them)."""
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.reconfigure(errors="replace")
@@ -741,32 +448,8 @@ def main() -> None:
     gc.disable()  # one short run that frees everything at exit: the cyclic collector only costs
     # time here, rescanning openpyxl's hundreds of thousands of objects (benchmarks/NOTES.md)
     _signals_interrupt()
-    try:
+    with _stops():
         cli(standalone_mode=True)
-    except SystemExit:
-        raise
-    except (KeyboardInterrupt, Interrupted):  # Ctrl-C or SIGTERM: no temp file survives
-        from perfxl.excel import atomic
-        from perfxl.workbook.fatal import ReadError
-
-        atomic.remove_all()
-        _last_line(ReadError("E128", name=_current_name()))
-    except Exception:  # a bug of ours: say so plainly, never a traceback
-        if os.environ.get("PERFXL_DEBUG"):
-            raise
-        from perfxl.workbook.fatal import ReadError
-        _last_line(ReadError("E129", name=_current_name()))
-
-
-def _current_name() -> str:
-    name = os.path.basename(_current["file"] or "")
-    return name or ("the workbook" if _current["lang"] == "en" else "工作簿")
-
-
-def _last_line(exc) -> None:
-    """The one line for an interrupted run (E128) or a bug (E129): it names the file and says
-    what to do, and never shows an exception's name or text (PERFXL_DEBUG=1 shows those)."""
-    _stop(exc, as_json=_current["as_json"], file=_current["file"], lang=_current["lang"])
 
 
 class Interrupted(BaseException):

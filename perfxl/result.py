@@ -84,6 +84,8 @@ def _row(cell: str) -> int:
     return int(digits or 0)
 
 
-def run_checks(model: WorkbookModel, profile, *, select_codes=(), ignore_codes=()) -> CheckResult:
-    """Check a read workbook: one pass, one result."""
-    return CheckResult.of(check_model(model, profile, select_codes=select_codes, ignore_codes=ignore_codes))
+def run_checks(model: WorkbookModel, profile, *, select_codes=(), ignore_codes=(), losses=()) -> CheckResult:
+    """Check a read workbook: one pass, one result. ``losses``: what the result workbook will not
+    keep of the file (each an R119)."""
+    return CheckResult.of(check_model(model, profile, select_codes=select_codes, ignore_codes=ignore_codes,
+                                      losses=losses))

@@ -113,7 +113,10 @@ def test_e113_e115_output_folder_missing_or_unwritable(run, tmp_path):
     assert r.exit_code == 2 and "不存在" in r.output
     (tmp_path / "a.perfxl.xlsx").mkdir()  # the default output path is taken by a folder
     r = run("check", path, "--format", "json")
-    assert r.exit_code == 2 and json.loads(r.output)["findings"][0]["code"] == "E115"
+    # checked but not written: the report is kept, the stop is named, exit 3
+    assert r.exit_code == 3 and json.loads(r.stdout)["result_workbook"]["error"]["rule"] == "E115"
+    assert json.loads(r.stdout)["summary"]["projects"] == 1
+    assert "无法写入" in r.stderr and "--no-write" in r.stderr
 
 
 def test_e116_e117_e118_init_and_rules_usage(run, tmp_path):

@@ -227,15 +227,22 @@ def test_collect_skips_and_counts():
 
 
 def test_each_output_never_collides():
-    got = runner.each_output(["a/甲.xlsx", "b/甲.xlsx", "c/乙.xlsm"], "out")
+    got = runner.each_output(["a/甲.xlsx", "b/甲.xlsx", "c/乙.xlsm"], "out")  # no folder given: names only
     assert got == {"a/甲.xlsx": os.path.join("out", "甲.perfxl.xlsx"), "b/甲.xlsx": os.path.join("out", "甲.perfxl-2.xlsx"),
                    "c/乙.xlsm": os.path.join("out", "乙.perfxl.xlsm")}
 
 
+def _problem(severity):
+    from perfxl.rollup import Problem
+    return Problem("X", severity, None, None, "", "")
+
+
 def test_exit_code_is_the_worst_file():
-    ok = view.FileRow("a", "checked", report={"findings": [{"severity": "warning"}]})
-    bad = view.FileRow("b", "checked", report={"findings": [{"severity": "error"}]})
-    gone = view.FileRow("c", "timeout", error={"code": "timeout", "message": "x"})
+    from perfxl.workbook.fatal import Fatal
+
+    ok = view.FileRow("a", "checked", problems=[_problem("warning")])
+    bad = view.FileRow("b", "checked", problems=[_problem("error")])
+    gone = view.FileRow.failed("c", "timeout", Fatal("E137", name="c", seconds="1").finding, "timeout")
     assert view.exit_code([ok], strict=True) == 0
     assert view.exit_code([ok, bad], strict=True) == 1
     assert view.exit_code([ok, gone], strict=False) == 1
@@ -244,14 +251,14 @@ def test_exit_code_is_the_worst_file():
 
 # -- a worker that hangs or dies is one row ------------------------------------------------
 
-def _slow_or_dying(path, profile, options, write_to=None):
+def _slow_or_dying(path, run, write_to=None):
     import time
     name = os.path.basename(path)
     if name.startswith("慢"):
         time.sleep(30)
     if name.startswith("崩"):
         os._exit(3)
-    return _real_check_one(path, profile, options, write_to)
+    return _real_check_one(path, run, write_to)
 
 
 _real_check_one = runner.check_one
@@ -270,6 +277,9 @@ def test_timeout_and_crash_are_rows_and_the_run_goes_on(run, tmp_path, monkeypat
     assert by_name["慢单位.xlsx"]["error"]["code"] == "timeout"
     assert "3 秒" in by_name["慢单位.xlsx"]["error"]["message"]
     assert by_name["崩单位.xlsx"]["error"]["code"] == "worker_crashed"
+    # every stop is a finding of a declared E rule, as `check --format json` gives for any stop
+    assert by_name["慢单位.xlsx"]["error"]["rule"] == "E137" and by_name["崩单位.xlsx"]["error"]["rule"] == "E138"
+    assert by_name["慢单位.xlsx"]["findings"][0]["code"] == "E137"
     assert all("findings" in by_name[n] for n in ("甲单位.xlsx", "乙单位.xlsx", "丙单位.xlsx"))
     assert (summary["batch"]["timed_out"], summary["batch"]["crashed"], summary["batch"]["checked"]) == (1, 1, 3)
     assert result.exit_code == 1

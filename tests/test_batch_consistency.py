@@ -157,12 +157,12 @@ def test_b101_pairs_only_files_that_were_read(run, tmp_path):
 
 def test_b101_counts_the_first_copy_that_was_read():
     """Equal bytes, but the first file timed out: the next one that was read is counted."""
-    from perfxl.views.batch import FileRow
+    from perfxl.rollup import FileRow, settle_duplicates
+    from perfxl.workbook.fatal import Fatal
 
-    report = {"summary": {}, "findings": [], "unit": None, "projects": []}
-    rows = [FileRow("a.xlsx", "timeout", error={"code": "timeout", "message": "…"}),
-            FileRow("b.xlsx", "checked", report=report), FileRow("c.xlsx", "checked", report=report)]
-    runner.settle_duplicates(rows, {"b.xlsx": "a.xlsx", "c.xlsx": "a.xlsx"})
+    rows = [FileRow.failed("a.xlsx", "timeout", Fatal("E137", name="a.xlsx", seconds="1").finding, "timeout"),
+            FileRow("b.xlsx", "checked"), FileRow("c.xlsx", "checked")]
+    settle_duplicates(rows, {"b.xlsx": "a.xlsx", "c.xlsx": "a.xlsx"})
     assert [r.duplicate_of for r in rows] == [None, None, "b.xlsx"]
     assert [r.state() for r in rows] == ["timeout", "passed", "duplicate"]
 

@@ -26,7 +26,7 @@ def test_every_code_is_used_and_every_used_code_exists():
     """A declared rule is raised somewhere (``add("F101"``, ``finding("R113"``, ``ReadError("E101"``,
     ``_fail("E110"``), and every code raised is declared."""
     source = "\n".join(p.read_text(encoding="utf-8") for p in (ROOT / "perfxl").rglob("*.py"))
-    used = set(re.findall(r'(?:add|finding|ReadError|_fail|report)\(\s*"([A-Z]\d{3})"', source))
+    used = set(re.findall(r'(?:add|finding|ReadError|Fatal|_fatal|_fail|report)\(\s*"([A-Z]\d{3})"', source))
     assert used <= set(RULES), used - set(RULES)
     assert set(RULES) <= used, set(RULES) - used
 

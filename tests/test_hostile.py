@@ -225,7 +225,7 @@ def test_e129_an_unexpected_error_is_one_line_naming_the_file(monkeypatch, capsy
 
     def broken(*a, **k):
         raise ZeroDivisionError("a bug")
-    monkeypatch.setattr("perfxl.result.run_checks", broken)
+    monkeypatch.setattr("perfxl.pipeline.run_checks", broken)
     monkeypatch.delenv("PERFXL_DEBUG", raising=False)
     code, err = _main(monkeypatch, capsys, "check", path)
     assert code == 2
@@ -242,7 +242,7 @@ def test_e129_in_json_is_the_error_object(monkeypatch, capsys, tmp_path):
 
     def broken(*a, **k):
         raise KeyError("a bug")
-    monkeypatch.setattr("perfxl.result.run_checks", broken)
+    monkeypatch.setattr("perfxl.pipeline.run_checks", broken)
     monkeypatch.delenv("PERFXL_DEBUG", raising=False)
     code, out = _main(monkeypatch, capsys, "check", path, "--format", "json")
     data = json.loads(out)

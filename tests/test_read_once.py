@@ -132,13 +132,13 @@ def test_a_file_openpyxl_cannot_load_is_one_line_and_exit_2(run, tmp_path, monke
 
 
 def test_batch_notes_a_result_openpyxl_cannot_write(tmp_path, monkeypatch):
-    from perfxl.batch import Options, check_one
-    from perfxl.scoring.profile import load_profile
+    from perfxl.batch import check_one
+    from perfxl.pipeline import settings
 
     path = str(tmp_path / "in.xlsx")
     build(Book([Proj()]), path)
     _openpyxl_refuses(monkeypatch)
-    row = check_one(path, load_profile(), Options(), write_to=str(tmp_path / "out.xlsx"))
+    row = check_one(path, settings(), write_to=str(tmp_path / "out.xlsx"))
     assert row.status == "checked" and row.written is None
     assert "结果工作簿未写入" in row.note and "in.xlsx" in row.note
     assert not (tmp_path / "out.xlsx").exists()

@@ -212,7 +212,8 @@ def test_e112_in_place_backup_and_lock(run, tmp_path):
     lock = tmp_path / "~$rich.xlsx"
     lock.write_bytes(b"lock")
     result = run("check", path, "--in-place")
-    assert result.exit_code == 2 and "正被 Excel 或 WPS 打开" in result.output
+    # the check is done and shown; only the write is refused (exit 3), and the input is untouched
+    assert result.exit_code == 3 and "正被 Excel 或 WPS 打开" in result.stderr and "结论：" in result.stdout
     assert open(path, "rb").read() == before
     lock.unlink()
     result = run("check", path, "--in-place")
@@ -339,6 +340,6 @@ def test_a_damaged_result_package_is_never_handed_over(run, tmp_path, monkeypatc
     monkeypatch.setattr("perfxl.views.writer.write_cached_values", doubled)
     before = _digest(path)
     r = run("check", path, "--in-place")
-    assert r.exit_code == 2 and "重名的部件" in r.output and "xl/styles.xml" in r.output
+    assert r.exit_code == 3 and "重名的部件" in r.stderr and "xl/styles.xml" in r.stderr and "结论：" in r.stdout
     assert _digest(path) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.xlsx", "in.xlsx.bak"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 
 from perfxl.excel.labels import is_dash
-from perfxl.model import WorkbookModel
+from perfxl.model import WorkbookModel, finding
 from perfxl.rules.catalogue import RULES, select
 from perfxl.rules.causes import attribute
 from perfxl.rules.context import Context
@@ -21,8 +21,9 @@ from perfxl.rules.unit import check_unit
 GRADES = ("优", "良", "中", "差")
 
 
-def check_model(model: WorkbookModel, profile, *, select_codes=(), ignore_codes=()) -> Outcome:
-    """Every check over a read workbook; ``perfxl.result.run_checks`` wraps this into a CheckResult."""
+def check_model(model: WorkbookModel, profile, *, select_codes=(), ignore_codes=(), losses=()) -> Outcome:
+    """Every check over a read workbook; ``perfxl.result.run_checks`` wraps this into a CheckResult.
+    ``losses``: what the result workbook cannot keep (R119, one finding each, after the others)."""
     enabled = select(list(RULES), tuple(select_codes), tuple(ignore_codes))
     ctx = Context(profile, enabled)
     for f in model.findings:  # found while reading
@@ -59,6 +60,8 @@ def check_model(model: WorkbookModel, profile, *, select_codes=(), ignore_codes=
     for p in projects:
         grades[p.grade] = grades.get(p.grade, 0) + 1
     findings = sorted(attribute(ctx.findings, model), key=_order(model))
+    if "R119" in enabled:
+        findings += [finding("R119", None, None, part=part) for part in losses]
     return Outcome(model, projects, findings, grades, unit, rows)
 
 

@@ -1,8 +1,9 @@
 """The roll-up of ``perfxl batch``: one row per file, its totals, the JSON lines and the
 汇总 workbook (XlsxWriter).
 
-Each checked file arrives as its ``check --format json`` object (``views/json_report``),
-so every figure here is one that ``check`` computed; this module only adds up and draws.
+Each file arrives as a :class:`perfxl.rollup.FileRow` built from its check (or from its
+JSON line), with the totals of ``perfxl.rollup``: every figure and decision here is one that
+``check`` made; this module only draws.
 The workbook has four sheets: 总览 (totals, grade distribution and a chart), 单位汇总 (one
 row per file), 项目明细 (one row per project) and 问题清单 (one row per finding, the same
 fields as the JSON). Colours are those of the 自评结果 sheet (``views/writer.py``).
@@ -24,13 +25,10 @@ import warnings
 from dataclasses import dataclass, field
 from datetime import date
 
-from perfxl.excel.numbers import decimals_of
-from perfxl.rules.batch import duplicate_findings, same_unit_findings, year_findings
-from perfxl.scoring.precision import agrees
+from perfxl.rollup import GRADES, FileRow, Totals, exit_code, totals  # noqa: F401  (drawn here; JSON lines merge back)
 
-BATCH_NAME = "_perfxl_batch"  # defined name that marks a roll-up, so a later batch skips it
+from perfxl.views.files import ROLLUP_NAME as BATCH_NAME  # noqa: E402  (a later batch skips a roll-up)
 FRONT, UNITS, PROJECTS, FINDINGS = "总览", "单位汇总", "项目明细", "问题清单"
-GRADES = ("优", "良", "中", "差")
 SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
 SKIP_ZH = {"lock": "锁文件 ~$", "output": "perfxl 输出", "other": "非工作簿"}
 SKIP_EN = {"lock": "~$ lock files", "output": "perfxl outputs", "other": "not spreadsheets"}
@@ -43,184 +41,11 @@ FONT = "宋体"
 URL_LIMIT = 65000  # Excel keeps at most 65,530 links per sheet
 
 
-@dataclass
-class FileRow:
-    """One input file: its check (``report``, the JSON view) or why there is none (``error``)."""
-
-    file: str
-    status: str  # checked | unreadable | timeout | crashed | internal
-    report: dict | None = None  # what `check --format json` prints for the file
-    error: dict | None = None  # the report's "error" object when the file was not checked
-    written: str | None = None  # --write-each: the result workbook
-    note: str | None = None  # --write-each: why it was not written
-    seconds: float = 0.0
-    duplicate_of: str | None = None  # an earlier file with the same bytes: listed, not counted (B101)
-
-    @property
-    def checked(self) -> bool:
-        return self.status == "checked"
-
-    def count(self, severity: str) -> int:
-        if not self.report:
-            return 0
-        return sum(1 for f in self.report["findings"] if f["severity"] == severity)
-
-    @property
-    def errors(self) -> int:
-        return self.count("error")
-
-    @property
-    def warnings(self) -> int:
-        return self.count("warning")
-
-    @property
-    def unit(self) -> str:
-        u = (self.report or {}).get("unit") or {}
-        return u.get("name") or ""
-
-    @property
-    def year(self):
-        u = (self.report or {}).get("unit") or {}
-        return u.get("year")
-
-    def state(self) -> str:
-        """passed | warnings | errors | unreadable | timeout | crashed | internal | duplicate"""
-        if self.duplicate_of and self.checked:  # only a file that was read repeats another (B101)
-            return "duplicate"
-        if not self.checked:
-            return self.status
-        return "errors" if self.errors else "warnings" if self.warnings else "passed"
-
-    @classmethod
-    def from_json(cls, obj: dict) -> "FileRow":
-        """A row back from its JSON line: JSON lines collected from several machines make
-        one roll-up (``write_rollup(path, rows, totals(rows, skipped))``)."""
-        error = obj.get("error")
-        if not error:
-            return cls(obj["file"], "checked", report=obj, duplicate_of=obj.get("duplicate_of"))
-        status = {"timeout": "timeout", "worker_crashed": "crashed", "internal_error": "internal"}.get(
-            error.get("code"), "unreadable")
-        return cls(obj["file"], status, report=obj, error=dict(error))  # a file not read repeats none (B101)
-
-    def slim(self) -> "FileRow":
-        """Drop what the roll-up does not show (every project's indicators), so thousands of
-        files fit in memory; call it after the file's JSON line is printed."""
-        if self.report:
-            self.report = dict(self.report, projects=[{k: v for k, v in p.items() if k != "indicators"}
-                                                      for p in self.report.get("projects") or []])
-        return self
-
-    def json(self) -> dict:
-        """The object ``perfxl check --format json`` prints for this file (plus where
-        ``--write-each`` wrote its result)."""
-        out = dict(self.report or {"file": self.file, "error": dict(self.error or {})})
-        if self.written or self.note:
-            out["result_workbook"] = {"path": self.written, "note": self.note}
-        if self.duplicate_of:
-            out["duplicate_of"] = self.duplicate_of
-        return out
-
-
 STATE_ZH = {"passed": "通过", "warnings": "有警告", "errors": "有错误", "unreadable": "无法读取",
             "timeout": "超时", "crashed": "进程异常退出", "internal": "内部错误", "duplicate": "重复（未计入）"}
 STATE_EN = {"passed": "passed", "warnings": "warnings", "errors": "errors", "unreadable": "unreadable",
             "timeout": "timed out", "crashed": "worker crashed", "internal": "internal error",
             "duplicate": "duplicate (not counted)"}
-
-
-@dataclass
-class Totals:
-    files: int = 0
-    checked: int = 0
-    failed: int = 0
-    states: dict[str, int] = field(default_factory=dict)
-    skipped: dict[str, int] = field(default_factory=dict)
-    projects: int = 0
-    budget: float = 0.0
-    executed: float = 0.0
-    grades: dict[str, int] = field(default_factory=lambda: {g: 0 for g in GRADES})
-    errors: int = 0
-    warnings: int = 0
-    years: list = field(default_factory=list)
-    findings: list = field(default_factory=list)  # the batch's own (B101, B102, B103), as perfxl.model.Finding
-
-    @property
-    def duplicates(self) -> int:
-        return self.states.get("duplicate", 0)
-
-    @property
-    def rate(self) -> float | None:
-        return self.executed / self.budget if self.budget else None
-
-    @property
-    def excellent_rate(self) -> float | None:
-        return self.grades.get("优", 0) / self.projects if self.projects else None
-
-    def json(self, exit_code: int, seconds: float, lang: str = "zh") -> dict:
-        return {"batch": {
-            "files": self.files, "checked": self.checked, "failed": self.failed,
-            "passed": self.states.get("passed", 0), "with_warnings": self.states.get("warnings", 0),
-            "with_errors": self.states.get("errors", 0),
-            "unreadable": self.states.get("unreadable", 0), "timed_out": self.states.get("timeout", 0),
-            "crashed": self.states.get("crashed", 0) + self.states.get("internal", 0),
-            "duplicates": self.duplicates,
-            "skipped": dict(self.skipped),
-            "projects": self.projects, "grades": dict(self.grades),
-            "excellent_rate": _round(self.excellent_rate),
-            "budget_total": _round(self.budget), "executed_total": _round(self.executed),
-            "execution_rate": _round(self.rate),
-            "errors": self.errors, "warnings": self.warnings,
-            "findings": [_batch_finding(f, lang) for f in self.findings],
-            "exit_code": exit_code, "seconds": round(seconds, 2),
-        }}
-
-
-def _batch_finding(f, lang: str) -> dict:
-    message, hint = f.text(lang)
-    files = [f.values["duplicate"]] if f.code == "B101" else list(f.values.get("files", ()))
-    return {"code": f.code, "severity": f.severity, "message": message, "hint": hint, "files": files}
-
-
-def _round(v):
-    if v is None:
-        return None
-    r = round(float(v), 6)
-    return int(r) if r == int(r) else r
-
-
-def totals(rows: list[FileRow], skipped: dict[str, int], enabled=None) -> Totals:
-    """Every figure the front sheet, the JSON summary and the terminal show, computed once; a
-    duplicate file (B101) is counted in ``files`` and ``duplicates`` only. ``enabled``: the rule
-    codes --select/--ignore leave on (None: all)."""
-    t = Totals(files=len(rows), skipped=dict(skipped))
-    years = set()
-    for row in rows:
-        state = row.state()
-        t.states[state] = t.states.get(state, 0) + 1
-        if state == "duplicate":
-            continue
-        t.errors += row.errors  # an unreadable file's E finding counts: it is a row of 问题清单
-        t.warnings += row.warnings
-        if not row.checked:
-            t.failed += 1
-            continue
-        t.checked += 1
-        s = row.report["summary"]
-        t.projects += s["projects"]
-        t.budget += s["budget_total"] or 0
-        t.executed += s["executed_total"] or 0
-        for g, n in s["grades"].items():
-            t.grades[g] = t.grades.get(g, 0) + n
-        if row.year is not None:
-            years.add(row.year)
-    t.years = sorted(years)
-    t.findings = [f for f in duplicate_findings({r.file: r.duplicate_of for r in rows if r.state() == "duplicate"})
-                  + year_findings({r.file: r.year for r in rows if r.checked and not r.duplicate_of
-                                   and isinstance(r.year, int)})
-                  + same_unit_findings({r.file: (r.unit, r.year) for r in rows
-                                        if r.checked and r.state() != "duplicate"})
-                  if enabled is None or f.code in enabled]
-    return t
 
 
 def row_notes(t: Totals) -> dict[str, str]:
@@ -247,14 +72,6 @@ def row_notes(t: Totals) -> dict[str, str]:
 def flagged(t: Totals, code: str) -> set[str]:
     """The files a batch finding (B102, B103) names."""
     return {file for f in t.findings if f.code == code for file in f.values.get("files", ())}
-
-
-def exit_code(rows: list[FileRow], strict: bool) -> int:
-    """The worst of all files: 2 for a file that could not be checked only with ``strict``;
-    otherwise 1 when any file has errors or could not be checked."""
-    if any(not r.checked for r in rows):
-        return 2 if strict else 1
-    return 1 if any(r.errors for r in rows) else 0
 
 
 def order(rows: list[FileRow]) -> list[FileRow]:
@@ -302,11 +119,24 @@ def text_line(row: FileRow, lang: str = "zh") -> str | None:
         return None
     if lang == "en":
         if not row.checked:
-            return f"{row.file}: {STATE_EN[state]}: {row.error['message']}"
+            return f"{row.file}: {STATE_EN[state]}: {row.stop.line()}"
         return f"{row.file}: {_count(row.errors, 'error')}, {_count(row.warnings, 'warning')}"
     if not row.checked:
-        return f"{row.file}：{STATE_ZH[state]}：{row.error['message']}"
+        return f"{row.file}：{STATE_ZH[state]}：{row.stop.line()}"
     return f"{row.file}：{row.errors} 个错误，{row.warnings} 个警告"
+
+
+def text_written(rows: list[FileRow], lang: str = "zh") -> str:
+    """``--write-each``: how many result workbooks were written, and each one that was not, with why."""
+    written = sum(1 for r in rows if r.written)
+    missing = [r for r in rows if r.checked and not r.written and not r.duplicate_of]
+    if lang == "en":
+        lines = [f"Result workbooks written: {written}" + (f"; not written: {len(missing)}" if missing else ".")]
+        lines += [f"  {r.file}: {r.note or 'not written'}" for r in missing]
+    else:
+        lines = [f"已写入 {written} 个结果工作簿" + (f"，{len(missing)} 个未写入：" if missing else "。")]
+        lines += [f"  {r.file}：{r.note or '未写入'}" for r in missing]
+    return "\n".join(lines)
 
 
 # -- the workbook -------------------------------------------------------------------------
@@ -420,6 +250,7 @@ def write_rollup(path: str, rows: list[FileRow], t: Totals, *, links: bool = Tru
     """Write the 汇总 workbook to ``path`` (through a temporary file, so a failed write
     leaves no half a workbook)."""
     import xlsxwriter
+    import xlsxwriter.exceptions
 
     from perfxl.excel import atomic
 
@@ -441,7 +272,11 @@ def write_rollup(path: str, rows: list[FileRow], t: Totals, *, links: bool = Tru
         _findings(findings, f, rows, path if links else None)
         wb.define_name(BATCH_NAME, f"={_quote(FRONT)}!$A$1")
         front.activate()
-        wb.close()
+        try:
+            wb.close()
+        except xlsxwriter.exceptions.FileCreateError as exc:  # the system's refusal, as every writer gives it
+            cause = exc.args[0] if exc.args and isinstance(exc.args[0], OSError) else OSError(str(exc))
+            raise cause from None
         atomic.replace(tmp, path)
     except BaseException:
         atomic.discard(tmp)
@@ -549,7 +384,7 @@ def _front(wb, ws, f, rows: list[FileRow], t: Totals) -> None:
                        f(bold=True, border=1, align="left", **_fill("red")))
         for row in failed[:20]:
             r += 1
-            message = f"{STATE_ZH[row.state()]}：{row.error['message']}"
+            message = f"{STATE_ZH[row.state()]}：{row.stop.line()}"
             ws.write_string(r, 0, row.file, f(border=1, text_wrap=True, valign="top"))
             ws.merge_range(r, 1, r, 5, message, f(border=1, text_wrap=True, valign="top"))
             _fit_row(ws, r, [(row.file, 28), (message, 72)])
@@ -574,8 +409,7 @@ def _units(ws, f, rows: list[FileRow], output: str | None, notes: dict[str, str]
     links = 0
     for i, row in enumerate(rows, 1):
         state = row.state()
-        s = (row.report or {}).get("summary") or {}
-        rate = (s["executed_total"] / s["budget_total"]) if row.checked and s.get("budget_total") else None
+        rate = (row.executed_total / row.budget_total) if row.checked and row.budget_total else None
         right = f(border=1, align="right")
         ws.write_number(i, 0, i, f(border=1, align="center"))
         if output and links < URL_LIMIT and _link(ws, i, 1, "external:" + _link_target(output, row.file), row.file,
@@ -587,17 +421,17 @@ def _units(ws, f, rows: list[FileRow], output: str | None, notes: dict[str, str]
         _num(ws, i, 3, row.year if isinstance(row.year, (int, float)) else None,
              f(border=1, align="right", num_format="0", **_fill("amber" if row.file in odd_years else None)))
         if row.checked:
-            ws.write_number(i, 4, s["projects"], right)
-            _num(ws, i, 5, s["budget_total"], f(border=1, align="right", num_format="#,##0.00"))
-            _num(ws, i, 6, s["executed_total"], f(border=1, align="right", num_format="#,##0.00"))
+            ws.write_number(i, 4, len(row.projects), right)
+            _num(ws, i, 5, row.budget_total, f(border=1, align="right", num_format="#,##0.00"))
+            _num(ws, i, 6, row.executed_total, f(border=1, align="right", num_format="#,##0.00"))
             _num(ws, i, 7, rate, f(border=1, align="right", num_format="0.00%", **_fill(_rate_fill(rate))))
             for j, g in enumerate(GRADES, 8):
-                ws.write_number(i, j, s["grades"].get(g, 0), right)
-            _num(ws, i, 12, s["excellent_rate"], f(border=1, align="right", num_format="0%"))
+                ws.write_number(i, j, row.grades.get(g, 0), right)
+            _num(ws, i, 12, row.excellent_rate, f(border=1, align="right", num_format="0%"))
         else:
             for j in range(4, 13):
                 ws.write_blank(i, j, None, f(border=1))
-        if row.report is not None:
+        if row.checked or row.status == "unreadable":
             ws.write_number(i, 13, row.errors, f(border=1, align="right", **_fill("red" if row.errors else None),
                                                  **({"bold": True, "font_color": "#9C0006"} if row.errors else {})))
             ws.write_number(i, 14, row.warnings, f(border=1, align="right", **_fill("amber" if row.warnings else None)))
@@ -605,7 +439,7 @@ def _units(ws, f, rows: list[FileRow], output: str | None, notes: dict[str, str]
             ws.write_blank(i, 13, None, f(border=1))
             ws.write_blank(i, 14, None, f(border=1))
         _text(ws, i, 15, STATE_ZH[state], f(border=1, align="center", **_fill(_state_fill(state))))
-        note = row.error["message"] if not row.checked else (row.note or (f"结果：{row.written}" if row.written else ""))
+        note = row.stop.line() if not row.checked else (row.note or (f"结果：{row.written}" if row.written else ""))
         if row.file in notes:
             note = "；".join(n for n in (notes[row.file], note) if n)
         _text(ws, i, 16, note, f(border=1, text_wrap=True, valign="top"))
@@ -624,31 +458,24 @@ def _projects(ws, f, rows: list[FileRow]) -> None:
     for row in rows:
         if not row.checked or row.duplicate_of:
             continue
-        problems: dict[str, list[int]] = {}
-        for x in row.report["findings"]:
-            if x["sheet"] and x["severity"] in ("error", "warning"):
-                c = problems.setdefault(x["sheet"], [0, 0])
-                c[0 if x["severity"] == "error" else 1] += 1
-        for p in row.report["projects"]:
+        for p in row.projects:
             i += 1
-            errors, warnings = problems.get(p["sheet"], [0, 0])
-            rate = p["execution_rate"]
-            entered, score = p["entered_score"], p["score"]
-            bad_total = entered is not None and score is not None and not agrees(entered, score, decimals_of(entered))
+            rate = p.rate
+            bad_total = p.entered_agrees is False  # decided by the checks, with the profile's tolerance
             ws.write_number(i, 0, i, f(border=1, align="center"))
             _text(ws, i, 1, row.file, f(border=1))
             _text(ws, i, 2, row.unit, f(border=1))
-            _text(ws, i, 3, p["sheet"], f(border=1))
-            _text(ws, i, 4, p["name"], f(border=1, text_wrap=True))
-            _num(ws, i, 5, p["budget"], f(border=1, align="right", num_format="#,##0.00"))
-            _num(ws, i, 6, p["executed"], f(border=1, align="right", num_format="#,##0.00"))
+            _text(ws, i, 3, p.sheet, f(border=1))
+            _text(ws, i, 4, p.name, f(border=1, text_wrap=True))
+            _num(ws, i, 5, p.budget, f(border=1, align="right", num_format="#,##0.00"))
+            _num(ws, i, 6, p.executed, f(border=1, align="right", num_format="#,##0.00"))
             _num(ws, i, 7, rate, f(border=1, align="right", num_format="0.00%", **_fill(_rate_fill(rate))))
-            _num(ws, i, 8, entered, f(border=1, align="right", num_format="0.00", **_fill("red" if bad_total else None)))
-            _num(ws, i, 9, score, f(border=1, align="right", num_format="0.00"))
-            _text(ws, i, 10, p["grade"], f(border=1, align="center", **_fill(p["grade"] if p["grade"] in COLOURS else None)))
-            ws.write_number(i, 11, errors, f(border=1, align="right", **_fill("red" if errors else None)))
-            ws.write_number(i, 12, warnings, f(border=1, align="right", **_fill("amber" if warnings else None)))
-            _fit_row(ws, i, [(p["name"], PROJECT_WIDTHS[4])])
+            _num(ws, i, 8, p.entered, f(border=1, align="right", num_format="0.00", **_fill("red" if bad_total else None)))
+            _num(ws, i, 9, p.score, f(border=1, align="right", num_format="0.00"))
+            _text(ws, i, 10, p.grade, f(border=1, align="center", **_fill(p.grade if p.grade in COLOURS else None)))
+            ws.write_number(i, 11, p.errors, f(border=1, align="right", **_fill("red" if p.errors else None)))
+            ws.write_number(i, 12, p.warnings, f(border=1, align="right", **_fill("amber" if p.warnings else None)))
+            _fit_row(ws, i, [(p.name, PROJECT_WIDTHS[4])])
     _finish_table(ws, PROJECT_WIDTHS, i)
 
 
@@ -670,26 +497,26 @@ def _findings(ws, f, rows: list[FileRow], output: str | None) -> None:
     i = 0
     links = 0
     for row in rows:
-        if row.report is None or row.duplicate_of:
+        if row.duplicate_of:
             continue
         target = _link_target(output, row.file) if output else None
-        for x in row.report["findings"]:
+        for x in row.problems:
             i += 1
-            sev = x["severity"]
+            sev = x.severity
             ws.write_number(i, 0, i, f(border=1, align="center", valign="top"))
             _text(ws, i, 1, row.file, f(border=1, valign="top"))
             _text(ws, i, 2, row.unit, f(border=1, valign="top"))
             _text(ws, i, 3, SEVERITY_ZH.get(sev, sev), f(border=1, align="center", valign="top",
                                                          **_fill({"error": "red", "warning": "amber"}.get(sev))))
-            _text(ws, i, 4, x["code"], f(border=1, align="center", valign="top"))
-            _text(ws, i, 5, x["sheet"], f(border=1, valign="top"))
-            if target and x["sheet"] and x["cell"] and links < URL_LIMIT and _link(
-                    ws, i, 6, f"external:{target}#{_quote(x['sheet'])}!{x['cell']}", x["cell"],
+            _text(ws, i, 4, x.code, f(border=1, align="center", valign="top"))
+            _text(ws, i, 5, x.sheet, f(border=1, valign="top"))
+            if target and x.sheet and x.cell and links < URL_LIMIT and _link(
+                    ws, i, 6, f"external:{target}#{_quote(x.sheet)}!{x.cell}", x.cell,
                     f(border=1, valign="top", font_color="#0563C1", underline=1)):
                 links += 1
             else:
-                _text(ws, i, 6, x["cell"], f(border=1, valign="top"))
-            _text(ws, i, 7, x["message"], f(border=1, text_wrap=True, valign="top"))
-            _text(ws, i, 8, x["hint"], f(border=1, text_wrap=True, valign="top"))
-            _fit_row(ws, i, [(x["message"], FINDING_WIDTHS[7]), (x["hint"], FINDING_WIDTHS[8])])
+                _text(ws, i, 6, x.cell, f(border=1, valign="top"))
+            _text(ws, i, 7, x.message, f(border=1, text_wrap=True, valign="top"))
+            _text(ws, i, 8, x.hint, f(border=1, text_wrap=True, valign="top"))
+            _fit_row(ws, i, [(x.message, FINDING_WIDTHS[7]), (x.hint, FINDING_WIDTHS[8])])
     _finish_table(ws, FINDING_WIDTHS, i)

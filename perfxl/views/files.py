@@ -9,6 +9,8 @@ import shutil
 
 OUTPUT_EXTENSIONS = (".xlsx", ".xlsm")
 RESULT_SUFFIX = ".perfxl"
+RESULT_NAME = "_perfxl"  # the defined name that marks a result workbook perfxl wrote
+ROLLUP_NAME = "_perfxl_batch"  # the defined name that marks a roll-up of perfxl batch
 
 
 def output_path(input_path: str) -> str:

@@ -94,6 +94,7 @@ def build(result: CheckResult, file: str, lang: str = "zh") -> dict:
             "executed": _n(f.executed),
             "execution_rate": _n(f.rate),
             "entered_score": _n(p.entered_total),
+            "entered_agrees": p.entered_agrees,
             "score": _n(p.score),
             "grade": p.grade,
             "raw_score": _n(p.raw_score if p.raw_score is not None else p.score),

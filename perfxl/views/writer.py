@@ -35,7 +35,7 @@ from perfxl.excel.package import single_cell, losses, write_cached_values
 from perfxl.excel.textfit import row_height
 from perfxl.excel import show
 
-OWNED_NAME = "_perfxl"
+from perfxl.views.files import RESULT_NAME as OWNED_NAME  # noqa: E402
 MARKS_SHEET = "_perfxl_marks"
 RESULT, NARRATIVE, FINDINGS = "自评结果", "自评综述", "检查结果"
 MARK_FORMULA = '"perfxl"<>""'  # always true, and says whose rule it is

@@ -27,6 +27,7 @@ KEYS = {
     "E130": "bad_usage", "E131": "bad_usage", "E132": "file_locked", "E133": "file_exists",
     "E150": "no_such_project", "E151": "bad_usage",
     "E134": "lock_file", "E135": "bad_usage", "E136": "bad_usage",
+    "E137": "timeout", "E138": "worker_crashed", "E139": "bad_usage", "E140": "no_workbooks",
 }
 
 REMOVE_PASSWORD = ("请在 Excel 中输入密码打开文件，点“文件→信息→保护工作簿→用密码进行加密”，清空密码后保存"
@@ -188,6 +189,26 @@ DECLARED = declare(
        "-o “{path}”：输入文件是 {ext}，结果工作簿也必须是 {ext}", "请改用 {ext} 结尾的文件名",
        "Result type differs from the input", "-o “{path}”: the input is {ext}, so the result must be {ext} too",
        "Use a name ending in {ext}"),
+    _e("E137", "timeout", "检查超时", "perfxl batch 给每个文件一个时限（--timeout，默认 60 秒）；超过时限的检查被停止，"
+       "该文件记为一行“超时”，其余文件照常检查。",
+       "检查“{name}”超过 {seconds} 秒仍未完成，已停止（文件可能过大或结构异常）",
+       "请单独运行 perfxl check 该文件，或用 --timeout 放宽时限",
+       "Timed out", "The check of “{name}” did not finish within {seconds} s and was stopped (the file may be very "
+       "large or odd)", "Run perfxl check on it alone, or allow more time with --timeout"),
+    _e("E138", "worker_crashed", "检查进程意外退出", "perfxl batch 在工作进程中检查文件；进程意外退出（内存不足、"
+       "被系统终止）时，该文件记为一行，其余文件照常检查。",
+       "检查“{name}”的工作进程意外退出（{how}，可能是内存不足或文件异常）", "请单独运行 perfxl check 该文件查看",
+       "Worker crashed", "The worker checking “{name}” stopped unexpectedly ({how_en}; out of memory, or an odd file)",
+       "Run perfxl check on it alone to see more"),
+    _e("E139", "bad_usage", "-d 需要 --write-each", "-d/--dir 指定各单位结果工作簿的文件夹，只有写这些结果工作簿"
+       "（--write-each）时才有意义。",
+       "-d/--dir 只能与 --write-each 一起使用", "请加上 --write-each，或去掉 -d",
+       "-d needs --write-each", "-d/--dir goes with --write-each", "Add --write-each, or drop -d"),
+    _e("E140", "no_workbooks", "没有要检查的工作簿", "perfxl batch 在给出的文件和文件夹中找不到任何工作簿（锁文件、"
+       "perfxl 的输出和非工作簿文件都跳过）。",
+       "在给出的路径中没有找到要检查的工作簿{skipped}", "请给出 .xlsx 工作簿，或含工作簿的文件夹",
+       "No workbooks", "No workbook to check in the paths given{skipped_en}",
+       "Give .xlsx workbooks, or folders that hold them"),
 )
 
 
