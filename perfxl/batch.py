@@ -94,13 +94,15 @@ def collect(paths, *, exclude: tuple[str, ...] = ()) -> Collected:
 
 
 def duplicates(files: list[str]) -> dict[str, str]:
-    """``{duplicate: original}`` for files whose bytes repeat an earlier file's (the same
-    workbook copied under another name): the roll-up counts the original only (B101). Only
-    files of equal size are read, in chunks."""
+    """``{duplicate: original}`` for files whose bytes repeat another's (the same workbook copied
+    under another name): the roll-up counts the original only (B101). The original is the
+    earliest saved (modification time, then name): ``甲.xlsx`` and its later copy
+    ``甲-再交一次.xlsx`` keep ``甲.xlsx`` whatever the names sort as. Only files of equal size are
+    read, in chunks; the mapping is in the order of ``files``."""
     import hashlib
 
     by_size: dict[int, list[str]] = {}
-    for path in files:
+    for path in _earliest_first(files):
         try:
             by_size.setdefault(os.path.getsize(path), []).append(path)
         except OSError:  # missing or unreadable: its row says so
@@ -123,7 +125,16 @@ def duplicates(files: list[str]) -> dict[str, str]:
                 out[path] = first[key]
             else:
                 first[key] = path
-    return {path: out[path] for path in files if path in out}
+    return {path: out[path] for path in _earliest_first(files) if path in out}
+
+
+def _earliest_first(files: list[str]) -> list[str]:
+    def saved(path: str):
+        try:
+            return (os.stat(path).st_mtime_ns, path)
+        except OSError:
+            return (0, path)
+    return sorted(files, key=saved)
 
 
 # -- one file: the same pipeline as `perfxl check` -----------------------------------------
@@ -166,8 +177,16 @@ def check_one(path: str, run, write_to: str | None = None) -> FileRow:
 
 
 def each_output(files: list[str], folder: str | None, roots: list[str] | None = None) -> dict[str, str]:
-    """Where ``--write-each`` puts each result workbook (``perfxl.outputs.each_targets``)."""
-    return each_targets(files, folder, roots)
+    """Where ``--write-each`` puts each result workbook (``perfxl.outputs.each_targets``); under
+    ``folder`` the sub-folders are made (one that cannot be made is that file's note, E113)."""
+    targets = each_targets(files, folder, roots)
+    if folder is not None:
+        for target in targets.values():
+            try:
+                os.makedirs(os.path.dirname(os.path.abspath(target)), exist_ok=True)
+            except OSError:
+                pass
+    return targets
 
 
 # -- the worker process -------------------------------------------------------------------

@@ -237,6 +237,20 @@ def _problem(severity):
     return Problem("X", severity, None, None, "", "")
 
 
+def test_write_each_into_a_folder_keeps_the_sub_folders(run, tmp_path):
+    """Two units' 2025.xlsx in 甲/ and 乙/: their results stay apart, named by their folders."""
+    root = tmp_path / "各单位"
+    for unit in ("甲", "乙"):
+        (root / unit).mkdir(parents=True)
+        _good(root / unit / "2025.xlsx")
+    out = tmp_path / "结果"
+    result = run("batch", root, "-o", tmp_path / "汇总.xlsx", "--write-each", "-d", out)
+    assert result.exit_code == 0, result.output
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*.xlsx")) == [
+        "乙/2025.perfxl.xlsx", "甲/2025.perfxl.xlsx"]
+    assert "已写入 2 个结果工作簿。" in result.output
+
+
 def test_exit_code_is_the_worst_file():
     from perfxl.workbook.fatal import Fatal
 

@@ -5,6 +5,7 @@ named (B102). Distinct files of one year give neither."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
 
 from openpyxl import load_workbook
@@ -39,6 +40,20 @@ def test_duplicates_are_found_by_content_not_by_name(tmp_path):
     _book(tmp_path / "乙.xlsx", name="乙单位", budget=50)
     files = runner.collect([tmp_path]).files
     assert runner.duplicates(files) == {str(tmp_path / "甲（副本）.xlsx"): str(tmp_path / "甲.xlsx")}
+
+
+def test_b101_keeps_the_earliest_saved_file_whatever_the_names(tmp_path):
+    """``甲-再交一次.xlsx`` sorts before ``甲.xlsx`` ('-' before '.'), but it was saved later: the
+    original is the earlier one."""
+    _book(tmp_path / "甲.xlsx")
+    shutil.copy(tmp_path / "甲.xlsx", tmp_path / "甲-再交一次.xlsx")
+    os.utime(tmp_path / "甲.xlsx", (1_700_000_000, 1_700_000_000))
+    os.utime(tmp_path / "甲-再交一次.xlsx", (1_700_000_600, 1_700_000_600))
+    files = runner.collect([tmp_path]).files
+    assert files[0].endswith("甲-再交一次.xlsx")
+    assert runner.duplicates(files) == {str(tmp_path / "甲-再交一次.xlsx"): str(tmp_path / "甲.xlsx")}
+    os.utime(tmp_path / "甲.xlsx", (1_700_001_200, 1_700_001_200))  # now the other one is older
+    assert runner.duplicates(files) == {str(tmp_path / "甲.xlsx"): str(tmp_path / "甲-再交一次.xlsx")}
 
 
 def test_b101_a_copied_workbook_is_counted_once_listed_and_warned(run, tmp_path):
