@@ -1,9 +1,11 @@
+import re
 import shutil
 
 import pytest
 from click.testing import CliRunner
 
 from perfxl.cli import cli
+from perfxl.rules.catalogue import RULES
 
 
 @pytest.fixture
@@ -17,3 +19,10 @@ def run():
 
 
 needs_soffice = pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+
+
+def said(output: str, code: str) -> bool:
+    """Whether ``output`` holds the one line a command stops with for rule ``code`` (family E,
+    Chinese): ``perfxl：`` and that rule's message, whatever its values, then its advice."""
+    parts = re.split(r"\{[^}]*\}", RULES[code].message)
+    return re.search("perfxl：" + ".+?".join(map(re.escape, parts)) + "：", output) is not None
