@@ -11,7 +11,7 @@ import shutil
 import pytest
 from openpyxl import load_workbook
 
-from conftest import needs_soffice, said
+from conftest import convert, needs_soffice, said
 from hostile import xls_twin
 from layouts import LAYOUTS, Book, Ind, build
 from perfxl.result import run_checks
@@ -159,15 +159,10 @@ def test_e125_conversion_that_produces_nothing(run, tmp_path, monkeypatch):
 
 @needs_soffice
 def test_e123_ods_is_refused_and_converted_with_convert(run, tmp_path):
-    import subprocess
-
     xlsx = tmp_path / "src" / "2025.xlsx"
     xlsx.parent.mkdir()
     build(_flawed(), xlsx, "provincial")
-    subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path}/profile", "--headless", "--convert-to", "ods",
-                    "--outdir", str(tmp_path), str(xlsx)], capture_output=True, timeout=180)
-    ods = tmp_path / "2025.ods"
-    assert ods.is_file()
+    ods = convert(xlsx, "ods", tmp_path)
     refused = run("check", ods)
     assert refused.exit_code == 2 and said(refused.output, "E123")
     assert "2025.ods" in refused.output and "--convert" in refused.output

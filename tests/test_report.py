@@ -23,7 +23,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm
 from openpyxl import load_workbook
 
-from conftest import needs_soffice, said
+from conftest import convert, needs_soffice, said
 from layouts import Book, Proj, build, default_unit
 from perfxl.views.docx_report import CHARS, CONDENSE, LINE_PITCH, LINES, TEXT_H, TEXT_W
 
@@ -420,12 +420,7 @@ def test_fonts_from_the_profile(run, tmp_path):
 
 @needs_soffice
 def test_libreoffice_renders_pages_with_numbers(tmp_path, sample_report):
-    outdir = tmp_path / "pdf"
-    profile = tmp_path / "lo-profile"
-    subprocess.run(["soffice", f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",
-                    "--outdir", str(outdir), str(sample_report.docx)], capture_output=True, timeout=180)
-    pdf = outdir / "2025.pdf"
-    assert pdf.exists()
+    pdf = convert(sample_report.docx, "pdf", tmp_path / "pdf")
     if shutil.which("pdftotext") is None:
         pytest.skip("poppler is not installed")
     pages = []

@@ -6,7 +6,6 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
-import subprocess
 
 import pytest
 from openpyxl import load_workbook
@@ -16,7 +15,7 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from conftest import needs_soffice, said
+from conftest import convert, needs_soffice, said
 from layouts import Book, Proj, build
 from perfxl.views.writer import FINDINGS, MARKER_LINE, MARKS_SHEET, NARRATIVE, OWNED_NAME, RESULT
 
@@ -267,16 +266,7 @@ def test_libreoffice_recalculation_matches_cached_values(run, tmp_path):
 
 
 def _recalculate(path: str, tmp_path) -> str:
-    profile = tmp_path / "lo-profile"
-    (profile / "user").mkdir(parents=True)
-    xcu = os.path.join(os.path.dirname(__file__), "data", "registrymodifications.xcu")
-    shutil.copy(xcu, profile / "user" / "registrymodifications.xcu")
-    outdir = tmp_path / "recalc"
-    subprocess.run(["soffice", f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "xlsx",
-                    "--outdir", str(outdir), path], check=False, capture_output=True, timeout=180)
-    result = outdir / os.path.basename(path)
-    assert result.exists(), "LibreOffice did not convert the file"
-    return str(result)
+    return str(convert(path, "xlsx", tmp_path / "recalc", recalc=True))
 
 
 def test_sample_output_keeps_every_user_cell(run, tmp_path):
