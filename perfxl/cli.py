@@ -134,12 +134,12 @@ def check(file, fmt, profile_path, select_codes, ignore_codes, color, output, no
 
 
 def _not_written(exc, lang: str, skip: str) -> None:
-    """After the report: the one line that says the result file was not written, why, and how to go on."""
+    """After the report: the stop's own line (as every command says it), then how to go on."""
     if lang == "en":
-        click.echo(f"{_prefix(lang)}the check is complete (above), but {exc.line(lang)} To go on: write it "
+        click.echo(f"{_prefix(lang)}{exc.line(lang)} The check itself is complete (above); write the result "
                    f"elsewhere with -o, or add {skip}.", err=True)
     else:
-        click.echo(f"{_prefix(lang)}检查已完成（见上），但{exc.line(lang)}可用 -o 写到别处，或加 {skip} 只看报告。", err=True)
+        click.echo(f"{_prefix(lang)}{exc.line(lang)}检查本身已完成（见上）；可用 -o 写到别处，或加 {skip} 只看报告。", err=True)
 
 
 def _explain(done, profile, key: str, as_json: bool, lang: str) -> None:

@@ -7,6 +7,8 @@ import zipfile
 import pytest
 from openpyxl import Workbook
 
+from conftest import said
+
 
 def _bytes(path):
     return path.read_bytes() if path.is_file() else None
@@ -110,7 +112,10 @@ def test_e113_e115_output_folder_missing_or_unwritable(run, tmp_path):
     path = tmp_path / "a.xlsx"
     write_template(str(path), projects=1, unit="某单位", year=2025)
     r = run("check", path, "-o", tmp_path / "nope" / "b.xlsx")
-    assert r.exit_code == 2 and "不存在" in r.output
+    assert r.exit_code == 2 and said(r.output, "E113") and "不存在" in r.output
+    r = run("check", path, "-o", tmp_path / "b.xlsx")  # a folder that exists
+    assert r.exit_code in (0, 1) and not said(r.output, "E113") and (tmp_path / "b.xlsx").is_file()
+    (tmp_path / "b.xlsx").unlink()
     (tmp_path / "a.perfxl.xlsx").mkdir()  # the default output path is taken by a folder
     r = run("check", path, "--format", "json")
     # checked but not written: the report is kept, the stop is named, exit 3
@@ -121,12 +126,15 @@ def test_e113_e115_output_folder_missing_or_unwritable(run, tmp_path):
 
 def test_e116_e117_e118_init_and_rules_usage(run, tmp_path):
     r = run("init", tmp_path / "a.txt")
-    assert r.exit_code == 2 and ".xlsx" in r.output
+    assert r.exit_code == 2 and said(r.output, "E117") and ".xlsx" in r.output
     assert run("init", tmp_path / "a.xlsx").exit_code == 0
     r = run("init", tmp_path / "a.xlsx")
-    assert r.exit_code == 2 and "--force" in r.output
+    assert r.exit_code == 2 and said(r.output, "E116") and "--force" in r.output
+    assert run("init", tmp_path / "a.xlsx", "--force").exit_code == 0
     r = run("rules", "Q999")
-    assert r.exit_code == 2 and "Q999" in r.output
+    assert r.exit_code == 2 and said(r.output, "E118") and "Q999" in r.output
+    r = run("rules", "I104")
+    assert r.exit_code == 0 and not said(r.output, "E118")
 
 
 def test_version(run):

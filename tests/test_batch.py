@@ -13,6 +13,7 @@ import sys
 import pytest
 from openpyxl import load_workbook
 
+from conftest import convert, needs_soffice
 from layouts import Book, Proj, build, default_unit
 from perfxl import batch as runner
 from perfxl.views import batch as view
@@ -340,14 +341,11 @@ def test_progress_bar_on_a_terminal_only(folder, tmp_path):
     assert proc.returncode == 1
 
 
-@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+@needs_soffice
 def test_libreoffice_opens_the_roll_up(run, folder, tmp_path):
     out = tmp_path / "汇总.xlsx"
     run("batch", folder, "-o", out)
-    outdir = tmp_path / "lo"
-    subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path / 'profile'}", "--headless", "--convert-to", "xlsx",
-                    "--outdir", str(outdir), str(out)], check=False, capture_output=True, timeout=180)
-    again = load_workbook(outdir / "汇总.xlsx", read_only=True)
+    again = load_workbook(convert(out, "xlsx", tmp_path / "lo"), read_only=True)
     assert again.sheetnames == ["总览", "单位汇总", "项目明细", "问题清单"]
     assert len(list(again["问题清单"].iter_rows(values_only=True))) == len(list(
         load_workbook(out, read_only=True)["问题清单"].iter_rows(values_only=True)))

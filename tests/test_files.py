@@ -7,6 +7,7 @@ import os
 
 from openpyxl import load_workbook
 
+from conftest import said
 from layouts import Book, Proj, build
 from perfxl.views.files import backup, open_in, output_path
 from perfxl.views.writer import FINDINGS, NARRATIVE, RESULT
@@ -75,12 +76,13 @@ def test_e135_e136_output_must_be_a_workbook_name(run, tmp_path):
     path = _book(tmp_path)
     for name in ("out.txt", "out", "out.xls", "out.csv"):
         result = run("check", path, "-o", tmp_path / name)
-        assert result.exit_code == 2, name
+        assert result.exit_code == 2 and said(result.output, "E135"), name
         assert ".xlsx" in result.output and "Traceback" not in result.output
         assert not (tmp_path / name).exists()
     result = run("check", path, "-o", tmp_path / "out.xlsm")  # macros setting must follow the input
-    assert result.exit_code == 2 and not (tmp_path / "out.xlsm").exists()
-    assert run("check", path, "-o", tmp_path / "out.XLSX").exit_code == 0
+    assert result.exit_code == 2 and said(result.output, "E136") and not (tmp_path / "out.xlsm").exists()
+    result = run("check", path, "-o", tmp_path / "out.XLSX")  # a workbook name of the input's type
+    assert result.exit_code == 0 and not said(result.output, "E135") and not said(result.output, "E136")
     result = run("check", path, "-o", tmp_path / "out.txt", "--lang", "en")
     assert result.exit_code == 2 and "only be saved as .xlsx" in result.output
 
@@ -115,9 +117,11 @@ def test_e134_checking_the_lock_file_itself_says_what_it_is(run, tmp_path):
     lock = tmp_path / "~$2025.xlsx"
     lock.write_bytes(b"\x0bsomebody" + b" " * 150)
     result = run("check", lock)
-    assert result.exit_code == 2
+    assert result.exit_code == 2 and said(result.output, "E134")
     assert "锁文件" in result.output and "“2025.xlsx”" in result.output
     assert "另存为" not in result.output
     result = run("check", lock, "--format", "json")
     assert result.exit_code == 2 and '"lock_file"' in result.output
     assert sorted(os.listdir(tmp_path)) == ["2025.xlsx", "~$2025.xlsx"]
+    result = run("check", tmp_path / "2025.xlsx", "--no-write")  # the workbook it belongs to is read
+    assert result.exit_code == 0 and not said(result.output, "E134")

@@ -126,6 +126,23 @@ def test_x104_row_inserted_under_sum(tmp_path):
     assert f"G{t - 1}" in hits[0].message and f"SUM(G13:G{t - 1})" in hits[0].hint
 
 
+def test_x104_sum_leaves_out_the_adjacent_number(tmp_path):
+    """A working column beside the form (no rule checks its total): the SUM stops one row short."""
+    def column(formula):
+        def edit(wb, where):
+            ws = wb["项目1"]
+            for r, v in zip(range(13, 18), (3, 4, 5, 6, 7)):
+                ws[f"J{r}"] = v
+            ws["J18"] = formula
+        return edit
+    path, _ = _formula_book(tmp_path, column("=SUM(J13:J16)"))
+    [f] = [f for f in _check(path).findings if f.code == "X104"]
+    assert (f.code, f.sheet, f.cell) == ("X104", "项目1", "J18")
+    assert "J17" in f.message and "=SUM(J13:J17)" in f.hint
+    path, _ = _formula_book(tmp_path, column("=SUM(J13:J17)"), name="g.xlsx")
+    assert [x for x in _x(_check(path)) if x[0] == "X104"] == []
+
+
 def test_x105_unlocked_formula(tmp_path):
     from openpyxl.styles import Protection
 

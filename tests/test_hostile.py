@@ -11,6 +11,7 @@ import zipfile
 import pytest
 from openpyxl import load_workbook
 
+from conftest import said
 from hostile import assert_findings_have_valid_cells, assert_sound_output, rewrite_part, set_raw
 from layouts import Book, build
 
@@ -183,30 +184,40 @@ def _damaged_xls(path):
     path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(range(256)) * 8)
 
 
+# file name -> (how it is made, words of the line, words of the advice, the rule it stops with)
 REFUSED = {
-    "encrypted.xlsx": (_encrypted, "设置了打开密码", "保护工作簿"),
-    "encrypted.xls": (_encrypted, "设置了打开密码", "清空密码"),
-    "a.xlsb": (_xlsb, ".xlsb", "另存为"),
-    "a.ods": (_ods, ".ods", "另存为"),
-    "styles.xlsx": (_bad_styles, "无法作为工作簿读取", "重新保存"),
-    "damaged.xls": (_damaged_xls, "旧版", "另存为"),
-    "damaged.et": (_damaged_xls, "旧版", "另存为"),
+    "encrypted.xlsx": (_encrypted, "设置了打开密码", "保护工作簿", "E121"),
+    "encrypted.xls": (_encrypted, "设置了打开密码", "清空密码", "E121"),
+    "a.xlsb": (_xlsb, ".xlsb", "另存为", "E122"),
+    "a.ods": (_ods, ".ods", "另存为", "E123"),
+    "styles.xlsx": (_bad_styles, "无法作为工作簿读取", "重新保存", "E105"),
+    "damaged.xls": (_damaged_xls, "旧版", "另存为", "E104"),
+    "damaged.et": (_damaged_xls, "旧版", "另存为", "E104"),
 }
 
 
 @pytest.mark.parametrize("name", sorted(REFUSED))
 def test_e104_e121_e122_e123_refusals_are_one_chinese_line_naming_the_file(run, tmp_path, name):
-    make, what, todo = REFUSED[name]
+    make, what, todo, code = REFUSED[name]
     path = tmp_path / name
     make(path)
     before = path.read_bytes()
     result = run("check", path)
-    assert result.exit_code == 2
+    assert result.exit_code == 2 and said(result.output, code), result.output
     line = result.output.strip()
     assert len(line.splitlines()) == 1 and name in line and what in line and todo in line, line
     assert not EXCEPTION_NAME.search(line), line
     assert path.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == [name]
+
+
+@pytest.mark.parametrize("name", ["a.xlsb", "a.ods"])
+def test_e122_e123_a_workbook_under_such_a_name_is_read_by_its_content(run, tmp_path, name):
+    """The refusal is of the format, not of the name: an .xlsx saved as a.xlsb or a.ods is read."""
+    path = tmp_path / name
+    build(Book(), path, "national")
+    result = run("check", path, "--no-write")
+    assert result.exit_code == 0 and not said(result.output, "E122") and not said(result.output, "E123")
 
 
 def _main(monkeypatch, capsys, *args):

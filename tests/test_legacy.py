@@ -11,7 +11,7 @@ import shutil
 import pytest
 from openpyxl import load_workbook
 
-from conftest import needs_soffice
+from conftest import convert, needs_soffice, said
 from hostile import xls_twin
 from layouts import LAYOUTS, Book, Ind, build
 from perfxl.result import run_checks
@@ -93,13 +93,19 @@ def test_e127_binary_file_cannot_be_written_in_place(run, tmp_path):
     build(Book(), xlsx, "national")
     xls_twin(xlsx, tmp_path / "a.xls")
     result = run("check", tmp_path / "a.xls", "--in-place")
-    assert result.exit_code == 2 and "a.xls" in result.output and "--in-place" in result.output
+    assert result.exit_code == 2 and said(result.output, "E127")
+    assert "a.xls" in result.output and "--in-place" in result.output
+    result = run("check", tmp_path / "a.xls")  # saved beside it as a.perfxl.xlsx
+    assert result.exit_code == 0 and not said(result.output, "E127") and (tmp_path / "a.perfxl.xlsx").is_file()
 
 
 def test_e126_convert_on_an_xlsx_is_a_usage_error(run, tmp_path):
     build(Book(), tmp_path / "a.xlsx", "national")
     result = run("check", tmp_path / "a.xlsx", "--convert")
-    assert result.exit_code == 2 and "a.xlsx" in result.output and "不需要 --convert" in result.output
+    assert result.exit_code == 2 and said(result.output, "E126")
+    assert "a.xlsx" in result.output and "不需要 --convert" in result.output
+    result = run("check", tmp_path / "a.xlsx", "--no-write")
+    assert result.exit_code == 0 and not said(result.output, "E126")
 
 
 def test_e124_convert_without_libreoffice_says_so(run, tmp_path, monkeypatch):
@@ -108,7 +114,10 @@ def test_e124_convert_without_libreoffice_says_so(run, tmp_path, monkeypatch):
     xls_twin(xlsx, tmp_path / "a.xls")
     monkeypatch.setattr(shutil, "which", lambda name: None)
     result = run("check", tmp_path / "a.xls", "--convert")
-    assert result.exit_code == 2 and "a.xls" in result.output and "LibreOffice" in result.output
+    assert result.exit_code == 2 and said(result.output, "E124")
+    assert "a.xls" in result.output and "LibreOffice" in result.output
+    result = run("check", tmp_path / "a.xls", "--no-write")  # without --convert LibreOffice is not needed
+    assert result.exit_code == 0 and not said(result.output, "E124")
 
 
 @needs_soffice
@@ -128,6 +137,7 @@ def test_convert_runs_the_full_check_with_formulas(run, tmp_path, monkeypatch):
     data = json.loads(result.output[: result.output.rindex("}") + 1])
     codes = {f["code"] for f in data["findings"]}
     assert "R121" not in codes  # the full check ran
+    assert not codes & {"E124", "E125"}  # LibreOffice is there and converts
     _, expected = _findings(xlsx)
     assert {c for c, _, _ in expected} <= codes
     out = load_workbook(tmp_path / "in" / "2025.perfxl.xlsx")
@@ -142,23 +152,20 @@ def test_e125_conversion_that_produces_nothing(run, tmp_path, monkeypatch):
     xls_twin(xlsx, tmp_path / "a.xls")
     monkeypatch.setattr("perfxl.workbook.xls.soffice", lambda: shutil.which("true"))
     result = run("check", tmp_path / "a.xls", "--convert")
-    assert result.exit_code == 2 and "a.xls" in result.output and "转换为 .xlsx 失败" in result.output
+    assert result.exit_code == 2 and said(result.output, "E125")
+    assert "a.xls" in result.output and "转换为 .xlsx 失败" in result.output
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.xls", "src.xlsx"]
 
 
 @needs_soffice
 def test_e123_ods_is_refused_and_converted_with_convert(run, tmp_path):
-    import subprocess
-
     xlsx = tmp_path / "src" / "2025.xlsx"
     xlsx.parent.mkdir()
     build(_flawed(), xlsx, "provincial")
-    subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path}/profile", "--headless", "--convert-to", "ods",
-                    "--outdir", str(tmp_path), str(xlsx)], capture_output=True, timeout=180)
-    ods = tmp_path / "2025.ods"
-    assert ods.is_file()
+    ods = convert(xlsx, "ods", tmp_path)
     refused = run("check", ods)
-    assert refused.exit_code == 2 and "2025.ods" in refused.output and "--convert" in refused.output
+    assert refused.exit_code == 2 and said(refused.output, "E123")
+    assert "2025.ods" in refused.output and "--convert" in refused.output
     result = run("check", ods, "--convert", "--no-write", "--format", "json")
     data = json.loads(result.output)
     _, expected = _findings(xlsx)

@@ -23,7 +23,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm
 from openpyxl import load_workbook
 
-from conftest import needs_soffice
+from conftest import convert, needs_soffice, said
 from layouts import Book, Proj, build, default_unit
 from perfxl.views.docx_report import CHARS, CONDENSE, LINE_PITCH, LINES, TEXT_H, TEXT_W
 
@@ -264,7 +264,8 @@ def test_e130_e131_e132_e133_safety_input_untouched_lock_and_edited_output(run, 
     build(Book(), path)
     before = _digest(path)
     out = tmp_path / "selfreport.docx"
-    assert run("report", path, "-o", out).exit_code == 0
+    res = run("report", path, "-o", out)
+    assert res.exit_code == 0 and not any(said(res.output, code) for code in ("E130", "E131", "E113", "E132", "E133"))
     assert _digest(path) == before
     # a report perfxl wrote is replaced on the next run
     assert run("report", path, "-o", out).exit_code == 0
@@ -274,7 +275,7 @@ def test_e130_e131_e132_e133_safety_input_untouched_lock_and_edited_output(run, 
     doc.save(out)
     edited = _digest(out)
     res = run("report", path, "-o", out)
-    assert res.exit_code == 2 and "--force" in res.output and _digest(out) == edited
+    assert res.exit_code == 2 and said(res.output, "E133") and "--force" in res.output and _digest(out) == edited
     assert run("report", path, "-o", out, "--force").exit_code == 0 and _digest(out) != edited
     # an edit by a program that leaves 最后修改者 alone (python-docx, LibreOffice without a user
     # name): the text no longer matches the digest perfxl recorded, so it is refused too
@@ -290,12 +291,15 @@ def test_e130_e131_e132_e133_safety_input_untouched_lock_and_edited_output(run, 
     for lock in (tmp_path / "~$lfreport.docx", tmp_path / "~$selfreport.docx"):  # Word's, WPS's
         lock.write_bytes(b"")
         res = run("report", path, "-o", out)
-        assert res.exit_code == 2 and "~$" in res.output and _digest(out) == forced
+        assert res.exit_code == 2 and said(res.output, "E132") and "~$" in res.output and _digest(out) == forced
         lock.unlink()
     # the input itself, a wrong extension, a missing folder
-    assert run("report", path, "-o", path).exit_code == 2
-    assert run("report", path, "-o", tmp_path / "r.txt").exit_code == 2
-    assert run("report", path, "-o", tmp_path / "nope" / "r.docx").exit_code == 2
+    res = run("report", path, "-o", path)
+    assert res.exit_code == 2 and said(res.output, "E130")
+    res = run("report", path, "-o", tmp_path / "r.txt")
+    assert res.exit_code == 2 and said(res.output, "E131")
+    res = run("report", path, "-o", tmp_path / "nope" / "r.docx")
+    assert res.exit_code == 2 and said(res.output, "E113")
     assert _digest(path) == before
     assert not [p for p in os.listdir(tmp_path) if p.startswith(".perfxl-")]
 
@@ -416,12 +420,7 @@ def test_fonts_from_the_profile(run, tmp_path):
 
 @needs_soffice
 def test_libreoffice_renders_pages_with_numbers(tmp_path, sample_report):
-    outdir = tmp_path / "pdf"
-    profile = tmp_path / "lo-profile"
-    subprocess.run(["soffice", f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",
-                    "--outdir", str(outdir), str(sample_report.docx)], capture_output=True, timeout=180)
-    pdf = outdir / "2025.pdf"
-    assert pdf.exists()
+    pdf = convert(sample_report.docx, "pdf", tmp_path / "pdf")
     if shutil.which("pdftotext") is None:
         pytest.skip("poppler is not installed")
     pages = []

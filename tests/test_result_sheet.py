@@ -13,7 +13,7 @@ import subprocess
 import pytest
 from openpyxl import load_workbook
 
-from conftest import needs_soffice
+from conftest import convert, convert_all, needs_soffice
 from layouts import Book, Proj, build
 from perfxl.result import run_checks
 from perfxl.scoring.profile import load_profile
@@ -60,16 +60,7 @@ def _counts(path: str) -> tuple[dict[str, int], int]:
 
 
 def _recalculate(paths: list[str], tmp_path) -> dict[str, str]:
-    profile = tmp_path / "lo-profile"
-    (profile / "user").mkdir(parents=True)
-    shutil.copy(os.path.join(DATA, "registrymodifications.xcu"), profile / "user" / "registrymodifications.xcu")
-    outdir = tmp_path / "recalc"
-    subprocess.run(["soffice", f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "xlsx",
-                    "--outdir", str(outdir), *paths], check=False, capture_output=True, timeout=240)
-    out = {p: str(outdir / os.path.basename(p)) for p in paths}
-    for p in out.values():
-        assert os.path.exists(p), "LibreOffice did not convert the file"
-    return out
+    return dict(zip(paths, map(str, convert_all(paths, "xlsx", tmp_path / "recalc", recalc=True))))
 
 
 def _figures(ws, n: int) -> tuple[list[list], list]:
@@ -212,12 +203,7 @@ def test_printed_chart_is_whole_on_a_page_of_its_own(run, tmp_path):
     sample = tmp_path / "2025.xlsx"
     shutil.copy(os.path.join(os.path.dirname(DATA), "..", "samples", "2025.xlsx"), sample)
     run("check", sample)
-    profile = tmp_path / "lo-profile"
-    subprocess.run(["soffice", f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",
-                    "--outdir", str(tmp_path / "pdf"), str(tmp_path / "2025.perfxl.xlsx")],
-                   check=False, capture_output=True, timeout=240)
-    pdf = tmp_path / "pdf" / "2025.perfxl.pdf"
-    assert pdf.exists(), "LibreOffice did not print the file"
+    pdf = convert(tmp_path / "2025.perfxl.xlsx", "pdf", tmp_path / "pdf")
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True).stdout
     pages = ["".join(p.split()) for p in text.split("\f")]
     with_chart = [i for i, p in enumerate(pages) if "各项目核算得分" in p]

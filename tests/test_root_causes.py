@@ -98,7 +98,10 @@ def test_f_to_funding_score_is_a_consequence(tmp_path):
     assert _serious(result) == [("项目2", "G6", "F102")], [(f.code, f.ref, f.message) for f in result.findings]
     [f] = [f for f in result.findings if f.code == "F102"]
     assert "项目2!H6" in f.message and "汇总!F4" in f.message
-    assert "=E6/100" in f.hint and "D6" not in re.sub(r"=IF\(D6.*", "", f.hint) or True
+    # the hint names the wrong formula and, as the cells to correct, only what it reads (E6, not the
+    # D6 of the right formula =IF(D6>0,E6/D6,0), which the hint may name as the formula to restore)
+    assert "公式 =E6/100" in f.hint and "（E6）" in f.hint and "恢复正确的公式" in f.hint
+    assert "D6" not in re.sub(r"=IF\(D6.*", "", f.hint), f.hint
     _no_constant_advice_for_formula_cells(result, path)
 
 

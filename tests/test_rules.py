@@ -13,6 +13,7 @@ from typing import Callable
 import pytest
 from openpyxl import load_workbook
 
+from asserted_codes import asserted_codes
 from layouts import LAYOUTS, Book, Ind, Proj, build
 from perfxl.rules.catalogue import RULES
 from perfxl.result import run_checks
@@ -231,21 +232,49 @@ def test_rule_good_cases_are_silent(tmp_path, key):
 
 
 def _tested_codes() -> set[str]:
-    """Codes with a test: a case of this table, a case of test_bad_input's E_CASES, or a test
-    function named after the code (``test_x101_...``, ``test_r119_e114_...``)."""
-    import re
+    """Codes some test asserts in a finding (asserted_codes: an assert, or a table of expected
+    findings an asserting test reads; never a test's name)."""
     from pathlib import Path
-    import test_bad_input
-    codes = {c.code for c in CASES} | set(test_bad_input.E_CASES.values())
-    for path in Path(__file__).parent.glob("test_*.py"):
-        for name in re.findall(r"^def (test_\w+)", path.read_text(encoding="utf-8"), re.M):
-            codes |= {m.upper() for m in re.findall(r"(?:^|_)([a-z]\d{3})(?=_|$)", name.removeprefix("test_"))}
-    return codes
+    return set().union(*(asserted_codes(path.read_text(encoding="utf-8"))
+                         for path in Path(__file__).parent.glob("test_*.py")))
 
 
 def test_every_rule_has_a_test():
     missing = set(RULES) - _tested_codes()
     assert not missing, sorted(missing)
+
+
+def test_a_code_in_a_test_name_or_an_absence_is_no_test():
+    """The guard above, fed fake test modules: only a code a test can fail on counts."""
+    source = '''
+CASES = [("F101", "项目1", "D6")]
+UNUSED = ["F102"]
+PARAMS = [c for c in CASES]
+
+@pytest.mark.parametrize("case", PARAMS)
+def test_table(case):
+    assert case in run()
+
+@pytest.mark.parametrize("code", ["F103"])
+def test_literal_table(code):
+    assert code in run()
+
+def test_f104_named_only():
+    run("F104")
+
+def test_asserted():
+    assert ("项目1", "G6", "F105") in flat() and f.code == "F106"
+
+def test_absent():
+    assert "F107" not in codes() and not [f for f in run() if f.code == "F108"] and "F109" != code
+
+def _helper():
+    assert "F110" in codes()  # a helper's assert counts too
+
+def test_reads_a_table_but_asserts_nothing():
+    print(UNUSED, "F111")
+'''
+    assert asserted_codes(source) == {"F101", "F103", "F105", "F106", "F110"}
 
 
 @pytest.mark.parametrize("layout", ("national", "provincial"))

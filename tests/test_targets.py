@@ -116,6 +116,8 @@ TARGETS = [
     ("≥10年", Q, GE, 10, "年"),
     ("1200平方米", Q, GE, 1200, "平方米"),
     ("１２００㎡", Q, GE, 1200, "平方米"),
+    ("1200㎡", Q, GE, 1200, "平方米"),
+    ("１２００平方米", Q, GE, 1200, "平方米"),
     ("1200m²", Q, GE, 1200, "平方米"),
     ("1200平米", Q, GE, 1200, "平方米"),
     ("≥1200平方米（含）", Q, GE, 1200, "平方米"),
@@ -232,6 +234,8 @@ def test_deadline_without_any_year_has_no_day():
     """Without an evaluation year a year-less deadline cannot be placed (§2.3)."""
     r = read_target("12月底前", profile=P)
     assert (r.kind, r.deadline) == (D, None)
+    assert read_target("2025年12月", profile=P).deadline == date(2025, 12, 31)  # the text names its year
+    assert read_target("2025年", profile=P).deadline == date(2025, 12, 31)
     s = score_indicator(r, "2025年11月", weight=10, profile=P)
     assert (s.status, s.low, s.high) == ("unverifiable", 0, 10)
     assert score_indicator(r, "按时完成", weight=10, profile=P).level == "met"
@@ -251,6 +255,7 @@ def test_range_keeps_its_upper_end():
     ("100万元", "成本指标", "", LE),
     ("100万元", "产出指标", "成本指标", LE),
     ("100万元", "成本指标", "经济成本指标", LE),
+    ("100万元", "", "经济成本指标", LE),
     ("100万元", "", "社会成本指标", LE),
     ("100万元", "", "生态环境成本指标", LE),
     ("100万元", "产出指标", "数量指标", GE),
@@ -258,7 +263,9 @@ def test_range_keeps_its_upper_end():
     ("5个工作日", "产出指标", "时效指标", LE),
     ("2小时", "产出指标", "时效指标", LE),
     ("3个月", "产出指标", "时效指标", LE),
+    ("30天", "", "时效指标", LE),
     ("30个", "产出指标", "时效指标", GE),
+    ("30个", "", "时效指标", GE),
     ("30天", "产出指标", "数量指标", GE),
     ("≥30天", "产出指标", "时效指标", GE),  # a written comparison always wins
     ("0", "效益指标", "社会效益指标", LE),
@@ -271,6 +278,8 @@ def test_placeholder_in_the_name_gives_direction_and_unit():
     r = read_target("22.8", name="公猪舍（≥**平方米）", profile=P)
     assert (r.direction, r.number, r.unit) == (GE, 22.8, "平方米")
     r = read_target(22.8, name="公猪舍(≤**平方米)", profile=P)
+    assert (r.direction, r.unit) == (LE, "平方米")
+    r = read_target(22.8, name="公猪舍（≤**平方米）", profile=P)
     assert (r.direction, r.unit) == (LE, "平方米")
     r = read_target("5", name="补助标准（≥**万元）", profile=P)
     assert (r.direction, r.number, r.unit) == (GE, 50_000, "元")
@@ -290,6 +299,7 @@ def test_numeric_cells():
 def test_display_text():
     assert display_text(None) == ""
     assert display_text(0.98, "0%") == "98%"
+    assert display_text(0.98, "0.00%") == "98%"
     assert display_text(0.955, "0.0%") == "95.5%"
     assert display_text(1200.0) == "1200"
     assert display_text(3) == "3"
@@ -455,6 +465,7 @@ def test_date_cell_actual_against_deadline():
     target = read_target("2025年6月30日前", profile=P)
     assert score_indicator(target, datetime(2025, 6, 30), weight=10, profile=P).level == "met"
     assert score_indicator(target, date(2025, 6, 1), weight=10, profile=P).level == "met"
+    assert score_indicator(target, datetime(2025, 6, 1), weight=10, profile=P).level == "met"
     s = score_indicator(target, datetime(2025, 7, 1), weight=10, profile=P)
     assert (s.level, s.low, s.high) == ("not_met", 0, 6)
     assert "晚于" in s.detail

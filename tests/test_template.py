@@ -3,23 +3,16 @@ values, locked/unlocked cells, protection, dropdowns, marker name and print setu
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
-import subprocess
 import zipfile
 from datetime import date
-from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
 
+from conftest import convert, needs_soffice
 from perfxl.workbook.template import (INDICATOR_ROWS, LEVEL2, MARKER_NAME, TOTAL_ROW, UNIT_LABELS,
                                       project_sheet_name, write_template)
-
-XCU = Path(__file__).resolve().parent / "data" / "registrymodifications.xcu"
-
-needs_soffice = pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
 
 
 @pytest.fixture(scope="module")
@@ -194,21 +187,9 @@ def test_defaults(tmp_path):
     assert wb["项目1"]["A2"].value == f"（{year}年度）" and wb["单位情况"]["B2"].value is None
 
 
-def _recalculate(path: Path, tmp_path: Path) -> Path:
-    profile = tmp_path / "lo-profile"
-    (profile / "user").mkdir(parents=True)
-    shutil.copy(XCU, profile / "user" / "registrymodifications.xcu")
-    outdir = tmp_path / "recalc"
-    subprocess.run(["soffice", f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "xlsx",
-                    "--outdir", str(outdir), str(path)], check=False, capture_output=True, timeout=180)
-    result = outdir / os.path.basename(path)
-    assert result.exists(), "LibreOffice did not convert the file"
-    return result
-
-
 @needs_soffice
 def test_libreoffice_recalculation_matches_cached_values(book, wf, wv, tmp_path):
-    theirs = load_workbook(_recalculate(book, tmp_path), data_only=True)
+    theirs = load_workbook(convert(book, "xlsx", tmp_path / "recalc", recalc=True), data_only=True)
     for sheet, coord, formula in _formulas(wf):
         ours, lo = wv[sheet][coord].value, theirs[sheet][coord].value
         if isinstance(ours, (int, float)):

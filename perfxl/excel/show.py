@@ -126,6 +126,21 @@ def value(v) -> str:
     return str(v)
 
 
+def display_text(value, number_format: str = "General") -> str:
+    """What Excel shows of a cell: a 0.98 formatted as a percentage is ``98%``, a date ``2025年12月31日``."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, (datetime, date)):
+        return f"{value.year}年{value.month}月{value.day}日"
+    if isinstance(value, (int, float)):
+        if "%" in (number_format or ""):
+            return exact(float(value) * 100) + "%"
+        return exact(float(value))
+    return str(value).strip()
+
+
 def json_number(v):
     """A number for JSON: 6 decimals at most, whole numbers as integers."""
     if v is None or isinstance(v, bool):

@@ -21,23 +21,9 @@ from functools import lru_cache
 from perfxl.excel.labels import DASHES
 from perfxl.excel.numbers import EXCEL_MAX, quantize_half_up
 from perfxl.excel import show
+from perfxl.excel.show import display_text  # noqa: F401 (what a cell shows; imported from here by rules and views)
 
 # -- display ---------------------------------------------------------------------------
-
-
-def display_text(value, number_format: str = "General") -> str:
-    """What Excel shows: a 0.98 formatted as a percentage is ``98%``, a date ``2025年12月31日``."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if isinstance(value, (datetime, date)):
-        return f"{value.year}年{value.month}月{value.day}日"
-    if isinstance(value, (int, float)):
-        if "%" in (number_format or ""):
-            return _num_text(float(value) * 100) + "%"
-        return _num_text(float(value))
-    return str(value).strip()
 
 
 def _num_text(v: float) -> str:

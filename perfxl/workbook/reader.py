@@ -28,6 +28,7 @@ from perfxl.excel.grid import SheetGrid, coord, split_inline
 from perfxl.excel.package import PackageError, XMLRefused, _split_ref, check_limits, typed_cached
 from perfxl.excel.labels import is_dash, nfkc, normalize
 from perfxl.excel.numbers import excel_value
+from perfxl.excel.show import display_text
 from perfxl.excel.years import year_in_title
 
 TEMPLATE_MARKER = "_perfxl_template"
@@ -425,8 +426,6 @@ def _join_split_target(nature: Cell, value: Cell, unit: Cell, display) -> str:
 
 
 def _read_indicators(grid: SheetGrid, project: Project, hrow: int, cols: dict[str, int]) -> None:
-    from perfxl.scoring.targets import display_text
-
     # A two-row header: 年度指标值 merged over 指标性质 | 指标值 | 度量单位 in the row below.
     last_header = grid.merge_end_row(hrow, cols["三级指标"])
     below = {}
