@@ -330,7 +330,7 @@ def test_libreoffice_opens_the_roll_up(run, folder, tmp_path):
 
 
 def test_colours_are_those_of_the_result_sheet():
-    from perfxl.views.writer import FILLS
+    from perfxl.views.sheets import FILLS
 
     same = {"red": "fix", "amber": "look"}  # 自评结果's 需要更正 / 需要关注
     for name, colour in view.COLOURS.items():
