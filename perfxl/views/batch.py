@@ -5,7 +5,7 @@ Each checked file arrives as its ``check --format json`` object (``views/json_re
 so every figure here is one that ``check`` computed; this module only adds up and draws.
 The workbook has four sheets: 总览 (totals, grade distribution and a chart), 单位汇总 (one
 row per file), 项目明细 (one row per project) and 问题清单 (one row per finding, the same
-fields as the JSON). Colours are those of the 自评结果 sheet (``views/writer.py``).
+fields as the JSON). Colours are those of the 自评结果 sheet (``views/palette.py``).
 
 What only the batch shows (rules of family B, ``perfxl/rules/batch.py``): a file that was read
 and is identical to an earlier one that was read is listed, marked 重复, and left out of every
@@ -27,6 +27,7 @@ from datetime import date
 from perfxl.excel.numbers import decimals_of
 from perfxl.rules.batch import duplicate_findings, same_unit_findings, year_findings
 from perfxl.scoring.precision import agrees
+from perfxl.views import palette
 
 BATCH_NAME = "_perfxl_batch"  # defined name that marks a roll-up, so a later batch skips it
 FRONT, UNITS, PROJECTS, FINDINGS = "总览", "单位汇总", "项目明细", "问题清单"
@@ -35,10 +36,10 @@ SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
 SKIP_ZH = {"lock": "锁文件 ~$", "output": "perfxl 输出", "other": "非工作簿"}
 SKIP_EN = {"lock": "~$ lock files", "output": "perfxl outputs", "other": "not spreadsheets"}
 
-# The colours of 自评结果 (views/writer.py FILLS): the grades, and 需要更正 / 需要关注 ("fix" /
-# "look", apart from the grades' pink and yellow) for errors and warnings
-COLOURS = {"优": "#C6EFCE", "良": "#BDD7EE", "中": "#FFE699", "差": "#FFC7CE",
-           "amber": "#FFF2CC", "red": "#F4B084", "head": "#D9D9D9"}
+# The colours of 自评结果 (views/palette.py): the grades, and 需要更正 / 需要关注 for errors and
+# warnings ("red" / "amber" here)
+COLOURS = {**{g: "#" + c for g, c in palette.GRADES.items()},
+           "amber": "#" + palette.LOOK, "red": "#" + palette.FIX, "head": "#" + palette.HEAD}
 FONT = "宋体"
 URL_LIMIT = 65000  # Excel keeps at most 65,530 links per sheet
 

@@ -128,7 +128,7 @@ def add_marks(wb, result: CheckResult, owned: set[str]) -> list[tuple[str, str, 
     for (sheet, ref), items in by_cell.items():
         ws = sheets[sheet]
         worst = "error" if any(f.severity == "error" for f in items) else "warning"
-        fill = FILLS["red" if worst == "error" else "amber"]
+        fill = FILLS[f"mark_{worst}"]
         ws.conditional_formatting.add(ref, FormulaRule(formula=[MARK_FORMULA], fill=fill, stopIfTrue=False))
         records.append(("highlight", sheet, ref))
         text = "\n".join(f"[{f.code} {SEVERITY_ZH[f.severity]}] {f.message}" + (f"\n→ {f.hint}" if f.hint else "")

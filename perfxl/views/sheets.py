@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
+from perfxl.views import palette
+
 FILLS = {name: PatternFill("solid", start_color=color, end_color=color) for name, color in {
-    "优": "C6EFCE", "良": "BDD7EE", "中": "FFE699", "差": "FFC7CE",
-    "amber": "FFE699", "red": "FFC7CE", "head": "D9D9D9",
-    "fix": "F4B084", "look": "FFF2CC",  # 自评结果: 需要更正 / 需要关注, apart from the grade colours
+    **palette.GRADES, "fix": palette.FIX, "look": palette.LOOK, "head": palette.HEAD,
+    **{f"mark_{severity}": color for severity, color in palette.MARK.items()},
 }.items()}
 THIN = Side(style="thin", color="808080")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
