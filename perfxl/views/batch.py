@@ -17,14 +17,13 @@ on the terminal and in the JSON summary line.
 
 from __future__ import annotations
 
-import functools
-import math
 import os
 import warnings
 from dataclasses import dataclass, field
 from datetime import date
 
 from perfxl.excel.numbers import decimals_of
+from perfxl.excel.textfit import row_height
 from perfxl.rules.batch import duplicate_findings, same_unit_findings, year_findings
 from perfxl.scoring.precision import agrees
 from perfxl.views import palette
@@ -363,26 +362,12 @@ def _link_target(output: str, file: str) -> str:
         return os.path.abspath(file)
 
 
-@functools.lru_cache(maxsize=4096)
-def _lines(text: str, width: float) -> int:
-    per_line = max(1.0, width)
-    return sum(max(1, math.ceil(_width(part) / per_line)) for part in text.split("\n"))
-
-
-def _width(text: str) -> float:
-    """Display width in column units at 10 pt (measured on LibreOffice renders)."""
-    return sum(1.4 if ord(ch) > 0x2E7F else 0.8 for ch in text)
-
-
-def _fit_row(ws, row: int, cells: list[tuple[str | None, float]], *, line: float = 13.5) -> None:
+def _fit_row(ws, row: int, cells: list[tuple[str | None, float]]) -> None:
     """Give a row the height its wrapped texts need (XlsxWriter cannot measure text, and
-    LibreOffice does not grow a row it did not lay out)."""
-    lines = 1
-    for text, width in cells:
-        if text:
-            lines = max(lines, _lines(str(text), width))
-    if lines > 1:
-        ws.set_row(row, line * lines + 3)
+    LibreOffice does not grow a row it did not lay out); a row of one line keeps the default."""
+    height = row_height([(text, width) for text, width in cells if text], font_size=10)
+    if height > row_height([], font_size=10) + 0.5:
+        ws.set_row(row, height)
 
 
 def _link(ws, row: int, col: int, url: str, text: str, fmt) -> bool:

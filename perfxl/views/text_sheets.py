@@ -52,10 +52,6 @@ def write_findings_sheet(wb, result: CheckResult) -> str:
         fill = {"error": FILLS["fix"], "warning": FILLS["look"]}.get(f.severity)
         if fill:
             ws.cell(row=i, column=1).fill = fill
-        # wrapped text needs its height: a reader (and a printout) sees the whole message and hint
-        lines = max(_lines(f.message, 60), _lines(f.hint, 50))
-        if lines > 1:
-            ws.row_dimensions[i].height = 15 * lines + 3
         if f.sheet and f.cell and f.sheet in present:
             c = ws.cell(row=i, column=4)
             c.hyperlink = Hyperlink(ref=c.coordinate, location=f"{quote(f.sheet)}!{f.cell}", display=f.cell)
@@ -67,10 +63,3 @@ def write_findings_sheet(wb, result: CheckResult) -> str:
     ws.auto_filter.ref = f"A1:F{max(1, len(result.findings) + 1)}"
     print_setup(ws, landscape=True)
     return ws.title
-
-
-def _lines(text: str, width: int) -> int:
-    """Lines a wrapped cell of ``width`` characters (Excel's unit) needs; a Chinese character is two."""
-    import unicodedata
-    n = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text or "")
-    return max(1, -(-n // max(1, width - 2)))

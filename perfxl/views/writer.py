@@ -18,11 +18,11 @@ from openpyxl.workbook.defined_name import DefinedName
 from perfxl.excel import atomic, forget_caches
 from perfxl.excel.cached import values_for_book, values_from_grids
 from perfxl.excel.package import losses, write_cached_values
+from perfxl.excel.textfit import fit_rows
 from perfxl.result import CheckResult
 from perfxl.views.files import output_path  # noqa: F401  (where results go; kept importable here)
 from perfxl.views.marks import MARKS_SHEET, OWNED_NAME, add_marks, record_marks, remove_owned
 from perfxl.views.result_sheet import write_result_sheet
-from perfxl.views.rowfit import fit_rows
 from perfxl.views.sheets import quote
 from perfxl.views.text_sheets import write_findings_sheet, write_narrative_sheet
 
