@@ -406,15 +406,10 @@ def init(file, projects, unit, year, force) -> None:
         _fail("E113", folder=folder)
     from perfxl.excel import atomic
 
-    tmp = None
     try:
-        tmp = atomic.new_temp(folder, ".xlsx")
-        write_template(tmp, projects=projects, unit=unit, year=year)
-        atomic.replace(tmp, path)
-    except BaseException as exc:  # an interrupted run leaves no temp file either
-        atomic.discard(tmp)
-        if not isinstance(exc, OSError):
-            raise
+        with atomic.replacing(path, ".xlsx") as tmp:  # an interrupted run leaves no temp file either
+            write_template(tmp, projects=projects, unit=unit, year=year)
+    except OSError as exc:
         _fail("E115", path=path, reason=_os_reason(exc))
     click.echo(f"已生成 {path}：{projects} 个项目表，评价年度 {year}。填写后运行 perfxl check {path}")
 

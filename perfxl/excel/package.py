@@ -337,20 +337,17 @@ def write_cached_values(path: str, values: dict[str, dict[str, object]]) -> int:
     is streamed, one part at a time, into a registered temporary file beside ``path`` (removed
     on any error or signal, perfxl.excel.atomic) that then replaces it: the whole package is
     never held in memory. Returns how many values were written."""
-    import os
     import shutil
 
     from perfxl.excel import atomic
 
     written = 0
-    tmp = None
-    try:
+    with atomic.replacing(path, ".xlsx") as tmp:  # replaces ``path`` once it is closed below
         with zipfile.ZipFile(path) as z:
             twice = sorted(n for n, k in Counter(z.namelist()).items() if k > 1)
             if twice:  # a package Excel would call damaged: never hand it over
                 raise DamagedOutput(f"openpyxl 写出了重名的部件 {'、'.join(twice)}",
                                     f"openpyxl wrote two parts named {', '.join(twice)}")
-            tmp = atomic.new_temp(os.path.dirname(os.path.abspath(path)), ".xlsx")
             parts = sheet_parts(z)
             by_part = {parts[s]: v for s, v in values.items() if s in parts}
             with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as out:
@@ -363,10 +360,6 @@ def write_cached_values(path: str, values: dict[str, dict[str, object]]) -> int:
                     written += n
                     out.writestr(info, data)
                     del data
-        atomic.replace(tmp, path)
-    except BaseException:
-        atomic.discard(tmp)
-        raise
     return written
 
 

@@ -409,9 +409,7 @@ def write_rollup(path: str, rows: list[FileRow], t: Totals, *, links: bool = Tru
 
     from perfxl.excel import atomic
 
-    folder = os.path.dirname(os.path.abspath(path))
-    tmp = atomic.new_temp(folder, ".xlsx")
-    try:
+    with atomic.replacing(path, ".xlsx") as tmp:
         wb = xlsxwriter.Workbook(tmp, {"strings_to_formulas": False, "strings_to_urls": False,
                                        "strings_to_numbers": False})
         wb.set_properties({"title": "预算绩效自评汇总", "author": "perfxl", "comments": "perfxl batch"})
@@ -428,10 +426,6 @@ def write_rollup(path: str, rows: list[FileRow], t: Totals, *, links: bool = Tru
         wb.define_name(BATCH_NAME, f"={_quote(FRONT)}!$A$1")
         front.activate()
         wb.close()
-        atomic.replace(tmp, path)
-    except BaseException:
-        atomic.discard(tmp)
-        raise
 
 
 def _front(wb, ws, f, rows: list[FileRow], t: Totals) -> None:

@@ -10,7 +10,6 @@ file, its cached values written into the package, and the temp file moved over t
 from __future__ import annotations
 
 import gc
-import os
 import re
 
 from openpyxl.workbook.defined_name import DefinedName
@@ -68,27 +67,26 @@ def write_result(input_path: str, output: str, result: CheckResult) -> list[str]
     names = _names({n: d.attr_text for n, d in wb.defined_names.items()})
     values = values_for_book(wb, user_values, set(owned) | {MARKS_SHEET}, names, retry)
     forget_caches()
-    folder = os.path.dirname(os.path.abspath(output))
-    tmp = None
-    try:
-        tmp = atomic.new_temp(folder, ".xlsx")
-        try:
-            wb.save(tmp)
-        except OverflowError:  # a number no float holds (400 digits in <v>): save it as Excel shows it
-            _excel_sized(wb, set(owned))
-            failed, tmp = tmp, None  # the failed save may still hold its file open: start afresh
-            tmp = atomic.new_temp(folder, ".xlsx")
-            gc.collect()  # closes the failed save's zip handle
-            atomic.discard(failed)
-            wb.save(tmp)
+    with atomic.replacing(output, ".xlsx") as tmp:  # an error, Ctrl-C or SIGTERM: no temp file survives
+        _save(wb, tmp, set(owned))
         del wb
         gc.collect()  # openpyxl's workbook is a web of cycles: free it before the package is rewritten
         write_cached_values(tmp, values)
-        atomic.replace(tmp, output)
-    except BaseException:  # an error, Ctrl-C or SIGTERM: no temp file survives
-        atomic.discard(tmp)
-        raise
     return lost
+
+
+def _save(wb, path: str, skip: set[str]) -> None:
+    """``wb.save``; a number no float holds (400 digits in <v>) is saved as Excel shows it."""
+    try:
+        wb.save(path)
+        return
+    except OverflowError:
+        pass
+    # Out of the except block the failed save's traceback is gone: collecting it closes that
+    # save's zip (which writes its end record), and only then is the file written afresh.
+    gc.collect()
+    _excel_sized(wb, skip)
+    wb.save(path)
 
 
 def _names(defined: dict[str, str | None]) -> dict[str, str]:
