@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
-
 from perfxl.excel.formula import CircularReference, Unsupported, WorkbookEvaluator
+from perfxl.excel.grid import coord
+from perfxl.excel.refs import split
 
 
 def _formula_or_value(v):
@@ -25,22 +25,10 @@ def _formula_or_value(v):
 
 
 def _position(text) -> tuple[int, int] | None:
-    """'B7' -> (7, 2); None for anything that is not one cell's address as a grid keys it."""
-    rc = _RC.get(text, False)
-    if rc is False:
-        try:
-            col, row = coordinate_from_string(text)
-            rc = (row, column_index_from_string(col))
-        except (ValueError, TypeError, AttributeError):
-            rc = None
-        if rc is not None and f"{col}{row}" != text:  # "A01" is no key of a grid either
-            rc = None
-        if len(_RC) < 100_000:
-            _RC[text] = rc
-    return rc
-
-
-_RC: dict[str, tuple[int, int] | None] = {}
+    """'B7' -> (7, 2); None for anything that is not one cell's address as a grid keys it
+    ("A01", "$B$7" and "b7" are none)."""
+    rc = split(text) if isinstance(text, str) else None
+    return rc if rc is not None and rc[0] >= 1 and coord(*rc) == text else None
 
 
 class _GridCells(Mapping):
@@ -163,15 +151,15 @@ def values_for_book(wb, user_values: dict[str, dict[str, object]], written: set[
     fallback = {}
     for sheet, cells in (retry or {}).items():
         if sheet in sheets and sheet not in written:
-            for coord, value in cells.items():
-                formulas.append((sheet, coord))
-                fallback[(sheet, coord)] = value
+            for ref, value in cells.items():
+                formulas.append((sheet, ref))
+                fallback[(sheet, ref)] = value
     ev = WorkbookEvaluator(_BookCells(wb, out), names, reuse_parsed=False)
-    for sheet, coord in formulas:
+    for sheet, ref in formulas:
         try:
-            value = ev.value(sheet, coord)
+            value = ev.value(sheet, ref)
         except (Unsupported, CircularReference, RecursionError):
-            value = fallback.get((sheet, coord))
+            value = fallback.get((sheet, ref))
         if value is not None:
-            out.setdefault(sheet, {})[coord] = value
+            out.setdefault(sheet, {})[ref] = value
     return out

@@ -22,10 +22,10 @@ from functools import lru_cache
 from typing import Any, Mapping
 
 from openpyxl.formula.tokenizer import Token, Tokenizer
-from openpyxl.utils.cell import column_index_from_string, get_column_letter
+from openpyxl.utils.cell import get_column_letter
 from openpyxl.utils.datetime import to_excel
 
-from perfxl.excel.refs import Ref, parse_ref
+from perfxl.excel.refs import Ref, parse_ref, split
 
 __all__ = ["ExcelError", "Unsupported", "FormulaTooDeep", "CircularReference", "parse", "WorkbookEvaluator"]
 
@@ -378,7 +378,7 @@ class RangeRef(Node):
         # the cell on the formula's own row (or column); otherwise #VALUE!.
         sheet, r2, c2 = self._bounds(ev)
         r1, c1 = self.ref.r1, self.ref.c1
-        row, col = _split_coord(ev._stack[-1][1])
+        row, col = split(ev._stack[-1][1])
         if r1 == r2 and c1 == c2:
             row, col = r1, c1
         elif c1 == c2 and r1 <= row <= r2:
@@ -517,14 +517,7 @@ class Func(Node):
 
 # -- parsing --------------------------------------------------------------------------
 
-_CELL = re.compile(r"^\$?([A-Za-z]{1,3})\$?([0-9]{1,7})$")
 _NAME = re.compile(r"^[A-Za-z_\\\u0080-\uffff][\w.\\\u0080-\uffff]*$")
-
-
-@lru_cache(maxsize=4096)
-def _split_coord(coord: str) -> tuple[int, int]:
-    m = _CELL.match(coord)
-    return int(m.group(2)), column_index_from_string(m.group(1).upper())
 
 
 def _reference(text: str) -> Node:
@@ -1144,9 +1137,8 @@ class WorkbookEvaluator:
         if self._held_cells is None:
             self._held_cells = {}
             for s, coord in self._cells.keys():
-                if m := _CELL.match(coord):
-                    self._held_cells.setdefault(s, []).append(
-                        (int(m.group(2)), column_index_from_string(m.group(1).upper()), coord))
+                if rc := split(coord):
+                    self._held_cells.setdefault(s, []).append((*rc, coord))
             for cells in self._held_cells.values():
                 cells.sort()
         return self._held_cells.get(sheet, [])

@@ -18,6 +18,8 @@ from datetime import date, datetime
 
 from defusedxml import ElementTree as DET
 
+from perfxl.excel.refs import split
+
 NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
       "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
       "rel": "http://schemas.openxmlformats.org/package/2006/relationships"}
@@ -170,35 +172,15 @@ class SheetScan:
     has_ext: bool = False
 
 
-_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-_COLS: dict[str, int] = {}
-
-
-def _split_ref(ref: str) -> tuple[int, int] | None:
-    """``AB12`` -> (12, 28); None for anything that is not one cell reference."""
-    digits = ref.lstrip(_LETTERS)
-    n = len(ref) - len(digits)
-    if not 0 < n <= 3 or not digits.isdigit() or not digits.isascii() or len(digits) > 7:
-        return None
-    letters = ref[:n]
-    col = _COLS.get(letters)
-    if col is None:
-        col = 0
-        for ch in letters.upper():
-            col = col * 26 + (ord(ch) - 64)
-        _COLS[letters] = col
-    return int(digits), col
-
-
 def single_cell(ref: str) -> bool:
     """``ref`` names one cell (``B7``), not a range."""
-    pos = _split_ref(ref.replace("$", ""))
+    pos = split(ref)
     return pos is not None and 1 <= pos[0] <= 1048576 and 1 <= pos[1] <= 16384
 
 
 def merge_area(ref: str) -> int:
     a, _, b = ref.partition(":")
-    p, q = _split_ref(a.replace("$", "")), _split_ref((b or a).replace("$", ""))
+    p, q = split(a), split(b or a)
     if p is None or q is None:
         return 0
     return (abs(q[0] - p[0]) + 1) * (abs(q[1] - p[1]) + 1)

@@ -14,7 +14,7 @@ import math
 import unicodedata
 from functools import lru_cache
 
-from openpyxl.utils import range_boundaries
+from perfxl.excel.refs import split
 
 
 def text_width(text: str) -> int:
@@ -62,10 +62,10 @@ def _widths(ws) -> dict[int, float]:
     for key, dim in ws.column_dimensions.items():
         lo, hi = dim.min or None, dim.max or None
         if lo is None:
-            try:
-                lo = hi = range_boundaries(f"{key}1")[0]
-            except (ValueError, TypeError):
+            rc = split(f"{key}1") if isinstance(key, str) else None
+            if rc is None:
                 continue
+            lo = hi = rc[1]
         for c in range(lo, (hi or lo) + 1):
             if dim.width and not dim.hidden:
                 out[c] = dim.width
