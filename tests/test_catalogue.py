@@ -46,12 +46,15 @@ def test_select_and_ignore_by_code_and_family():
 
 
 def test_every_rule_has_an_english_text():
-    from perfxl.rules.english import localize
+    from perfxl.excel.reasons import Reason
     for code, rule in RULES.items():
         assert all(t.strip() for t in rule.en), code
     f = finding("I104", "项目3", "H17", entered=15.0, weight=10.0, detail="…")
-    assert localize(f, "en")[0] == "Score 15 exceeds the weight 10 (…)"
-    assert localize(f, "zh") == (f.message, f.hint)
+    assert f.text("en")[0] == "Score 15 exceeds the weight 10 (…)"
+    assert f.text("zh") == (f.message, f.hint)
+    f = finding("I104", "项目3", "H17", entered=15.0, weight=10.0, detail=Reason("quantity", quantity="1800平方米", score="13.5"))
+    assert f.message.startswith("得分15超过分值10（实际完成值1800平方米，按规则应得13.5）")
+    assert f.text("en")[0] == "Score 15 exceeds the weight 10 (actual value 1800平方米: the rules give 13.5)"
 
 
 def test_english_texts_have_no_chinese():

@@ -195,7 +195,7 @@ def _compute_missing(model: WorkbookModel, grids: list[SheetGrid], names: dict[s
         try:
             result = evaluator.value(g.name, cell.coord)
         except (Unsupported, CircularReference) as exc:
-            model.findings.append(finding("R114", g.name, cell.coord, formula=cell.formula, reason=str(exc) or "无法计算"))
+            model.findings.append(finding("R114", g.name, cell.coord, formula=cell.formula, reason=exc.reason))
             continue
         cell.value = result
         if isinstance(result, str):
