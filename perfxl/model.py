@@ -50,7 +50,11 @@ class Rule:
         return self.code[0]
 
 
-RULES: dict[str, Rule] = {}  # the registry: filled by the modules that declare rules
+# The rules declared so far, by code: what ``finding`` and ``Finding.text`` look a code up in. A
+# rule is declared by the module that checks it, so it is here before any finding of it is made.
+# The complete, ordered registry is perfxl.rules.catalogue.RULES, loaded from an explicit list
+# of those modules.
+RULES: dict[str, Rule] = {}
 
 # Values that are perfxl's own words (labels, columns, what a cell should hold), shown in English
 # under --lang en from GLOSSARY; the user's own text (names, targets, actual values) is never in
@@ -84,7 +88,8 @@ GLOSSARY = {
 
 
 def declare(*rules: Rule) -> dict[str, Rule]:
-    """Register rules; a code is declared once (codes are a public interface)."""
+    """The rules a family module declares, as its ``DECLARED`` (code -> Rule) for the catalogue;
+    each is known to ``finding`` from here on. A code is declared once (codes are a public interface)."""
     for r in rules:
         if r.code in RULES and RULES[r.code] != r:
             raise ValueError(f"rule {r.code} declared twice")

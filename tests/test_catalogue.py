@@ -3,6 +3,8 @@
 import re
 from pathlib import Path
 
+import pytest
+
 from perfxl.rules.catalogue import FAMILIES, RULES, finding, select
 from perfxl.rules.docs import render
 
@@ -62,3 +64,22 @@ def test_english_texts_have_no_chinese():
     for code, rule in RULES.items():
         for text in rule.en:
             assert not re.search(r"[\u4e00-\u9fff]", text), (code, text)
+
+
+def test_the_catalogue_lists_every_module_that_declares_rules():
+    """Every rule any module of the package declares is in the catalogue (loaded from the
+    explicit FAMILY_MODULES, not from whatever happened to be imported)."""
+    import importlib
+    import pkgutil
+
+    import perfxl
+    from perfxl import model
+    from perfxl.rules.catalogue import FAMILY_MODULES, load
+
+    for info in pkgutil.walk_packages(perfxl.__path__, "perfxl."):
+        if not info.name.endswith("__main__"):
+            importlib.import_module(info.name)
+    assert list(load()) == list(RULES) and set(RULES) == set(model.RULES)
+    assert all(m.DECLARED for m in FAMILY_MODULES)
+    with pytest.raises(ValueError, match="declared twice"):
+        load(FAMILY_MODULES + FAMILY_MODULES[:1])
