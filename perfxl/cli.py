@@ -234,15 +234,10 @@ def _write_template(path: str, projects: int, unit: str, year: int) -> None:
     from perfxl.excel.oserrors import reason
     from perfxl.workbook.template import write_template
 
-    tmp = None
     try:
-        tmp = atomic.new_temp(os.path.dirname(os.path.abspath(path)), ".xlsx")
-        write_template(tmp, projects=projects, unit=unit, year=year)
-        atomic.replace(tmp, path)
-    except BaseException as exc:  # an interrupted run leaves no temp file either
-        atomic.discard(tmp)
-        if not isinstance(exc, OSError):
-            raise
+        with atomic.replacing(path, ".xlsx") as tmp:  # an interrupted run leaves no temp file either
+            write_template(tmp, projects=projects, unit=unit, year=year)
+    except OSError as exc:
         raise _fatal("E115", path=path, reason=reason(exc)) from None
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from perfxl.excel.cell import Cell, Number  # noqa: F401  (re-exported: the model is made of cells)
+from perfxl.excel.reasons import Reason
 
 
 SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
@@ -49,17 +50,46 @@ class Rule:
         return self.code[0]
 
 
-RULES: dict[str, Rule] = {}  # the registry: filled by the modules that declare rules
+# The rules declared so far, by code: what ``finding`` and ``Finding.text`` look a code up in. A
+# rule is declared by the module that checks it, so it is here before any finding of it is made.
+# The complete, ordered registry is perfxl.rules.catalogue.RULES, loaded from an explicit list
+# of those modules.
+RULES: dict[str, Rule] = {}
 
-# Values that are perfxl's own words (labels, columns, what a cell should hold, why a score is what
-# it is), translated for --lang en by the function perfxl.rules.english installs; the user's own
-# text (names, targets, actual values) is never in these keys.
+# Values that are perfxl's own words (labels, columns, what a cell should hold), shown in English
+# under --lang en from GLOSSARY; the user's own text (names, targets, actual values) is never in
+# these keys. A Reason (why a score is what it is, why a formula cannot be computed) carries its
+# English itself, whatever its key.
 EN_KEYS = {"label", "column", "what", "block", "kind", "level", "which", "detail", "part", "reason"}
-EN_WORDS = None
+
+GLOSSARY = {
+    # unit sheet
+    "单位名称": "unit name", "评价年度": "evaluation year", "主管部门": "supervising department",
+    "在编人员": "established staff", "退休人员": "retired staff", "劳动聘用人员": "contract staff",
+    "其他人员": "other staff", "人员合计": "staff total", "年初预算数": "initial budget",
+    "年初结转和结余": "opening balance", "财政拨款收入": "appropriation income",
+    "财政拨款支出": "appropriation spending", "基本支出": "basic spending", "人员经费": "personnel costs",
+    "日常公用经费": "public costs", "项目支出": "project spending", "年末结转和结余": "closing balance",
+    # funding block and indicators
+    "全年预算数": "budget", "全年执行数": "executed amount", "执行率": "execution rate", "分值": "weight",
+    "得分": "score", "预算执行得分": "funding score", "总分得分": "total score", "总分分值": "total weight",
+    "项目名称": "project name", "自评得分": "self-evaluation score", "评价等级": "grade",
+    "年度指标值": "target", "实际完成值": "actual value", "一级指标": "first-level indicator",
+    "二级指标": "second-level indicator",
+    # what a cell should hold
+    "项目全称": "the project's full name", "单位全称": "the unit's full name", "金额（万元）": "an amount (10,000 yuan)",
+    "该指标的分值": "the indicator's weight", "总分": "the total score", "数字": "a number",
+    "四位年份，如 2025": "a four-digit year such as 2025",
+    # blocks and sheet kinds
+    "资金块（全年预算数、全年执行数表头）": "the funding block (a header with budget and executed amount)",
+    "“年度资金总额”行": "the total funding row", "“总分”行": "the total row",
+    "项目表": "project sheet", "汇总表": "summary sheet", "单位情况表": "unit sheet",
+}
 
 
 def declare(*rules: Rule) -> dict[str, Rule]:
-    """Register rules; a code is declared once (codes are a public interface)."""
+    """The rules a family module declares, as its ``DECLARED`` (code -> Rule) for the catalogue;
+    each is known to ``finding`` from here on. A code is declared once (codes are a public interface)."""
     for r in rules:
         if r.code in RULES and RULES[r.code] != r:
             raise ValueError(f"rule {r.code} declared twice")
@@ -107,8 +137,7 @@ class Finding:
         rule = RULES.get(self.code)
         if lang != "en" or rule is None or not rule.en[1]:
             return self.message, self.hint
-        values = {k: (EN_WORDS(v) if k in EN_KEYS and isinstance(v, str) and EN_WORDS else v)
-                  for k, v in self.values.items()}
+        values = {k: english(k, v) for k, v in self.values.items()}
         message = render(rule.en[1], values, "en") + "".join(render(en, values, "en") for _zh, en in self.notes)
         hint = render(self.hint_as[1] if self.hint_as else rule.en[2], values, "en")
         return message, hint
@@ -127,6 +156,15 @@ class Finding:
 
     def flat(self) -> tuple[str | None, str | None, str]:
         return (self.sheet, self.cell, self.code)
+
+
+def english(key: str, value):
+    """A finding's value as the English message shows it."""
+    if isinstance(value, Reason):
+        return value.en
+    if key in EN_KEYS and isinstance(value, str):
+        return GLOSSARY.get(value, value)
+    return value
 
 
 def finding(code: str, sheet: str | None, cell: str | None, /, **values) -> Finding:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 
+from perfxl.excel.refs import split
 from perfxl.model import Finding, WorkbookModel
 from perfxl.rules.engine import check_model
 from perfxl.rules.results import Outcome
@@ -80,8 +81,7 @@ class CheckResult(Outcome):
 
 
 def _row(cell: str) -> int:
-    digits = "".join(ch for ch in cell if ch.isdigit())
-    return int(digits or 0)
+    return (split(cell) or (0, 0))[0]
 
 
 def run_checks(model: WorkbookModel, profile, *, select_codes=(), ignore_codes=(), losses=()) -> CheckResult:

@@ -351,12 +351,26 @@ def test_libreoffice_opens_the_roll_up(run, folder, tmp_path):
         load_workbook(out, read_only=True)["问题清单"].iter_rows(values_only=True)))
 
 
-def test_colours_are_those_of_the_result_sheet():
-    from perfxl.views.writer import FILLS
+def _fills_under(ws, header_row: int, header: str) -> dict:
+    """value -> fill colour of the cells in the column headed ``header``."""
+    col = next(c.column for c in ws[header_row] if c.value == header)
+    return {ws.cell(row=r, column=col).value: ws.cell(row=r, column=col).fill.fgColor.rgb[-6:]
+            for r in range(header_row + 1, ws.max_row + 1) if ws.cell(row=r, column=col).value is not None}
 
-    same = {"red": "fix", "amber": "look"}  # 自评结果's 需要更正 / 需要关注
-    for name, colour in view.COLOURS.items():
-        assert FILLS[same.get(name, name)].start_color.rgb[-6:] == colour.lstrip("#"), name
+
+def test_roll_up_and_result_sheet_draw_from_one_palette(run, folder, tmp_path):
+    """A grade, an error: the roll-up shows them in the colours of 自评结果 (views/palette.py)."""
+    from perfxl.views import palette
+
+    out = tmp_path / "汇总.xlsx"
+    assert run("batch", folder / "乡镇", "-o", out, "--write-each").exit_code == 1
+    rollup = load_workbook(out)
+    result = load_workbook(folder / "乡镇" / "乙单位.perfxl.xlsx")["自评结果"]
+    grades = _fills_under(rollup["项目明细"], 1, "评价等级")
+    assert grades and grades == {g: palette.GRADES[g] for g in grades}
+    assert grades == {g: c for g, c in _fills_under(result, 3, "评价等级").items() if g in palette.GRADES}
+    assert _fills_under(rollup["单位汇总"], 1, "状态")["有错误"] == palette.FIX
+    assert palette.FIX in _fills_under(result, 3, "问题数").values()  # a project with an error
 
 
 def test_usage_error_with_json_is_one_json_line(run, folder, tmp_path):

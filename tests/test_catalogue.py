@@ -3,6 +3,8 @@
 import re
 from pathlib import Path
 
+import pytest
+
 from perfxl.rules.catalogue import FAMILIES, RULES, finding, select
 from perfxl.rules.docs import render
 
@@ -46,12 +48,15 @@ def test_select_and_ignore_by_code_and_family():
 
 
 def test_every_rule_has_an_english_text():
-    from perfxl.rules.english import localize
+    from perfxl.excel.reasons import Reason
     for code, rule in RULES.items():
         assert all(t.strip() for t in rule.en), code
     f = finding("I104", "项目3", "H17", entered=15.0, weight=10.0, detail="…")
-    assert localize(f, "en")[0] == "Score 15 exceeds the weight 10 (…)"
-    assert localize(f, "zh") == (f.message, f.hint)
+    assert f.text("en")[0] == "Score 15 exceeds the weight 10 (…)"
+    assert f.text("zh") == (f.message, f.hint)
+    f = finding("I104", "项目3", "H17", entered=15.0, weight=10.0, detail=Reason("quantity", quantity="1800平方米", score="13.5"))
+    assert f.message.startswith("得分15超过分值10（实际完成值1800平方米，按规则应得13.5）")
+    assert f.text("en")[0] == "Score 15 exceeds the weight 10 (actual value 1800平方米: the rules give 13.5)"
 
 
 def test_english_texts_have_no_chinese():
@@ -59,3 +64,22 @@ def test_english_texts_have_no_chinese():
     for code, rule in RULES.items():
         for text in rule.en:
             assert not re.search(r"[\u4e00-\u9fff]", text), (code, text)
+
+
+def test_the_catalogue_lists_every_module_that_declares_rules():
+    """Every rule any module of the package declares is in the catalogue (loaded from the
+    explicit FAMILY_MODULES, not from whatever happened to be imported)."""
+    import importlib
+    import pkgutil
+
+    import perfxl
+    from perfxl import model
+    from perfxl.rules.catalogue import FAMILY_MODULES, load
+
+    for info in pkgutil.walk_packages(perfxl.__path__, "perfxl."):
+        if not info.name.endswith("__main__"):
+            importlib.import_module(info.name)
+    assert list(load()) == list(RULES) and set(RULES) == set(model.RULES)
+    assert all(m.DECLARED for m in FAMILY_MODULES)
+    with pytest.raises(ValueError, match="declared twice"):
+        load(FAMILY_MODULES + FAMILY_MODULES[:1])

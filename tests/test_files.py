@@ -10,7 +10,8 @@ from openpyxl import load_workbook
 from conftest import said
 from layouts import Book, Proj, build
 from perfxl.views.files import backup, open_in, output_path
-from perfxl.views.writer import FINDINGS, NARRATIVE, RESULT
+from perfxl.views.result_sheet import RESULT
+from perfxl.views.text_sheets import FINDINGS, NARRATIVE
 
 
 def _book(tmp_path, name="2025.xlsx") -> str:

@@ -302,3 +302,16 @@ def test_whole_sheet_ranges_with_a_stray_far_cell_read_only_the_held_cells():
     assert ev.value("T", "A1") == 7.0 and ev.value("T", "A2") == 3.0 and ev.value("T", "A3") == 4.0
     with pytest.raises(Unsupported):  # as an array it would be 17 billion cells
         ev.value("T", "A4")
+
+
+def test_one_splitter_for_cell_addresses():
+    """perfxl.excel.refs.split: the row and column of one cell's address, whatever its case and
+    $ signs; None for a range, a name or a malformed address (bounds are the caller's)."""
+    from perfxl.excel.grid import coord
+    from perfxl.excel.refs import split
+
+    assert split("AB12") == split("ab12") == split("$AB$12") == split("AB$12") == (12, 28)
+    assert split("XFD1048576") == (1048576, 16384) and coord(*split("XFD1048576")) == "XFD1048576"
+    assert split("A0") == (0, 1)
+    for bad in ("", "A", "12", "1A", "A1$", "$$A1", "ABCD1", "A12345678", "B3:C5", "项目1", "A１"):
+        assert split(bad) is None, bad

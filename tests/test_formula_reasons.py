@@ -1,60 +1,64 @@
-"""R114 (a formula perfxl cannot compute): the reason is English under --lang en, whatever the
-evaluator's reason is; Chinese by default."""
+"""Reasons (perfxl/excel/reasons.py): every reason perfxl gives (R114's formula perfxl cannot
+compute, the scorer's why, the parts a result workbook cannot keep) is a code with Chinese and
+English from one table; R114's reason is English under --lang en, Chinese by default."""
 
 from __future__ import annotations
 
 import ast
 import json
+import pickle
 import re
+import string
 from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
 
-from perfxl.rules.english import words
+from perfxl.excel.reasons import TEXTS, Reason
 from perfxl.workbook.template import write_template
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
-FORMULA_PY = Path(__file__).resolve().parents[1] / "perfxl" / "excel" / "formula.py"
+PACKAGE = Path(__file__).resolve().parents[1] / "perfxl"
 
 
-def _reasons_in_the_evaluator() -> list[str]:
-    """Every reason formula.py can raise, with ASCII stand-ins for its placeholders."""
-    tree = ast.parse(FORMULA_PY.read_text(encoding="utf-8"))
-    out = []
-
-    def text(node) -> str | None:
-        if isinstance(node, ast.Constant) and isinstance(node.value, str):
-            return node.value
-        if isinstance(node, ast.JoinedStr):
-            return "".join(v.value if isinstance(v, ast.Constant) else "X1" for v in node.values)
-        return None
-
-    for node in ast.walk(tree):
-        if not isinstance(node, ast.Call) or not node.args:
-            continue
-        name = node.func.id if isinstance(node.func, ast.Name) else getattr(node.func, "attr", "")
-        reason = text(node.args[0])
-        if reason is None or reason == "X1：X1":  # fail()'s own wrapper: its callers are below
-            continue
-        if name == "fail":
-            out.append(f"{reason}：=X1")
-        elif name in ("Unsupported", "FormulaTooDeep", "CircularReference", "Fail"):
-            out.append(reason)
-    out.append("无法解析公式：=X1")  # fail() without a reason
-    out.append("无法计算")  # the reader's word when an exception says nothing
-    return out
+def _codes_in_the_source() -> set[str]:
+    """Every code the package names where it makes a reason: ``Reason("code", ...)``, the
+    evaluator's ``fail("code")`` and the extension table of the package scan."""
+    out = set()
+    for path in PACKAGE.rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Constant):
+                name = node.func.id if isinstance(node.func, ast.Name) else getattr(node.func, "attr", "")
+                if name in ("Reason", "fail"):
+                    out.add(node.args[0].value)
+    from perfxl.excel.package import EXT_NAMES
+    return out | set(EXT_NAMES.values())
 
 
-def test_the_scan_finds_the_evaluator_reasons():
-    reasons = _reasons_in_the_evaluator()
-    assert len(reasons) >= 15 and "不支持函数 X1" in reasons and "循环引用 X1!X1" in reasons
+def test_every_reason_made_is_in_the_table():
+    used = _codes_in_the_source()
+    assert len(used) >= 40 and {"function", "circular", "level", "shapes"} <= used
+    assert used <= set(TEXTS), used - set(TEXTS)
+    assert set(TEXTS) - used <= {"met", "partly", "not_met"}  # no text without a use (levels: Reason(level))
 
 
-@pytest.mark.parametrize("reason", _reasons_in_the_evaluator())
-def test_every_evaluator_reason_has_its_english(reason):
-    en = words(reason)
-    assert en != reason and not CJK.search(en), (reason, en)
+@pytest.mark.parametrize("code", sorted(TEXTS))
+def test_every_reason_has_its_english(code):
+    zh, en = TEXTS[code]
+    fields = {f for _, f, _, _ in string.Formatter().parse(zh) if f}
+    assert fields == {f for _, f, _, _ in string.Formatter().parse(en) if f}, code
+    assert CJK.search(zh) and not CJK.search(en), code
+
+
+def test_a_reason_is_its_chinese_text_and_knows_its_english():
+    why = Reason("range", why=Reason("late", actual="7月底"), low="0", high="6")
+    assert why == "实际完成值“7月底”为未按时完成，得分应在0至6之间" and isinstance(why, str)
+    assert why.en == "actual value “7月底” says it was late: the score lies between 0 and 6"
+    assert (why.code, why.args["low"]) == ("range", "0")
+    again = pickle.loads(pickle.dumps(why))  # the batch's workers send findings back
+    assert again == why and again.en == why.en and json.dumps(again, ensure_ascii=False) == json.dumps(str(why),
+                                                                                                 ensure_ascii=False)
 
 
 def _book(tmp_path, formula):

@@ -17,7 +17,8 @@ from conftest import convert, convert_all, needs_soffice
 from layouts import Book, Proj, build
 from perfxl.result import run_checks
 from perfxl.scoring.profile import load_profile
-from perfxl.views.writer import FILLS, RESULT
+from perfxl.views.result_sheet import RESULT
+from perfxl.views.sheets import FILLS
 from perfxl.workbook.reader import read_workbook
 
 DATA = os.path.join(os.path.dirname(__file__), "data")

@@ -6,9 +6,9 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font
 
 from layouts import Book, Proj, build
-from perfxl.excel.textfit import line_height, lines_needed, row_height, text_width
-from perfxl.views.rowfit import fit_rows
-from perfxl.views.writer import FINDINGS, NARRATIVE, RESULT
+from perfxl.excel.textfit import fit_rows, line_height, lines_needed, row_height, text_width
+from perfxl.views.result_sheet import RESULT
+from perfxl.views.text_sheets import FINDINGS, NARRATIVE
 
 
 def test_widths_and_lines():

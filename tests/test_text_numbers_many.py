@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 from layouts import Book, Proj, build, default_unit
 from perfxl.result import run_checks
 from perfxl.scoring.profile import load_profile
-from perfxl.views.writer import FINDINGS
+from perfxl.views.text_sheets import FINDINGS
 from perfxl.workbook.reader import read_workbook
 
 EXECUTED = {1: 90, 2: 95, 3: 92}

@@ -17,7 +17,9 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from conftest import convert, needs_soffice, said
 from layouts import Book, Proj, build
-from perfxl.views.writer import FINDINGS, MARKER_LINE, MARKS_SHEET, NARRATIVE, OWNED_NAME, RESULT
+from perfxl.views.marks import MARKER_LINE, MARKS_SHEET, OWNED_NAME
+from perfxl.views.result_sheet import RESULT
+from perfxl.views.text_sheets import FINDINGS, NARRATIVE
 
 OWNED = {RESULT, NARRATIVE, FINDINGS, MARKS_SHEET}
 

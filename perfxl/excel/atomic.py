@@ -50,3 +50,29 @@ def remove_all() -> None:
     """Remove every temp file this process created and did not move into place."""
     for path in list(_live):
         discard(path)
+
+
+class replacing:
+    """``with replacing(target, ".xlsx") as tmp:`` write ``tmp``, a registered temp file in the
+    target's folder. A normal exit moves it over ``target`` atomically; any exception (an
+    OSError such as a full disk raised when the file is closed, Ctrl-C, SIGTERM's SystemExit)
+    removes it and goes on: the target is whole, old or new, never half written. (A class,
+    as ``contextlib.closing`` is: the exit must see the exception to decide.)"""
+
+    def __init__(self, target: str, suffix: str):
+        self.target, self.suffix, self.tmp = target, suffix, None
+
+    def __enter__(self) -> str:
+        self.tmp = new_temp(os.path.dirname(os.path.abspath(self.target)), self.suffix)
+        return self.tmp
+
+    def __exit__(self, kind, exc, tb) -> bool:
+        if kind is not None:
+            discard(self.tmp)
+            return False  # the exception goes on to the caller
+        try:
+            replace(self.tmp, self.target)
+        except BaseException:  # the move itself failed (a locked target): no temp file stays
+            discard(self.tmp)
+            raise
+        return False

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from perfxl.excel.refs import split
+
 
 @dataclass(slots=True)  # one per cell the workbook holds: slots keep the grids small
 class Cell:
@@ -33,7 +35,7 @@ class Cell:
 
     @property
     def row(self) -> int:
-        return int("".join(ch for ch in self.coord if ch.isdigit()))
+        return split(self.coord)[0]
 
     @property
     def is_percent_format(self) -> bool:

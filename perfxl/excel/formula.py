@@ -22,10 +22,11 @@ from functools import lru_cache
 from typing import Any, Mapping
 
 from openpyxl.formula.tokenizer import Token, Tokenizer
-from openpyxl.utils.cell import column_index_from_string, get_column_letter
+from openpyxl.utils.cell import get_column_letter
 from openpyxl.utils.datetime import to_excel
 
-from perfxl.excel.refs import Ref, parse_ref
+from perfxl.excel.reasons import Reason
+from perfxl.excel.refs import Ref, parse_ref, split
 
 __all__ = ["ExcelError", "Unsupported", "FormulaTooDeep", "CircularReference", "parse", "WorkbookEvaluator"]
 
@@ -48,7 +49,12 @@ class ExcelError(str):
 
 class Unsupported(Exception):
     """The formula uses something this evaluator cannot compute (unknown function,
-    another workbook, structured or 3-D references, array constants...)."""
+    another workbook, structured or 3-D references, array constants...); ``reason`` says
+    what (a perfxl.excel.reasons.Reason)."""
+
+    @property
+    def reason(self) -> Reason:
+        return self.args[0] if self.args and isinstance(self.args[0], Reason) else Reason("cannot_compute")
 
 
 class FormulaTooDeep(Unsupported):
@@ -57,7 +63,9 @@ class FormulaTooDeep(Unsupported):
 
 
 class CircularReference(Exception):
-    """The cell's value depends on itself."""
+    """The cell's value depends on itself; ``reason`` names the cell."""
+
+    reason = Unsupported.reason
 
 
 DIV0 = ExcelError("#DIV/0!")
@@ -365,7 +373,7 @@ class RangeRef(Node):
         sheet, r2, c2 = self._bounds(ev)
         r1, c1 = self.ref.r1, self.ref.c1
         if (r2 - r1 + 1) * (c2 - c1 + 1) > _BOUNDED_AREA:
-            raise Unsupported("区域过大，无法按数组计算")
+            raise Unsupported(Reason("range_too_large"))
         get = ev._get
         cols = [get_column_letter(c) for c in range(c1, c2 + 1)]
         values = [get((sheet, col + str(r))) for r in range(r1, r2 + 1) for col in cols]
@@ -378,7 +386,7 @@ class RangeRef(Node):
         # the cell on the formula's own row (or column); otherwise #VALUE!.
         sheet, r2, c2 = self._bounds(ev)
         r1, c1 = self.ref.r1, self.ref.c1
-        row, col = _split_coord(ev._stack[-1][1])
+        row, col = split(ev._stack[-1][1])
         if r1 == r2 and c1 == c2:
             row, col = r1, c1
         elif c1 == c2 and r1 <= row <= r2:
@@ -505,10 +513,10 @@ class Func(Node):
     def eval(self, ev):
         spec = _FUNCTIONS.get(self.name)
         if spec is None:
-            raise Unsupported(f"不支持函数 {self.name}")
+            raise Unsupported(Reason("function", name=self.name))
         fn, lo, hi = spec
         if not lo <= len(self.kids) <= hi:
-            raise Unsupported(f"函数 {self.name} 的参数个数不对")
+            raise Unsupported(Reason("arguments", name=self.name))
         return fn(ev, self.kids)
 
     def __repr__(self):
@@ -517,14 +525,7 @@ class Func(Node):
 
 # -- parsing --------------------------------------------------------------------------
 
-_CELL = re.compile(r"^\$?([A-Za-z]{1,3})\$?([0-9]{1,7})$")
 _NAME = re.compile(r"^[A-Za-z_\\\u0080-\uffff][\w.\\\u0080-\uffff]*$")
-
-
-@lru_cache(maxsize=4096)
-def _split_coord(coord: str) -> tuple[int, int]:
-    m = _CELL.match(coord)
-    return int(m.group(2)), column_index_from_string(m.group(1).upper())
 
 
 def _reference(text: str) -> Node:
@@ -532,14 +533,14 @@ def _reference(text: str) -> Node:
     perfxl.excel.refs.parse_ref, the one reader of references), or a name."""
     if "[" in text:
         if text.startswith("[") or text.startswith("'["):
-            return Fail("引用了其他工作簿")
-        return Fail("使用了表格结构化引用")
+            return Fail(Reason("other_workbook"))
+        return Fail(Reason("table_reference"))
     ref = parse_ref(text)
     if ref is not None:
         if ref.sheet is not None and (":" in ref.sheet or "!" in ref.sheet):
-            return Fail("使用了跨多个工作表的三维引用")
+            return Fail(Reason("3d_reference"))
         if not ref.in_sheet:
-            raise Unsupported(f"无法计算的引用 {text}")
+            raise Unsupported(Reason("reference", ref=text))
         return CellRef(ref) if ref.single else RangeRef(ref)
     body = text.rsplit("!", 1)[-1]  # a sheet-scoped name or error keeps only its own part
     upper = body.upper()
@@ -549,7 +550,7 @@ def _reference(text: str) -> Node:
         return Const(upper == "TRUE")
     if ":" not in body and _NAME.match(body):
         return Name(body)
-    raise Unsupported(f"无法计算的引用 {text}")
+    raise Unsupported(Reason("reference", ref=text))
 
 
 class _Parser:
@@ -563,10 +564,10 @@ class _Parser:
         self.level += 1
         self.deepest = max(self.deepest, self.level)
         if self.level > _MAX_NESTING:
-            raise FormulaTooDeep(f"公式嵌套超过 {_MAX_NESTING} 层")
+            raise FormulaTooDeep(Reason("nesting", levels=_MAX_NESTING))
 
-    def fail(self, why: str = "无法解析公式"):
-        raise Unsupported(f"{why}：{self.text}")
+    def fail(self, why: str = "parse"):
+        raise Unsupported(Reason(why, formula=self.text))
 
     def peek(self) -> Token | None:
         return self.tokens[self.pos] if self.pos < len(self.tokens) else None
@@ -592,7 +593,7 @@ class _Parser:
                 return left
             prec = _PRECEDENCE.get(tok.value)
             if prec is None:  # ',' inside parentheses is the union operator
-                self.fail("使用了引用合并运算符")
+                self.fail("union")
             if prec < min_prec:
                 return left
             self.pos += 1
@@ -651,7 +652,7 @@ class _Parser:
             self.level -= 1
             return node
         if tok.type == Token.ARRAY:
-            self.fail("使用了数组常量")
+            self.fail("array_constant")
         self.fail()
 
     def arguments(self) -> list[Node]:
@@ -691,10 +692,10 @@ def _parse(body: str) -> tuple[Node, int]:
     try:
         tokens = Tokenizer("=" + body).items
     except Exception:  # TokenizerError, and IndexError on "=)": openpyxl's tokenizer is not total
-        raise Unsupported(f"无法解析公式：={body}") from None
+        raise Unsupported(Reason("parse", formula="=" + body)) from None
     tokens = [t for t in tokens if t.type != Token.WSPACE]
     if not tokens:
-        raise Unsupported("空公式")
+        raise Unsupported(Reason("empty_formula"))
     parser = _Parser(tokens, "=" + body)
     return parser.parse(), parser.deepest
 
@@ -709,7 +710,7 @@ def _scalar(ev, node):
     if type(v) is Area:
         if len(v.values) == 1:
             return v.values[0]
-        raise Unsupported("函数参数中使用了数组运算")
+        raise Unsupported(Reason("array_argument"))
     return v
 
 
@@ -832,7 +833,7 @@ def _rounder(mode):
 
 def _if(ev, nodes):
     if len(nodes) < 2:
-        raise Unsupported("函数 IF 的参数个数不对")
+        raise Unsupported(Reason("arguments", name="IF"))
     c = _bool(_scalar(ev, nodes[0]))
     if type(c) is ExcelError:
         return c
@@ -843,7 +844,7 @@ def _if(ev, nodes):
 
 def _ifs(ev, nodes):
     if len(nodes) % 2:
-        raise Unsupported("函数 IFS 的参数个数不对")
+        raise Unsupported(Reason("arguments", name="IFS"))
     for i in range(0, len(nodes), 2):
         c = _bool(_scalar(ev, nodes[i]))
         if type(c) is ExcelError:
@@ -913,7 +914,7 @@ def _text_fn(ev, nodes):
         return _number_text(x)
     m = _FORMAT.match(fmt)
     if not m:
-        raise Unsupported(f"TEXT 函数的格式“{fmt}”不受支持")
+        raise Unsupported(Reason("text_format", format=fmt))
     if not math.isfinite(x):
         return NUM
     places = len(m.group(2) or "")
@@ -1054,12 +1055,12 @@ class WorkbookEvaluator:
                 self._stack.clear()
                 self._busy.clear()
                 self._nesting = 0
-                raise FormulaTooDeep("公式嵌套过深") from None
+                raise FormulaTooDeep(Reason("too_deep")) from None
             except _TooDeep as deep:
                 # A long chain: compute the deep cell from a fresh stack, then retry. Meeting
                 # a cell already waiting here means the chain loops back on itself.
                 if deep.key in targets:
-                    raise CircularReference(f"循环引用 {deep.key[0]}!{deep.key[1]}") from None
+                    raise CircularReference(Reason("circular", cell=f"{deep.key[0]}!{deep.key[1]}")) from None
                 targets.append(deep.key)
                 continue
             targets.pop()
@@ -1083,7 +1084,7 @@ class WorkbookEvaluator:
         if failed is not None:
             raise failed
         if key in self._busy:
-            raise CircularReference(f"循环引用 {key[0]}!{key[1]}")
+            raise CircularReference(Reason("circular", cell=f"{key[0]}!{key[1]}"))
         try:
             node, depth = self._parse(text[1:])
         except Unsupported as exc:
@@ -1124,7 +1125,7 @@ class WorkbookEvaluator:
         if real is None:
             real = self._sheet_names().get(name.casefold())
             if real is None:
-                raise Unsupported(f"找不到工作表“{name}”")
+                raise Unsupported(Reason("no_sheet", sheet=name))
             self._resolved[name] = real
         return real
 
@@ -1144,9 +1145,8 @@ class WorkbookEvaluator:
         if self._held_cells is None:
             self._held_cells = {}
             for s, coord in self._cells.keys():
-                if m := _CELL.match(coord):
-                    self._held_cells.setdefault(s, []).append(
-                        (int(m.group(2)), column_index_from_string(m.group(1).upper()), coord))
+                if rc := split(coord):
+                    self._held_cells.setdefault(s, []).append((*rc, coord))
             for cells in self._held_cells.values():
                 cells.sort()
         return self._held_cells.get(sheet, [])
@@ -1155,9 +1155,9 @@ class WorkbookEvaluator:
         key = name.upper()
         text = self._names.get(key)
         if text is None:
-            raise Unsupported(f"未定义的名称 {name}")
+            raise Unsupported(Reason("undefined_name", name=name))
         if key in self._names_busy:
-            raise CircularReference(f"名称 {name} 引用了自身")
+            raise CircularReference(Reason("name_loop", name=name))
         node = parse(text)
         self._names_busy.add(key)
         return node

@@ -18,17 +18,20 @@ from datetime import date, datetime
 
 from defusedxml import ElementTree as DET
 
+from perfxl.excel.reasons import Reason
+from perfxl.excel.refs import split
+
 NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
       "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
       "rel": "http://schemas.openxmlformats.org/package/2006/relationships"}
 
-EXT_NAMES = {
-    "{78C0D931-6437-407d-A8EE-F0AAD7539E65}": "新式条件格式（数据条/图标集等扩展）",
-    "{CCE6A557-97BC-4b89-ADB6-D9C93CAAB3DF}": "引用其他工作表的数据验证（下拉列表）",
-    "{05C60535-1F16-4fd2-B633-F4F36F0B64E0}": "迷你图",
-    "{A8765BA9-456A-4dab-B4F3-ACF838C121DE}": "切片器",
-    "{3A4CF648-6AED-40f4-86FF-DC5316D8AED3}": "切片器",
-    "{504A1905-F514-4f6f-8877-14C23A59335A}": "表格扩展",
+EXT_NAMES = {  # extension URI -> its reason code (perfxl.excel.reasons)
+    "{78C0D931-6437-407d-A8EE-F0AAD7539E65}": "ext_conditional_formats",
+    "{CCE6A557-97BC-4b89-ADB6-D9C93CAAB3DF}": "ext_validations",
+    "{05C60535-1F16-4fd2-B633-F4F36F0B64E0}": "ext_sparklines",
+    "{A8765BA9-456A-4dab-B4F3-ACF838C121DE}": "ext_slicers",
+    "{3A4CF648-6AED-40f4-86FF-DC5316D8AED3}": "ext_slicers",
+    "{504A1905-F514-4f6f-8877-14C23A59335A}": "ext_tables",
 }
 
 
@@ -45,24 +48,24 @@ def sheet_parts(z: zipfile.ZipFile) -> dict[str, str]:
     return out
 
 
-def losses(path: str, owned_sheets: set[str] = frozenset(), scans: dict | None = None) -> list[str]:
-    """Parts of the input that openpyxl cannot keep, in Chinese, one entry per kind and sheet.
+def losses(path: str, owned_sheets: set[str] = frozenset(), scans: dict | None = None) -> list[Reason]:
+    """Parts of the input that openpyxl cannot keep, one Reason (its text Chinese) per kind and sheet.
 
     ``scans`` (sheet -> SheetScan) are the reader's notes on the worksheet parts; without
     them (a model not built by the reader) the parts are read here."""
     if scans is None:
         from perfxl.excel.sheetxml import read_book  # the one reader of worksheet parts
         scans = {sx.name: sx.scan for sx in read_book(path).sheets}
-    found: list[str] = []
+    found: list[Reason] = []
     with zipfile.ZipFile(path) as z:
         names = set(z.namelist())
         parts = sheet_parts(z)
         if any(n.lower().endswith("vbaproject.bin") for n in names) and not path.lower().endswith(".xlsm"):
-            found.append("VBA 宏")
+            found.append(Reason("vba"))
         if any(n.startswith("xl/threadedComments/") for n in names):
-            found.append("新式（线程）批注（旧式批注会保留）")
+            found.append(Reason("threaded_comments"))
         if any(n.startswith(("xl/activeX/", "xl/ctrlProps/")) for n in names):
-            found.append("表单控件/ActiveX 控件")
+            found.append(Reason("controls"))
         has_pillow = importlib.util.find_spec("PIL") is not None
         for sheet, part in parts.items():
             if sheet in owned_sheets or part not in names:
@@ -71,11 +74,11 @@ def losses(path: str, owned_sheets: set[str] = frozenset(), scans: dict | None =
             if scan is None:
                 continue
             uris = {u.lower() for u in scan.ext_uris}
-            known = [label for uri, label in EXT_NAMES.items() if uri.lower() in uris]
-            for label in known:
-                found.append(f"工作表“{sheet}”的{label}")
+            known = [code for uri, code in EXT_NAMES.items() if uri.lower() in uris]
+            for code in known:
+                found.append(Reason("sheet_extension", sheet=sheet, what=Reason(code)))
             if scan.has_ext and not known:
-                found.append(f"工作表“{sheet}”的扩展内容（extLst）")
+                found.append(Reason("ext_other", sheet=sheet))
             rel = part.replace("worksheets/", "worksheets/_rels/") + ".rels"
             if rel in names:
                 rel_xml = z.read(rel).decode("utf-8", "replace")
@@ -84,9 +87,9 @@ def losses(path: str, owned_sheets: set[str] = frozenset(), scans: dict | None =
                     if dpath in names:
                         dxml = z.read(dpath).decode("utf-8", "replace")
                         if re.search(r"<(?:\w+:)?sp[ >]", dxml) or "<xdr:grpSp" in dxml:
-                            found.append(f"工作表“{sheet}”中的形状/文本框")
+                            found.append(Reason("shapes", sheet=sheet))
                         if not has_pillow and re.search(r"<(?:\w+:)?pic[ >]", dxml):
-                            found.append(f"工作表“{sheet}”中的图片（未安装 Pillow）")
+                            found.append(Reason("pictures", sheet=sheet))
     return found
 
 
@@ -170,35 +173,15 @@ class SheetScan:
     has_ext: bool = False
 
 
-_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-_COLS: dict[str, int] = {}
-
-
-def _split_ref(ref: str) -> tuple[int, int] | None:
-    """``AB12`` -> (12, 28); None for anything that is not one cell reference."""
-    digits = ref.lstrip(_LETTERS)
-    n = len(ref) - len(digits)
-    if not 0 < n <= 3 or not digits.isdigit() or not digits.isascii() or len(digits) > 7:
-        return None
-    letters = ref[:n]
-    col = _COLS.get(letters)
-    if col is None:
-        col = 0
-        for ch in letters.upper():
-            col = col * 26 + (ord(ch) - 64)
-        _COLS[letters] = col
-    return int(digits), col
-
-
 def single_cell(ref: str) -> bool:
     """``ref`` names one cell (``B7``), not a range."""
-    pos = _split_ref(ref.replace("$", ""))
+    pos = split(ref)
     return pos is not None and 1 <= pos[0] <= 1048576 and 1 <= pos[1] <= 16384
 
 
 def merge_area(ref: str) -> int:
     a, _, b = ref.partition(":")
-    p, q = _split_ref(a.replace("$", "")), _split_ref((b or a).replace("$", ""))
+    p, q = split(a), split(b or a)
     if p is None or q is None:
         return 0
     return (abs(q[0] - p[0]) + 1) * (abs(q[1] - p[1]) + 1)
@@ -337,20 +320,17 @@ def write_cached_values(path: str, values: dict[str, dict[str, object]]) -> int:
     is streamed, one part at a time, into a registered temporary file beside ``path`` (removed
     on any error or signal, perfxl.excel.atomic) that then replaces it: the whole package is
     never held in memory. Returns how many values were written."""
-    import os
     import shutil
 
     from perfxl.excel import atomic
 
     written = 0
-    tmp = None
-    try:
+    with atomic.replacing(path, ".xlsx") as tmp:  # replaces ``path`` once it is closed below
         with zipfile.ZipFile(path) as z:
             twice = sorted(n for n, k in Counter(z.namelist()).items() if k > 1)
             if twice:  # a package Excel would call damaged: never hand it over
                 raise DamagedOutput(f"openpyxl 写出了重名的部件 {'、'.join(twice)}",
                                     f"openpyxl wrote two parts named {', '.join(twice)}")
-            tmp = atomic.new_temp(os.path.dirname(os.path.abspath(path)), ".xlsx")
             parts = sheet_parts(z)
             by_part = {parts[s]: v for s, v in values.items() if s in parts}
             with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as out:
@@ -363,10 +343,6 @@ def write_cached_values(path: str, values: dict[str, dict[str, object]]) -> int:
                     written += n
                     out.writestr(info, data)
                     del data
-        atomic.replace(tmp, path)
-    except BaseException:
-        atomic.discard(tmp)
-        raise
     return written
 
 

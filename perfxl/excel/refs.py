@@ -13,12 +13,37 @@ from functools import lru_cache
 from openpyxl.formula.tokenizer import Tokenizer
 from openpyxl.utils import column_index_from_string
 
-_CELL = re.compile(r"^(\$?)([A-Za-z]{1,3})(\$?)(\d{1,7})$")
 _COLUMN = re.compile(r"^(\$?)([A-Za-z]{1,3})$")
 _ROW = re.compile(r"^(\$?)(\d{1,7})$")
 _EXTERNAL = re.compile(r"^'?\[[^\]]+\]")
 _SHEET_BOTH = re.compile(r"^(?P<s1>'(?:[^']|'')+'|[^'!:]+)!(?P<a>[^:!']+):(?P<s2>'(?:[^']|'')+'|[^'!:]+)!(?P<b>[^:!']+)$")
 MAX_ROW, MAX_COL = 1048576, 16384
+
+
+_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+_COLUMNS: dict[str, int] = {}
+
+
+def split(ref: str) -> tuple[int, int] | None:
+    """``AB12``, ``$AB$12``, ``ab12`` -> (12, 28): the row and column number of one cell's
+    address (the one splitter of perfxl; ``perfxl.excel.grid.coord`` is its inverse); None for anything else (a
+    range, a name). Bounds are the caller's: ``A0`` is (0, 1)."""
+    s = ref[1:] if ref[:1] == "$" else ref
+    digits = s.lstrip(_LETTERS)
+    n = len(s) - len(digits)
+    if digits[:1] == "$":
+        digits = digits[1:]
+    if not 0 < n <= 3 or not digits.isdigit() or not digits.isascii() or len(digits) > 7:
+        return None
+    letters = s[:n]
+    col = _COLUMNS.get(letters)
+    if col is None:
+        col = 0
+        for ch in letters.upper():
+            col = col * 26 + (ord(ch) - 64)
+        _COLUMNS[letters] = col  # at most 26**3 * 8 spellings
+    return int(digits), col
+
 
 
 @dataclass(frozen=True)
@@ -59,10 +84,11 @@ def _split_sheet(text: str) -> tuple[str | None, str]:
 
 
 def _cell(text: str):
-    m = _CELL.match(text)
-    if not m:
+    """(row, column, row absolute, column absolute) of ``$A$1``; None for anything else."""
+    rc = split(text)
+    if rc is None:
         return None
-    return int(m.group(4)), column_index_from_string(m.group(2).upper()), bool(m.group(3)), bool(m.group(1))
+    return rc[0], rc[1], "$" in text[1:], text[:1] == "$"
 
 
 @lru_cache(maxsize=8192)

@@ -19,7 +19,8 @@ from array import array
 from dataclasses import dataclass, field
 
 from perfxl.excel import package as _package
-from perfxl.excel.package import PackageError, SheetScan, _expat, _split_ref, merge_area
+from perfxl.excel.package import PackageError, SheetScan, _expat, merge_area
+from perfxl.excel.refs import split
 
 _FALSE = ("0", "false", "f", "False", "F", "FALSE")
 
@@ -240,7 +241,7 @@ def read_sheet(stream, sheet: SheetXML, strings: list[str], date_styles, budget:
                 raise PackageError("too_large", f"单元格超过 {limit:,} 个", f"more than {limit:,} cells")
             ref = attrs.get("r")
             if ref:
-                pos = _split_ref(ref)
+                pos = split(ref)
                 if pos is None:
                     raise ValueError(f"bad cell reference {ref!r}")
             else:
@@ -374,7 +375,7 @@ def _clean_merges(sheet: SheetXML) -> None:
     cells = sheet.cells
     for ref in sheet.merges:
         a, _, b = ref.partition(":")
-        p0, p1 = _split_ref(a.replace("$", "")), _split_ref((b or a).replace("$", ""))
+        p0, p1 = split(a), split(b or a)
         if p0 is None or p1 is None:
             raise ValueError(f"bad merged range {ref!r}")
         for r in range(p0[0], p1[0] + 1):

@@ -23,11 +23,10 @@ formula's references, followed across sheets), never from a list of pairs of rul
 
 from __future__ import annotations
 
-from openpyxl.utils.cell import coordinate_to_tuple
 
 from perfxl.excel.grid import coord
 from perfxl.excel.numbers import read_number
-from perfxl.excel.refs import references, tokens
+from perfxl.excel.refs import references, split, tokens
 from perfxl.model import RULES, Finding, WorkbookModel, finding
 
 # Findings that say a value is wrong (they can be consequences of a wrong input): R111 and X101
@@ -144,7 +143,7 @@ class TextNumbers:
 
     def _number(self, key) -> float | None:
         grid = self.model.grids.get(key[0])
-        cell = grid.cells.get(coordinate_to_tuple(key[1])) if grid is not None else None
+        cell = grid.cells.get(split(key[1])) if grid is not None else None
         return read_number(cell).value if cell is not None else None
 
     def changes(self, text_cell: tuple[str, str], formula_cell: tuple[str, str],

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 
 from perfxl.excel.labels import is_dash
+from perfxl.excel.refs import split
 from perfxl.model import WorkbookModel, finding
 from perfxl.rules.catalogue import RULES, select
 from perfxl.rules.causes import attribute
@@ -102,9 +103,6 @@ def _order(model: WorkbookModel):
     return key
 
 
-def _split(cell: str | None) -> tuple[int, str]:
-    if not cell:
-        return (0, "")
-    letters = "".join(ch for ch in cell if ch.isalpha())
-    digits = "".join(ch for ch in cell if ch.isdigit())
-    return (int(digits or 0), letters.rjust(3))
+def _split(cell: str | None) -> tuple[int, int]:
+    """(row, column) of a finding's cell, (0, 0) when it names none."""
+    return (split(cell) if cell else None) or (0, 0)

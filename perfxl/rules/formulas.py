@@ -16,7 +16,7 @@ from perfxl.model import Cell, Rule, WorkbookModel, declare
 from perfxl.rules.context import Context
 from perfxl.excel.grid import SheetGrid, coord
 from perfxl.excel.labels import is_dash
-from perfxl.excel.refs import functions, has_external, r1c1, references, tokens
+from perfxl.excel.refs import functions, has_external, r1c1, references, split, tokens
 
 DECLARED = declare(
     Rule("X101", "error", "公式结果为错误值",
@@ -162,7 +162,7 @@ def audit_formulas(ctx: Context, model: WorkbookModel, evaluator, data_sheets: s
     projects = {}  # (summary sheet, row) -> the row's project sheet
     for row_cells, project_sheet, _name in summary_rows:
         for c in row_cells.values():
-            projects[(c.sheet, int("".join(ch for ch in c.coord if ch.isdigit()) or 0))] = project_sheet
+            projects[(c.sheet, (split(c.coord) or (0, 0))[0])] = project_sheet
     for sheet, grid in model.grids.items():
         for (row, col), cell in grid.cells.items():
             if cell.formula:
@@ -385,8 +385,8 @@ def _audit_template_cells(ctx: Context, model: WorkbookModel) -> None:
     parts = [u.get(n) for n in ("在编人员", "退休人员", "劳动聘用人员", "其他人员")] if u is not None else []
     parts = [f.value for f in parts if f is not None]
     if total is not None and parts:
-        rows = sorted(int("".join(ch for ch in c.coord if ch.isdigit())) for c in parts)
-        letter = "".join(ch for ch in total.value.coord if ch.isalpha())
+        rows = sorted(split(c.coord)[0] for c in parts)
+        letter = get_column_letter(split(total.value.coord)[1])
         cells.append((total.value, f"=SUM({letter}{rows[0]}:{letter}{rows[-1]})"))
     for c, formula in cells:
         if c is not None and not c.formula and isinstance(c.value, (int, float)):

@@ -9,6 +9,7 @@ from perfxl.scoring.adjust import deviation
 from perfxl.scoring.precision import agrees
 from perfxl.scoring.targets import read_target, score_indicator
 from perfxl.excel.labels import normalize
+from perfxl.excel.reasons import Reason
 
 DECLARED = declare(
     Rule("I101", "error", "指标得分高于规则允许",
@@ -225,7 +226,7 @@ def _merge_into(head: IndicatorResult, res: IndicatorResult) -> None:
     if res.low is not None and head.low is not None:
         head.low += res.low
         head.high += res.high
-    head.detail = "合并评分的各行按规则合计"
+    head.detail = Reason("merged_rows")
 
 
 def _judge(ctx: Context, res: IndicatorResult, has_weights: bool) -> None:
@@ -247,7 +248,7 @@ def _judge(ctx: Context, res: IndicatorResult, has_weights: bool) -> None:
         return
     high = res.high if res.high is not None else weight
     low = res.low if res.low is not None else 0.0
-    detail = res.detail or "按规则计算"
+    detail = res.detail or Reason("by_rules")
     decimals = res.decimals
     if entered > weight + 1e-9:
         ctx.add("I104", ind.score, entered=entered, weight=weight, detail=detail)

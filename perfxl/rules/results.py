@@ -19,7 +19,7 @@ class IndicatorResult:
     low: float | None = None
     high: float | None = None
     accepted: float | None = None  # None for sub-items and rows scored by a merged 得分 above
-    detail: str = ""  # why the range is what it is, for messages
+    detail: str = ""  # why the range is what it is, for messages (a perfxl.excel.reasons.Reason once scored)
     decimals: int = 0  # decimals of the entered 得分, for the precision rule
     deviation: float | None = None  # share by which a quantitative B beats A (指标偏离), else None
 

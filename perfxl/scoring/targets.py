@@ -20,6 +20,7 @@ from functools import lru_cache
 
 from perfxl.excel.labels import DASHES
 from perfxl.excel.numbers import EXCEL_MAX, quantize_half_up
+from perfxl.excel.reasons import Reason
 from perfxl.excel import show
 from perfxl.excel.show import display_text  # noqa: F401 (what a cell shows; imported from here by rules and views)
 
@@ -53,7 +54,7 @@ class IndicatorScore:
     status: str                  # 'ok' | 'no_target' | 'unverifiable' | 'unit_mismatch' | 'not_number'
     level: str | None            # 'met' | 'partly' | 'not_met' for qualitative and deadline rows
     actual: Reading | None
-    detail: str
+    detail: Reason               # why the range is what it is
 
 
 # -- text helpers ------------------------------------------------------------------------
@@ -448,7 +449,6 @@ def _default_direction(number: float, unit: str | None, level1: str, level2: str
 # -- qualitative levels ----------------------------------------------------------------------
 
 _LEVEL_RANK = {"met": 0, "partly": 1, "not_met": 2}
-_LEVEL_ZH = {"met": "达成", "partly": "部分达成", "not_met": "未达成"}
 _CLAUSE = re.compile(r"[,，;；。、!！?？]")
 _COUNT = re.compile(r"(\d+(?:\.\d+)?)(?:起|次|件|例|宗|个|项|人次)")
 
@@ -527,11 +527,10 @@ def _qualitative(shown: str, weight: float, profile) -> IndicatorScore:
     level = qualitative_level(shown, profile)
     reading = Reading("qualitative", shown)
     if level is None:
-        return IndicatorScore(0.0, float(weight), "unverifiable", None, reading,
-                              f"实际完成值“{shown}”看不出达成程度")
+        return IndicatorScore(0.0, float(weight), "unverifiable", None, reading, Reason("no_level", actual=shown))
     lo, hi = _band(level, weight, profile)
-    return IndicatorScore(lo, hi, "ok", level, reading,
-                          f"实际完成值“{shown}”为{_LEVEL_ZH[level]}，得分应在{_num_text(lo)}至{_num_text(hi)}之间")
+    return IndicatorScore(lo, hi, "ok", level, reading, Reason("level", actual=shown, level=Reason(level),
+                                                             low=_num_text(lo), high=_num_text(hi)))
 
 
 # -- reading B and scoring ----------------------------------------------------------------------
@@ -543,13 +542,13 @@ def score_indicator(target: Reading, actual_value, *, actual_number_format: str 
     weight = float(weight)
     shown = display_text(actual_value, actual_number_format)
     if target.kind == "none":
-        return IndicatorScore(0.0, weight, "no_target", None, None, "没有年度指标值，得分只核对不超过分值")
+        return IndicatorScore(0.0, weight, "no_target", None, None, Reason("no_target"))
     if shown and _norm(shown) == _norm(target.text):
         return _identical(target, actual_value, actual_number_format, shown, weight, profile)
     zero = target.kind == "quantitative" and _norm(shown) in {_norm(z) for z in profile.words.get("zero", [])}
     if actual_value is None or (_is_dash(shown) and not zero):
         status = "not_number" if target.kind == "quantitative" else "unverifiable"
-        return IndicatorScore(0.0, weight, status, None, None, "实际完成值为空")
+        return IndicatorScore(0.0, weight, status, None, None, Reason("actual_empty"))
     if target.kind == "deadline":
         return _deadline(target, actual_value, shown, weight, profile, year)
     if target.kind == "qualitative":
@@ -567,7 +566,7 @@ def _identical(target: Reading, value, number_format: str, shown: str, weight: f
     elif target.kind == "deadline":
         actual = Reading("deadline", shown, deadline=target.deadline)
     level = None if target.kind == "quantitative" else "met"
-    return IndicatorScore(weight, weight, "ok", level, actual, "实际完成值与目标一致，应得满分")
+    return IndicatorScore(weight, weight, "ok", level, actual, Reason("identical"))
 
 
 def read_actual_number(target: Reading, value, number_format: str, profile) -> tuple[float | None, str]:
@@ -617,14 +616,14 @@ def _quantitative(target: Reading, value, number_format: str, shown: str, weight
     b, status = read_actual_number(target, value, number_format, profile)
     if status == "unit_mismatch":
         return IndicatorScore(0.0, weight, "unit_mismatch", None, Reading("quantitative", shown),
-                              f"实际完成值“{shown}”的单位与年度指标值“{target.text}”不同，无法比较")
+                              Reason("unit_mismatch", actual=shown, target=target.text))
     if b is None:
         return IndicatorScore(0.0, weight, "not_number", None, Reading("qualitative", shown),
-                              f"年度指标值为定量指标，实际完成值“{shown}”不是数字")
+                              Reason("not_number", actual=shown))
     direction = target.direction or "at_least"
     s = quantitative_score(direction, target.number or 0.0, b, weight)
     reading = Reading("quantitative", shown, direction, b, target.unit, None, None, target.unit == "%")
-    detail = f"实际完成值{_quantity_text(b, target.unit)}，按规则应得{_num_text(round(s, 2))}"
+    detail = Reason("quantity", quantity=_quantity_text(b, target.unit), score=_num_text(round(s, 2)))
     return IndicatorScore(s, s, "ok", None, reading, detail)
 
 
@@ -685,8 +684,7 @@ def _deadline(target: Reading, value, shown: str, weight: float, profile, year) 
     s = _norm(shown)
     a = target.deadline
     if any(_norm(x) in s for x in w.get("deadline_not_met", [])):
-        return _deadline_level(target, "not_met", None, shown, weight, profile,
-                               f"实际完成值“{shown}”为未按时完成")
+        return _deadline_level(target, "not_met", None, shown, weight, profile, Reason("late", actual=shown))
     if isinstance(value, (datetime, date)):
         is_date, d = True, (value.date() if isinstance(value, datetime) else value)
     else:
@@ -694,24 +692,24 @@ def _deadline(target: Reading, value, shown: str, weight: float, profile, year) 
     if is_date:
         if a is None or d is None:
             return IndicatorScore(0.0, weight, "unverifiable", None, Reading("deadline", shown, deadline=d),
-                                  "年度指标值或实际完成值没有写明年份，又无评价年度，无法核对完成时间")
+                                  Reason("no_year"))
         not_met_words = any(_norm(x) in s for x in w.get("not_met", []))
         if d <= a and not not_met_words:
             return _deadline_level(target, "met", d, shown, weight, profile,
-                                   f"实际完成时间{d.year}年{d.month}月{d.day}日不晚于目标")
+                                   Reason("date_met", year=d.year, month=d.month, day=d.day))
         return _deadline_level(target, "not_met", d, shown, weight, profile,
-                               f"实际完成时间{d.year}年{d.month}月{d.day}日晚于目标" if d > a
-                               else f"实际完成值“{shown}”为未完成")
+                               Reason("date_late", year=d.year, month=d.month, day=d.day) if d > a
+                               else Reason("not_completed", actual=shown))
     if any(_norm(x) in s for x in w.get("deadline_met", [])) and qualitative_level(s, profile) == "met":
-        return _deadline_level(target, "met", None, shown, weight, profile, f"实际完成值“{shown}”为按时完成")
+        return _deadline_level(target, "met", None, shown, weight, profile, Reason("on_time", actual=shown))
     return _qualitative(shown, weight, profile)
 
 
 def _deadline_level(target: Reading, level: str, d: date | None, shown: str, weight: float, profile,
-                    why: str) -> IndicatorScore:
+                    why: Reason) -> IndicatorScore:
     reading = Reading("deadline", shown, deadline=d)
     if level == "met":
-        return IndicatorScore(weight, weight, "ok", "met", reading, f"{why}，应得满分")
+        return IndicatorScore(weight, weight, "ok", "met", reading, Reason("full_marks", why=why))
     lo, hi = _band("not_met", weight, profile)
     return IndicatorScore(lo, hi, "ok", "not_met", reading,
-                          f"{why}，得分应在{_num_text(lo)}至{_num_text(hi)}之间")
+                          Reason("range", why=why, low=_num_text(lo), high=_num_text(hi)))

@@ -6,7 +6,7 @@ JSON line), with the totals of ``perfxl.rollup``: every figure and decision here
 ``check`` made; this module only draws.
 The workbook has four sheets: 总览 (totals, grade distribution and a chart), 单位汇总 (one
 row per file), 项目明细 (one row per project) and 问题清单 (one row per finding, the same
-fields as the JSON). Colours are those of the 自评结果 sheet (``views/writer.py``).
+fields as the JSON). Colours are those of the 自评结果 sheet (``views/palette.py``).
 
 What only the batch shows (rules of family B, ``perfxl/rules/batch.py``): a file that was read
 and is identical to an earlier one that was read is listed, marked 重复, and left out of every
@@ -18,14 +18,14 @@ on the terminal and in the JSON summary line.
 
 from __future__ import annotations
 
-import functools
-import math
 import os
 import warnings
 from dataclasses import dataclass, field
 from datetime import date
 
+from perfxl.excel.textfit import row_height
 from perfxl.rollup import GRADES, FileRow, Totals, exit_code, totals  # noqa: F401  (drawn here; JSON lines merge back)
+from perfxl.views import palette
 
 from perfxl.views.files import ROLLUP_NAME as BATCH_NAME  # noqa: E402  (a later batch skips a roll-up)
 FRONT, UNITS, PROJECTS, FINDINGS = "总览", "单位汇总", "项目明细", "问题清单"
@@ -33,10 +33,10 @@ SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
 SKIP_ZH = {"lock": "锁文件 ~$", "output": "perfxl 输出", "other": "非工作簿"}
 SKIP_EN = {"lock": "~$ lock files", "output": "perfxl outputs", "other": "not spreadsheets"}
 
-# The colours of 自评结果 (views/writer.py FILLS): the grades, and 需要更正 / 需要关注 ("fix" /
-# "look", apart from the grades' pink and yellow) for errors and warnings
-COLOURS = {"优": "#C6EFCE", "良": "#BDD7EE", "中": "#FFE699", "差": "#FFC7CE",
-           "amber": "#FFF2CC", "red": "#F4B084", "head": "#D9D9D9"}
+# The colours of 自评结果 (views/palette.py): the grades, and 需要更正 / 需要关注 for errors and
+# warnings ("red" / "amber" here)
+COLOURS = {**{g: "#" + c for g, c in palette.GRADES.items()},
+           "amber": "#" + palette.LOOK, "red": "#" + palette.FIX, "head": "#" + palette.HEAD}
 FONT = "宋体"
 URL_LIMIT = 65000  # Excel keeps at most 65,530 links per sheet
 
@@ -192,26 +192,12 @@ def _link_target(output: str, file: str) -> str:
         return os.path.abspath(file)
 
 
-@functools.lru_cache(maxsize=4096)
-def _lines(text: str, width: float) -> int:
-    per_line = max(1.0, width)
-    return sum(max(1, math.ceil(_width(part) / per_line)) for part in text.split("\n"))
-
-
-def _width(text: str) -> float:
-    """Display width in column units at 10 pt (measured on LibreOffice renders)."""
-    return sum(1.4 if ord(ch) > 0x2E7F else 0.8 for ch in text)
-
-
-def _fit_row(ws, row: int, cells: list[tuple[str | None, float]], *, line: float = 13.5) -> None:
+def _fit_row(ws, row: int, cells: list[tuple[str | None, float]]) -> None:
     """Give a row the height its wrapped texts need (XlsxWriter cannot measure text, and
-    LibreOffice does not grow a row it did not lay out)."""
-    lines = 1
-    for text, width in cells:
-        if text:
-            lines = max(lines, _lines(str(text), width))
-    if lines > 1:
-        ws.set_row(row, line * lines + 3)
+    LibreOffice does not grow a row it did not lay out); a row of one line keeps the default."""
+    height = row_height([(text, width) for text, width in cells if text], font_size=10)
+    if height > row_height([], font_size=10) + 0.5:
+        ws.set_row(row, height)
 
 
 def _link(ws, row: int, col: int, url: str, text: str, fmt) -> bool:
@@ -254,9 +240,7 @@ def write_rollup(path: str, rows: list[FileRow], t: Totals, *, links: bool = Tru
 
     from perfxl.excel import atomic
 
-    folder = os.path.dirname(os.path.abspath(path))
-    tmp = atomic.new_temp(folder, ".xlsx")
-    try:
+    with atomic.replacing(path, ".xlsx") as tmp:
         wb = xlsxwriter.Workbook(tmp, {"strings_to_formulas": False, "strings_to_urls": False,
                                        "strings_to_numbers": False})
         wb.set_properties({"title": "预算绩效自评汇总", "author": "perfxl", "comments": "perfxl batch"})
@@ -277,10 +261,6 @@ def write_rollup(path: str, rows: list[FileRow], t: Totals, *, links: bool = Tru
         except xlsxwriter.exceptions.FileCreateError as exc:  # the system's refusal, as every writer gives it
             cause = exc.args[0] if exc.args and isinstance(exc.args[0], OSError) else OSError(str(exc))
             raise cause from None
-        atomic.replace(tmp, path)
-    except BaseException:
-        atomic.discard(tmp)
-        raise
 
 
 def _front(wb, ws, f, rows: list[FileRow], t: Totals) -> None:

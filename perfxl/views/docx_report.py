@@ -629,14 +629,8 @@ def write_report(result: CheckResult, output: str, *, fonts: dict[str, str] | No
     unit, year = result.unit_name, result.year
     title = f"{unit}{year or ''}年度整体支出绩效自评报告"
     doc = render(doc_outline, fonts, title=title, author=unit)
-    folder = os.path.dirname(os.path.abspath(output))
-    tmp = atomic.new_temp(folder, ".docx")
-    try:
+    with atomic.replacing(output, ".docx") as tmp:
         doc.save(tmp)
-        atomic.replace(tmp, output)
-    except BaseException:
-        atomic.discard(tmp)
-        raise
     return doc_outline
 
 

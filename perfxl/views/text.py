@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import unicodedata
-
 import click
 
 from perfxl.excel import show
+from perfxl.excel.textfit import text_width
 from perfxl.model import SEVERITY_EN, SEVERITY_ZH
 from perfxl.result import CheckResult
 
 COLORS = {"error": "red", "warning": "yellow", "info": "cyan"}
 
 
-def width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+width = text_width  # columns on a terminal: a CJK character takes two
 
 
 def pad(text: str, n: int, right: bool = False) -> str:

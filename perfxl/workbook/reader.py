@@ -25,9 +25,10 @@ from perfxl.workbook import structure  # noqa: F401  (declares the R rules this 
 from perfxl.workbook.fatal import ReadError
 from perfxl.excel import labels as L
 from perfxl.excel.grid import SheetGrid, coord, split_inline
-from perfxl.excel.package import PackageError, XMLRefused, _split_ref, check_limits, typed_cached
+from perfxl.excel.package import PackageError, XMLRefused, check_limits, typed_cached
 from perfxl.excel.labels import is_dash, nfkc, normalize
 from perfxl.excel.numbers import excel_value
+from perfxl.excel.refs import split
 from perfxl.excel.show import display_text
 from perfxl.excel.years import year_in_title
 
@@ -143,7 +144,7 @@ def _xml_grids(book) -> list[SheetGrid]:
             grid.add(row, col, cell)
         for ref in sx.merges:
             a, _, b = ref.partition(":")
-            p, q = _split_ref(a.replace("$", "")), _split_ref((b or a).replace("$", ""))
+            p, q = split(a), split(b or a)
             grid.add_merge(min(p[0], q[0]), min(p[1], q[1]), max(p[0], q[0]), max(p[1], q[1]))
         grid.finish()
         sx.cells = {}
@@ -195,7 +196,7 @@ def _compute_missing(model: WorkbookModel, grids: list[SheetGrid], names: dict[s
         try:
             result = evaluator.value(g.name, cell.coord)
         except (Unsupported, CircularReference) as exc:
-            model.findings.append(finding("R114", g.name, cell.coord, formula=cell.formula, reason=str(exc) or "无法计算"))
+            model.findings.append(finding("R114", g.name, cell.coord, formula=cell.formula, reason=exc.reason))
             continue
         cell.value = result
         if isinstance(result, str):
