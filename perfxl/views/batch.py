@@ -375,7 +375,7 @@ def _front(wb, ws, f, rows: list[FileRow], t: Totals) -> None:
     _print(ws, landscape=False)
 
 
-UNIT_WIDTHS = [6, 30, 26, 7, 7, 12, 12, 9, 5, 5, 5, 5, 8, 7, 7, 10, 46]
+UNIT_WIDTHS = [5, 20, 16, 6, 6, 11, 11, 8, 4, 4, 4, 4, 7, 5, 5, 9, 30]  # ~150 units: A4 landscape at ~90%
 UNIT_HEAD = ["序号", "文件", "单位", "年度", "项目数", "全年预算数", "全年执行数", "执行率",
              "优", "良", "中", "差", "评优率", "错误", "警告", "状态", "说明"]
 
@@ -396,8 +396,8 @@ def _units(ws, f, rows: list[FileRow], output: str | None, notes: dict[str, str]
                                                    f(border=1, font_color="#0563C1", underline=1)):
             links += 1
         else:
-            _text(ws, i, 1, row.file, f(border=1))
-        _text(ws, i, 2, row.unit, f(border=1, **_fill("amber" if row.file in same_unit else None)))  # B103
+            _text(ws, i, 1, row.file, f(border=1, text_wrap=True))
+        _text(ws, i, 2, row.unit, f(border=1, text_wrap=True, **_fill("amber" if row.file in same_unit else None)))  # B103
         _num(ws, i, 3, row.year if isinstance(row.year, (int, float)) else None,
              f(border=1, align="right", num_format="0", **_fill("amber" if row.file in odd_years else None)))
         if row.checked:
@@ -423,11 +423,11 @@ def _units(ws, f, rows: list[FileRow], output: str | None, notes: dict[str, str]
         if row.file in notes:
             note = "；".join(n for n in (notes[row.file], note) if n)
         _text(ws, i, 16, note, f(border=1, text_wrap=True, valign="top"))
-        _fit_row(ws, i, [(note, UNIT_WIDTHS[16]), (row.file, UNIT_WIDTHS[1])])
+        _fit_row(ws, i, [(note, UNIT_WIDTHS[16]), (row.file, UNIT_WIDTHS[1]), (row.unit, UNIT_WIDTHS[2])])
     _finish_table(ws, UNIT_WIDTHS, len(rows), frozen_columns=2)
 
 
-PROJECT_WIDTHS = [6, 30, 26, 14, 40, 12, 12, 9, 9, 9, 8, 6, 6]
+PROJECT_WIDTHS = [5, 18, 16, 12, 30, 11, 11, 8, 8, 8, 7, 5, 5]
 PROJECT_HEAD = ["序号", "文件", "单位", "工作表", "项目名称", "全年预算数", "全年执行数", "执行率",
                 "填报得分", "核算得分", "评价等级", "错误", "警告"]
 
@@ -443,9 +443,9 @@ def _projects(ws, f, rows: list[FileRow]) -> None:
             rate = p.rate
             bad_total = p.entered_agrees is False  # decided by the checks, with the profile's tolerance
             ws.write_number(i, 0, i, f(border=1, align="center"))
-            _text(ws, i, 1, row.file, f(border=1))
-            _text(ws, i, 2, row.unit, f(border=1))
-            _text(ws, i, 3, p.sheet, f(border=1))
+            _text(ws, i, 1, row.file, f(border=1, text_wrap=True))
+            _text(ws, i, 2, row.unit, f(border=1, text_wrap=True))
+            _text(ws, i, 3, p.sheet, f(border=1, text_wrap=True))
             _text(ws, i, 4, p.name, f(border=1, text_wrap=True))
             _num(ws, i, 5, p.budget, f(border=1, align="right", num_format="#,##0.00"))
             _num(ws, i, 6, p.executed, f(border=1, align="right", num_format="#,##0.00"))
@@ -455,7 +455,8 @@ def _projects(ws, f, rows: list[FileRow]) -> None:
             _text(ws, i, 10, p.grade, f(border=1, align="center", **_fill(p.grade if p.grade in COLOURS else None)))
             ws.write_number(i, 11, p.errors, f(border=1, align="right", **_fill("red" if p.errors else None)))
             ws.write_number(i, 12, p.warnings, f(border=1, align="right", **_fill("amber" if p.warnings else None)))
-            _fit_row(ws, i, [(p.name, PROJECT_WIDTHS[4])])
+            _fit_row(ws, i, [(p.name, PROJECT_WIDTHS[4]), (row.file, PROJECT_WIDTHS[1]), (row.unit, PROJECT_WIDTHS[2]),
+                             (p.sheet, PROJECT_WIDTHS[3])])
     _finish_table(ws, PROJECT_WIDTHS, i)
 
 
@@ -468,7 +469,7 @@ def _finish_table(ws, widths: list[float], last_row: int, *, frozen_columns: int
     _print(ws, landscape=True, header_row=0)
 
 
-FINDING_WIDTHS = [6, 26, 24, 8, 7, 14, 8, 60, 44]
+FINDING_WIDTHS = [5, 18, 16, 6, 6, 12, 7, 46, 36]
 FINDING_HEAD = ["序号", "文件", "单位", "严重程度", "代码", "工作表", "单元格", "问题", "修改建议"]
 
 
@@ -484,12 +485,12 @@ def _findings(ws, f, rows: list[FileRow], output: str | None) -> None:
             i += 1
             sev = x.severity
             ws.write_number(i, 0, i, f(border=1, align="center", valign="top"))
-            _text(ws, i, 1, row.file, f(border=1, valign="top"))
-            _text(ws, i, 2, row.unit, f(border=1, valign="top"))
+            _text(ws, i, 1, row.file, f(border=1, valign="top", text_wrap=True))
+            _text(ws, i, 2, row.unit, f(border=1, valign="top", text_wrap=True))
             _text(ws, i, 3, SEVERITY_ZH.get(sev, sev), f(border=1, align="center", valign="top",
                                                          **_fill({"error": "red", "warning": "amber"}.get(sev))))
             _text(ws, i, 4, x.code, f(border=1, align="center", valign="top"))
-            _text(ws, i, 5, x.sheet, f(border=1, valign="top"))
+            _text(ws, i, 5, x.sheet, f(border=1, valign="top", text_wrap=True))
             if target and x.sheet and x.cell and links < URL_LIMIT and _link(
                     ws, i, 6, f"external:{target}#{_quote(x.sheet)}!{x.cell}", x.cell,
                     f(border=1, valign="top", font_color="#0563C1", underline=1)):
@@ -498,5 +499,6 @@ def _findings(ws, f, rows: list[FileRow], output: str | None) -> None:
                 _text(ws, i, 6, x.cell, f(border=1, valign="top"))
             _text(ws, i, 7, x.message, f(border=1, text_wrap=True, valign="top"))
             _text(ws, i, 8, x.hint, f(border=1, text_wrap=True, valign="top"))
-            _fit_row(ws, i, [(x.message, FINDING_WIDTHS[7]), (x.hint, FINDING_WIDTHS[8])])
+            _fit_row(ws, i, [(x.message, FINDING_WIDTHS[7]), (x.hint, FINDING_WIDTHS[8]), (row.file, FINDING_WIDTHS[1]),
+                             (row.unit, FINDING_WIDTHS[2]), (x.sheet, FINDING_WIDTHS[5])])
     _finish_table(ws, FINDING_WIDTHS, i)
