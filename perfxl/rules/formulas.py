@@ -153,7 +153,9 @@ def is_error(value) -> bool:
 
 def audit_formulas(ctx: Context, model: WorkbookModel, evaluator, data_sheets: set[str],
                    summary_rows: list[tuple] = ()) -> None:
-    """``data_sheets``: the project, unit and summary sheets (where totals live)."""
+    """``data_sheets``: the project, unit and summary sheets (where totals live). perfxl's own
+    sheets of an earlier run (自评结果, 自评综述, 检查结果, docs/template.md §7) are not the user's:
+    they are replaced on this run and never audited, so a second check finds what the first did."""
     for name, target in model.defined_names.items():
         if "#REF!" in (target or ""):
             ctx.add("X112", None, name=name, target=target)
@@ -164,6 +166,8 @@ def audit_formulas(ctx: Context, model: WorkbookModel, evaluator, data_sheets: s
         for c in row_cells.values():
             projects[(c.sheet, int("".join(ch for ch in c.coord if ch.isdigit()) or 0))] = project_sheet
     for sheet, grid in model.grids.items():
+        if sheet in model.owned_sheets:
+            continue
         for (row, col), cell in grid.cells.items():
             if cell.formula:
                 _audit_formula(ctx, grid, row, col, cell, evaluator, sheet in data_sheets)
