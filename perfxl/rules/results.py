@@ -39,6 +39,7 @@ class FundingResult:
     weight: float = 10.0
     entered: float | None = None
     computed: float = 0.0
+    unit_doubt: bool = False  # 全年预算数 or 全年执行数 a thousand times off the row (F109): the rate is in doubt
 
 
 @dataclass

@@ -143,7 +143,7 @@ def _has(ctx, code: str, sheet: str) -> bool:
 def _excellent_but_unspent(ctx, p: ProjectResult) -> bool:
     prof = ctx.profile
     rate = p.funding.rate
-    if rate is None or rate >= prof.excellent_rate_below - 1e-12:
+    if rate is None or rate >= prof.excellent_rate_below - 1e-12 or p.funding.unit_doubt:  # F109 says why
         return False
     claimed = p.entered_total if p.entered_total is not None else p.score
     top = prof.grades[0][0] if prof.grades else "优"
@@ -198,7 +198,7 @@ def _full_marks(ctx, p: ProjectResult, scored: list[IndicatorResult]) -> None:
     weighted = [r for r in scored if r.weight is not None and r.weight > 0]
     if not weighted or not all(_full(r) for r in weighted):
         return
-    rate = p.funding.rate
+    rate = p.funding.rate if not p.funding.unit_doubt else None  # F109: the rate is in doubt
     empty = {_norm(w) for w in ctx.profile.empty_words}
     problem = _problem_text(p, empty)
     if rate is not None and rate < 1 - 1e-9:

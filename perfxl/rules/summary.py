@@ -154,7 +154,7 @@ def check_summary(ctx: Context, summary: SummarySheet, projects: list[ProjectRes
         results.append(res)
         for col, expected in (("全年预算数", p.funding.budget), ("全年执行数", p.funding.executed)):
             if col in cells and filled(cells[col]) and expected is not None:
-                num = ctx.number(cells[col], col)
+                num = ctx.number(cells[col], col, money=summary.money_unit)
                 shown = expected * (10000 if summary.money_unit == "元" else 1)  # in the sheet's own unit
                 if num and num.value is not None and not agrees(num.value, shown, num.decimals, tolerance=0.01):
                     ctx.add("S104", cells[col], column=col, entered=num.value, project_sheet=p.project.sheet,
@@ -209,11 +209,11 @@ def _check_total_row(ctx: Context, summary: SummarySheet) -> None:
         cell = summary.total_row.cells.get(col)
         if cell is None:
             continue
-        values = [ctx.number(r.cells[col], col) for r in summary.rows if col in r.cells]
+        values = [ctx.number(r.cells[col], col, money=summary.money_unit) for r in summary.rows if col in r.cells]
         total = sum(n.value for n in values if n is not None and n.value is not None)
         sums[col] = total
         if filled(cell):
-            num = ctx.number(cell, col)
+            num = ctx.number(cell, col, money=summary.money_unit)
             if num and num.value is not None and abs(num.value - total) > 0.01 + 1e-9:
                 letter = letters.get(col, "")
                 formula = f"=SUM({letter}{min(rows)}:{letter}{max(rows)})" if rows else "=SUM(...)"

@@ -91,7 +91,7 @@ def check_unit(ctx: Context, unit: UnitSheet, projects: list[ProjectResult]) -> 
     if "人员合计" in counts and parts and abs(sum(parts) - counts["人员合计"]) > 1e-9:
         ctx.add("U101", unit.get("人员合计").value, entered=counts["人员合计"], expected=sum(parts))
 
-    money = {k: to_wan(v, unit.money_unit) for k, v in _numbers(ctx, unit, UNIT_MONEY).items()}
+    money = {k: to_wan(v, unit.money_unit) for k, v in _numbers(ctx, unit, UNIT_MONEY, unit.money_unit).items()}
     result.money = dict(money)
 
     def cell(name):
@@ -113,20 +113,21 @@ def check_unit(ctx: Context, unit: UnitSheet, projects: list[ProjectResult]) -> 
         if abs(m["年末结转和结余"] - expected) > TOL:
             ctx.add("U104", cell("年末结转和结余"), entered=m["年末结转和结余"], opening=m["年初结转和结余"],
                     income=m["财政拨款收入"], spending=m["财政拨款支出"], expected=expected)
-    executed = [p.funding.executed for p in projects if p.funding.executed is not None]
-    # A project whose 全年执行数 is missing or unreadable has its own finding; a sum without it
-    # would be a second finding of the same mistake (and a wrong count of project sheets).
+    executed = [p.funding.executed for p in projects if p.funding.executed is not None and not p.funding.unit_doubt]
+    # A project whose 全年执行数 is missing, unreadable or a thousand times off its budget (F109) has
+    # its own finding; a sum without it, or with it, would be a second finding of the same mistake.
     if "项目支出" in m and executed and len(executed) == len(projects) and abs(sum(executed) - m["项目支出"]) > TOL:
         ctx.add("U105", cell("项目支出"), entered=m["项目支出"], count=len(executed), expected=sum(executed))
     return result
 
 
-def _numbers(ctx: Context, unit: UnitSheet, names) -> dict[str, float]:
-    """The unit sheet's numbers among ``names`` that are present and readable."""
+def _numbers(ctx: Context, unit: UnitSheet, names, money: str | None = None) -> dict[str, float]:
+    """The unit sheet's numbers among ``names`` that are present and readable (``money``: amounts
+    in this unit, a unit typed after the number converted to it)."""
     out = {}
     for name in names:
         f = unit.get(name)
-        num = ctx.number(f.value, name) if f is not None else None
+        num = ctx.number(f.value, name, money=money) if f is not None else None
         if num is not None and num.value is not None:
             out[name] = num.value
     return out
