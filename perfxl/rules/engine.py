@@ -12,7 +12,7 @@ from perfxl.rules.context import Context
 from perfxl.rules.formulas import audit_formulas
 from perfxl.rules.funding import check_funding
 from perfxl.rules.indicators import check_indicators
-from perfxl.rules.results import Outcome, ProjectResult
+from perfxl.rules.results import UNGRADED, FundingResult, Outcome, ProjectResult
 from perfxl.rules.reviewer import check_reviewer
 from perfxl.rules.summary import check_summary
 from perfxl.rules.totals import check_totals
@@ -30,12 +30,22 @@ def check_model(model: WorkbookModel, profile, *, select_codes=(), ignore_codes=
     year = model.year
     projects: list[ProjectResult] = []
     for project in model.projects:
+        if not_filled_in(project):  # one finding for the sheet, not one per empty cell
+            total = project.funding.total if project.funding is not None else None
+            ctx.add("R130", total.cells.get("全年预算数") if total is not None else None, sheet=project.sheet)
+            projects.append(ProjectResult(project, FundingResult(weight=profile.funding_weight), score=None,
+                                          grade=UNGRADED, entered_agrees=None, texts=_texts(project)))
+            continue
         if project.name is None or not str(project.name.value.value or "").strip():
             cell = project.name.value if project.name else None
             ctx.add("R110", cell, sheet=project.sheet, label="项目名称", what="项目全称")
         funding = check_funding(ctx, project)
         indicators = check_indicators(ctx, project, year)
         entered, score, agrees, raw, steps = check_totals(ctx, project, funding, indicators)
+        if funding.budget is None or funding.executed is None:  # no score rather than a wrong one
+            projects.append(ProjectResult(project, funding, indicators, entered, None, UNGRADED, None,
+                                          _texts(project), raw, steps))
+            continue  # the reviewer's doubts are about a score: there is none yet
         projects.append(ProjectResult(project, funding, indicators, entered, score, profile.grade(score), agrees,
                                       _texts(project), raw, steps))
         check_reviewer(ctx, projects[-1])
@@ -57,9 +67,21 @@ def check_model(model: WorkbookModel, profile, *, select_codes=(), ignore_codes=
         _audit(ctx, model, pairs)
     grades = {g: 0 for g in GRADES}
     for p in projects:
-        grades[p.grade] = grades.get(p.grade, 0) + 1
+        if p.graded:  # a project without a score is counted apart (CheckResult.ungraded)
+            grades[p.grade] = grades.get(p.grade, 0) + 1
     findings = sorted(attribute(ctx.findings, model), key=_order(model))
     return Outcome(model, projects, findings, grades, unit, rows)
+
+
+def not_filled_in(project) -> bool:
+    """No amount in the funding block and no target, actual value or score in any indicator row:
+    a sheet as ``perfxl init`` left it (a name or 分值 alone do not make it filled in)."""
+    funding = project.funding
+    rows = funding.rows.values() if funding is not None else ()
+    if any(not is_dash(c.value) for row in rows for k, c in row.cells.items()
+           if k in ("年初预算数", "全年预算数", "全年执行数")):
+        return False
+    return all(c is None or is_dash(c.value) for ind in project.indicators for c in (ind.target, ind.actual, ind.score))
 
 
 def _texts(project) -> dict[str, str]:

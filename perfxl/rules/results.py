@@ -42,13 +42,18 @@ class FundingResult:
     unit_doubt: bool = False  # 全年预算数 or 全年执行数 a thousand times off the row (F109): the rate is in doubt
 
 
+UNGRADED = "待更正"  # the grade shown for a project without a score (docs/template.md §1)
+
+
 @dataclass
 class ProjectResult:
     project: Project
     funding: FundingResult
     indicators: list[IndicatorResult] = field(default_factory=list)
     entered_total: float | None = None
-    score: float = 0.0  # the project score: after the profile's deductions and caps
+    # the project score, after the profile's deductions and caps; None when there is none to give: its
+    # 全年预算数 or 全年执行数 cannot be read, or the sheet is not filled in (grade UNGRADED)
+    score: float | None = 0.0
     grade: str = "差"
     entered_agrees: bool | None = None  # the typed 总分 agrees with the score (profile's precision rule)
     texts: dict[str, str] = field(default_factory=dict)  # 实际完成情况, 主要问题及原因, 下一步改进措施 as typed
@@ -58,6 +63,11 @@ class ProjectResult:
     @property
     def name(self) -> str:
         return self.project.title
+
+    @property
+    def graded(self) -> bool:
+        """Whether the project has a score and a grade (else it shows as 待更正, counted apart)."""
+        return self.score is not None
 
 
 @dataclass

@@ -167,7 +167,9 @@ def check_summary(ctx: Context, summary: SummarySheet, projects: list[ProjectRes
                     v, d = v / 100, d + 2
                 if not agrees(v, p.funding.rate, d, tolerance=profile.rate_tolerance):
                     ctx.add("S105", cells["执行率"], entered=pct(v), name=p.name, expected=pct(p.funding.rate))
-        if "自评得分" in cells and filled(cells["自评得分"]):
+        if not p.graded:  # no score to compare with: the project's own finding says why
+            pass
+        elif "自评得分" in cells and filled(cells["自评得分"]):
             num = ctx.number(cells["自评得分"], "自评得分")
             copied = over and num is not None and num.value is not None and agrees(
                 num.value, p.entered_total, num.decimals, tolerance=profile.score_tolerance)
@@ -176,7 +178,7 @@ def check_summary(ctx: Context, summary: SummarySheet, projects: list[ProjectRes
             elif num and num.value is not None and not agrees(num.value, p.score, num.decimals,
                                                               tolerance=profile.score_tolerance):
                 ctx.add("S106", cells["自评得分"], entered=num.value, name=p.name, expected=p.score)
-        if "评价等级" in cells and filled(cells["评价等级"]):
+        if "评价等级" in cells and filled(cells["评价等级"]) and p.graded:
             typed = exact_name(cells["评价等级"].value)
             claimed = over and typed.rstrip("秀好等") == profile.grade(p.entered_total)
             if typed.rstrip("秀好等") != p.grade and claimed:

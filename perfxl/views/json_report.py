@@ -96,6 +96,7 @@ def build(result: CheckResult, file: str, lang: str = "zh") -> dict:
             "entered_score": _n(p.entered_total),
             "score": _n(p.score),
             "grade": p.grade,
+            "graded": p.graded,
             "raw_score": _n(p.raw_score if p.raw_score is not None else p.score),
             "adjustments": [_adjustment(a, lang) for a in p.adjustments],
             "funding": {"cell": f.cell, "weight": _n(f.weight), "entered_score": _n(f.entered),
@@ -109,6 +110,7 @@ def build(result: CheckResult, file: str, lang: str = "zh") -> dict:
         "summary": {
             "projects": len(result.projects),
             "grades": dict(result.grades),
+            "ungraded": result.ungraded,
             "excellent_rate": _n(result.excellent_rate),
             "budget_total": _n(result.budget_total),
             "executed_total": _n(result.executed_total),
