@@ -87,7 +87,7 @@ DECLARED = declare(
          "无需处理；如有指标实际未完成，按规则扣分并在偏差原因栏说明",
          "执行率85%，各指标满分，主要问题及原因写“部分工程款尚未支付，结转下年”", "主要问题及原因为空时为 V103 警告",
          en=("Full marks, execution explained",
-             "All {count} indicators have full marks, but {why_en}; 主要问题及原因 explains the spending (“{text}”)",
+             "All {count} indicators have full marks, but {why_en}; the main-problems row explains the spending (“{text}”)",
              "Nothing to do; deduct points where a target was in fact missed")),
     Rule("V201", "error", "总分高于本方案允许的得分",
          "评分方案规定了执行率封顶（execution_caps）或指标偏离扣分（deviation.points）时，调整后的得分就是项目得分；填报的总分高于它属于多打分。national-2020 不封顶、不扣分。"
