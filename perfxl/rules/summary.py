@@ -167,8 +167,9 @@ def check_summary(ctx: Context, summary: SummarySheet, projects: list[ProjectRes
                     v, d = v / 100, d + 2
                 if not agrees(v, p.funding.rate, d, tolerance=profile.rate_tolerance):
                     ctx.add("S105", cells["执行率"], entered=pct(v), name=p.name, expected=pct(p.funding.rate))
-        if not p.graded:  # no score to compare with: the project's own finding says why
-            pass
+        if not p.graded:  # no score to compare with: the project's own finding says why (a formula
+            if "自评得分" in cells and filled(cells["自评得分"]):  # showing its error is named there)
+                ctx.number(cells["自评得分"], "自评得分")
         elif "自评得分" in cells and filled(cells["自评得分"]):
             num = ctx.number(cells["自评得分"], "自评得分")
             copied = over and num is not None and num.value is not None and agrees(
