@@ -91,7 +91,8 @@ def pct(rate: float) -> show.Rate:
 
 
 def _shown(value) -> str:
-    return show.value(value).strip()
+    """A typed value quoted in a message, invisible characters shown (``“48.6␣”``)."""
+    return show.visible(value)
 
 
 def filled(cell: Cell | None) -> bool:

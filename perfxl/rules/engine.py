@@ -16,7 +16,7 @@ from perfxl.rules.results import UNGRADED, FundingResult, Outcome, ProjectResult
 from perfxl.rules.reviewer import check_reviewer
 from perfxl.rules.summary import check_summary
 from perfxl.rules.totals import check_totals
-from perfxl.rules.unit import check_unit
+from perfxl.rules.unit import check_unit, check_years
 
 GRADES = ("优", "良", "中", "差")
 
@@ -46,8 +46,10 @@ def check_model(model: WorkbookModel, profile, *, select_codes=(), ignore_codes=
             projects.append(ProjectResult(project, funding, indicators, entered, None, UNGRADED, None,
                                           _texts(project), raw, steps))
             continue  # the reviewer's doubts are about a score: there is none yet
-        projects.append(ProjectResult(project, funding, indicators, entered, score, profile.grade(score), agrees,
-                                      _texts(project), raw, steps))
+        grade = profile.grade(score)
+        stated = entered if agrees and profile.grade(entered) == grade else None
+        projects.append(ProjectResult(project, funding, indicators, entered, score, grade, agrees,
+                                      _texts(project), raw, steps, stated))
         check_reviewer(ctx, projects[-1])
     if year is None and any(r.kind == "deadline" for p in projects for r in p.indicators):
         ctx.add("R116", None)
@@ -56,6 +58,7 @@ def check_model(model: WorkbookModel, profile, *, select_codes=(), ignore_codes=
         ctx.add("R101", None)
     else:
         unit = check_unit(ctx, model.unit, projects)
+        check_years(ctx, model.unit, unit, projects, model.path)
     pairs, rows = [], []
     if model.summary is None:
         ctx.add("R102", None)

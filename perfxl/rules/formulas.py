@@ -411,7 +411,9 @@ def template_formulas(p) -> list[tuple[Cell | None, str]]:
             out.append((total.cells.get("得分"), f"=ROUND({w}{r}*MIN({rate}{r},1),2)"))
     rows = [i.row for i in p.indicators]
     if rows and p.total_row and total is not None:
-        first, last = min(rows), max(rows)
+        # the template's own range: every row between the header and 总分, filled or not, so that
+        # the total picks up rows inserted later (=H6+SUM(G13:G24), not G13:G17)
+        first, last = min(p.indicator_header_row + 1, *rows), p.total_row - 1
         for key, cell, funding_key in (("分值", p.total_weight, "分值"), ("得分", p.total_score, "得分")):
             col, fcol = p.indicator_columns.get(key), p.funding.columns.get(funding_key)
             if col and fcol:

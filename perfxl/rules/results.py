@@ -59,10 +59,18 @@ class ProjectResult:
     texts: dict[str, str] = field(default_factory=dict)  # 实际完成情况, 主要问题及原因, 下一步改进措施 as typed
     raw_score: float | None = None  # Σ accepted + funding score, before the profile's adjustments
     adjustments: list[Adjustment] = field(default_factory=list)  # why score differs from raw_score
+    # the typed 总分 where it agrees with the score at its typed precision and gives the same grade
+    # (93 for 93.33): what the outputs that restate the workbook say (自评综述, the Word report)
+    stated: float | None = None
 
     @property
     def name(self) -> str:
         return self.project.title
+
+    @property
+    def stated_score(self) -> float | None:
+        """The score as the workbook states it where the check agrees (docs/template.md §4, Precision)."""
+        return self.stated if self.stated is not None and self.graded else self.score
 
     @property
     def graded(self) -> bool:

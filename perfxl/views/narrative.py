@@ -22,7 +22,7 @@ def project_paragraph(i: int, p: ProjectResult, fill: dict[str, str] | None = No
     f = p.funding
     if not p.graded:  # no score: say so rather than print one
         return f"（{i}）{p.name}绩效自评综述：该项目的全年预算数或执行数尚未正确填写，待更正后评分。"
-    out = f"（{i}）{p.name}绩效自评综述：根据年初设定的绩效目标，该项目绩效自评得分为{num(p.score)}分"
+    out = f"（{i}）{p.name}绩效自评综述：根据年初设定的绩效目标，该项目绩效自评得分为{num(p.stated_score)}分"
     if p.adjustments:  # capped or reduced by the profile: say why, once
         out += "（" + "；".join(a.reason() for a in p.adjustments) + "）"
     out += "。"
