@@ -33,12 +33,6 @@ def test_the_clean_workbook_is_clean(run, tmp_path):
     assert [p["grade"] for p in data["projects"]] == ["优"] * 6 + ["中", "优"]
 
 
-@pytest.mark.parametrize("mistake", newuser.MISTAKES, ids=[m.what for m in newuser.MISTAKES])
-def test_each_mistake_alone_is_one_finding_at_its_cell(run, tmp_path, mistake):
-    data = _json(run, newuser.build(tmp_path / "2025.xlsx", [mistake]))
-    assert _serious(data) == ([mistake.finding] if mistake.finding else [])
-
-
 def test_the_nine_mistakes_together(run, tmp_path):
     path = newuser.build(tmp_path / "2025.xlsx", newuser.MISTAKES)
     data = _json(run, path)
