@@ -77,7 +77,7 @@ GLOSSARY = {
     "年度指标值": "target", "实际完成值": "actual value", "一级指标": "first-level indicator",
     "二级指标": "second-level indicator",
     # what a cell should hold
-    "项目全称": "the project's full name", "单位全称": "the unit's full name", "金额（万元）": "an amount (10,000 yuan)",
+    "项目全称": "the project's full name", "单位全称": "the unit's full name", "金额（万元）": "an amount (10,000 yuan)", "金额（元）": "an amount (yuan)",
     "该指标的分值": "the indicator's weight", "总分": "the total score", "数字": "a number",
     "四位年份，如 2025": "a four-digit year such as 2025",
     # blocks and sheet kinds

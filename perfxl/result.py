@@ -34,8 +34,14 @@ class CheckResult(Outcome):
         return self.unit.name if self.unit is not None else ""
 
     @property
+    def ungraded(self) -> int:
+        """Projects without a score (待更正): counted apart from the grades, not in 评优率."""
+        return sum(1 for p in self.projects if not p.graded)
+
+    @property
     def excellent_rate(self) -> float | None:
-        n = len(self.projects)
+        """优 ÷ the graded projects (docs/template.md §1: a project without a score is left out)."""
+        n = len(self.projects) - self.ungraded
         return self.grades.get("优", 0) / n if n else None
 
     @property

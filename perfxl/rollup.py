@@ -68,6 +68,7 @@ class FileRow:
     year: int | None = None
     projects: list[ProjectLine] = field(default_factory=list)
     grades: dict[str, int] = field(default_factory=dict)
+    ungraded: int = 0  # projects without a score (待更正)
     budget_total: float | None = None
     executed_total: float | None = None
     problems: list[Problem] = field(default_factory=list)
@@ -98,7 +99,7 @@ class FileRow:
         unit = result.unit
         return cls(file, "checked", unit=(unit.name if unit is not None else "") or "",
                    year=result.year if unit is not None else None, projects=projects,
-                   grades=dict(result.grades), budget_total=json_number(result.budget_total),
+                   grades=dict(result.grades), ungraded=result.ungraded, budget_total=json_number(result.budget_total),
                    executed_total=json_number(result.executed_total), problems=problems, **extra)
 
     @classmethod
@@ -133,7 +134,8 @@ class FileRow:
         unit = obj.get("unit") or {}
         summary = obj.get("summary") or {}
         return cls(obj["file"], "checked", unit=unit.get("name") or "", year=unit.get("year"), projects=projects,
-                   grades=dict(summary.get("grades") or {}), budget_total=summary.get("budget_total"),
+                   grades=dict(summary.get("grades") or {}), ungraded=summary.get("ungraded") or 0,
+                   budget_total=summary.get("budget_total"),
                    executed_total=summary.get("executed_total"), problems=problems,
                    duplicate_of=obj.get("duplicate_of"), **extra)
 
@@ -155,7 +157,7 @@ class FileRow:
 
     @property
     def excellent_rate(self) -> float | None:
-        n = len(self.projects)
+        n = len(self.projects) - self.ungraded  # over the graded projects (待更正 apart)
         return json_number(self.grades.get("优", 0) / n) if n else None
 
     def state(self) -> str:
@@ -215,6 +217,7 @@ class Totals:
     budget: float = 0.0
     executed: float = 0.0
     grades: dict[str, int] = field(default_factory=lambda: {g: 0 for g in GRADES})
+    ungraded: int = 0  # projects without a score (待更正): not in the grades, not in 评优率
     errors: int = 0
     warnings: int = 0
     years: list = field(default_factory=list)
@@ -230,7 +233,8 @@ class Totals:
 
     @property
     def excellent_rate(self) -> float | None:
-        return self.grades.get("优", 0) / self.projects if self.projects else None
+        graded = self.projects - self.ungraded
+        return self.grades.get("优", 0) / graded if graded else None
 
     def json(self, exit_code: int, seconds: float, lang: str = "zh") -> dict:
         return {"batch": {
@@ -241,7 +245,7 @@ class Totals:
             "crashed": self.states.get("crashed", 0) + self.states.get("internal", 0),
             "duplicates": self.duplicates,
             "skipped": dict(self.skipped),
-            "projects": self.projects, "grades": dict(self.grades),
+            "projects": self.projects, "grades": dict(self.grades), "ungraded": self.ungraded,
             "excellent_rate": json_number(self.excellent_rate),
             "budget_total": json_number(self.budget), "executed_total": json_number(self.executed),
             "execution_rate": json_number(self.rate),
@@ -279,6 +283,7 @@ def totals(rows: list[FileRow], skipped: dict[str, int], enabled=None) -> Totals
         t.executed += row.executed_total or 0
         for g, n in row.grades.items():
             t.grades[g] = t.grades.get(g, 0) + n
+        t.ungraded += row.ungraded
         if row.year is not None:
             years.add(row.year)
     t.years = sorted(years)

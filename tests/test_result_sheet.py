@@ -92,6 +92,10 @@ def _assert_equal(rows, total, report, counts, n_findings, ws, n):
         assert ws.cell(row=r, column=2).value == f"评价等级“{g}”的项目数"
         assert ws.cell(row=r, column=3).value == count
         r += 1
+    if s["ungraded"]:  # projects without a score (a dash, an error value): counted apart, not in 评优率
+        assert ws.cell(row=r, column=2).value == "待更正（未评分，不计入评优率）的项目数"
+        assert ws.cell(row=r, column=3).value == s["ungraded"]
+        r += 1
     assert near(ws.cell(row=r, column=3).value, round(s["excellent_rate"], 4))
 
 

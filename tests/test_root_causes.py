@@ -253,10 +253,13 @@ def test_words_in_an_amount_are_one_finding_not_one_per_formula_that_reads_it(tm
 
 
 def test_a_project_without_a_name_is_one_finding_not_also_missing_from_the_summary(tmp_path):
-    """A blank init workbook: 项目名称 empty is R110 at B3; S102 (not in the summary) at the same
-    cell would advise adding a row that already exists."""
+    """An init workbook filled in but for 项目名称: R110 at B3; S102 (not in the summary) at the same
+    cell would advise adding a row that already exists. (A sheet not filled in at all is one R130.)"""
     path = tmp_path / "blank.xlsx"
     write_template(str(path), projects=1, unit="某单位", year=2025)
+    wb = load_workbook(path)
+    wb["项目1"]["D6"] = 10
+    wb.save(path)
     flat = _check(path).flatten()
     assert ("项目1", "B3", "R110") in flat
     assert not [f for f in flat if f[2] == "S102"]

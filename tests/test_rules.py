@@ -94,8 +94,9 @@ CASES = [
     Case("F106", _set(budget=0.0, executed=0.0), cell=("项目1", "budget")),
     Case("F107", post=lambda wb, w: _plain_rate(wb, w), cell=("项目1", "rate"), layouts=("national",)),
     Case("F108", _set(executed=50.0), cell=("项目1", "rate")),
+    Case("F109", _set(executed=125000.0), cell=("项目1", "executed")),  # 元 typed in a 万元 sheet
     Case("I101", _ind(0, actual="1000平方米"), cell=("项目1", (0, "score"))),
-    Case("I102", _both(_ind(0, score=15, reason="从严扣分"), lambda b: None), cell=("项目1", (0, "score"))),
+    Case("I102", _ind(0, score=15), cell=("项目1", (0, "score"))),  # with a 偏差原因 it is silent
     Case("I103", _ind(0, actual="较好"), cell=("项目1", (0, "actual"))),
     Case("I104", _ind(0, score=25), cell=("项目1", (0, "score"))),
     Case("I105", _ind(0, actual="1200个"), cell=("项目1", (0, "actual"))),

@@ -103,8 +103,8 @@ def test_json_report_shape(run, in_repo):
     assert data["file"] == "samples/2025.xlsx"
     assert data["unit"] == {"name": "石家庄市鹿泉区机关事务管理中心", "year": 2025}
     s = data["summary"]
-    assert s == {"projects": 15, "grades": {"优": 14, "良": 1, "中": 0, "差": 0}, "excellent_rate": 0.933333,
-                 "budget_total": 988.43, "executed_total": 590.2}
+    assert s == {"projects": 15, "grades": {"优": 14, "良": 1, "中": 0, "差": 0}, "ungraded": 0,
+                 "excellent_rate": 0.933333, "budget_total": 988.43, "executed_total": 590.2}
     p = data["projects"][13]
     assert (p["name"], p["budget"], p["executed"], p["execution_rate"], p["score"], p["grade"]) == \
         ("2025武装部采暖改造、室内装修项目", 13.49, 11.71, 0.868050, 98.68, "优")

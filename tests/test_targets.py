@@ -355,6 +355,16 @@ ACTUALS = [
     (">0", "3", 10, 10, 10, "ok", None),
     (">0", "0", 10, 0, 0, "ok", None),
     ("5万", "4万", 10, 8, 8, "ok", None),
+    # a B without a unit is in A's unit as written, prefix included (docs/template.md §3)
+    ("≥1.5万人次", "1.6", 10, 10, 10, "ok", None),
+    ("≥1.5万人次", "1.2", 10, 8, 8, "ok", None),
+    ("≥1.5万人次", "1.6万", 10, 10, 10, "ok", None),
+    ("≥1.5万人次", "16000人次", 10, 10, 10, "ok", None),
+    ("≤17.4万元", "17.4", 10, 10, 10, "ok", None),
+    ("≤17.4万元", "20", 10, 8.7, 8.7, "ok", None),
+    ("≤17.4万元", "174000元", 10, 10, 10, "ok", None),
+    ("≥5万", "4", 10, 8, 8, "ok", None),
+    ("≥2万元/户", "2.1", 10, 10, 10, "ok", None),
     ("1200平方米", "1200", 10, 10, 10, "ok", None),
     # quantitative, at most
     ("≤500万元", "400万元", 10, 10, 10, "ok", None),
@@ -451,6 +461,15 @@ def test_actual_reading_is_in_the_target_unit():
     assert (s.actual.number, s.actual.unit, s.status) == (95, "%", "ok")
 
 
+@pytest.mark.parametrize("a,b,number", [
+    ("≥1.5万人次", "1.6", 16000), ("≥1.5万人次", 1.6, 16000), ("≤17.4万元", "17.4", 174000),
+    ("≤17.4万元", 17.4, 174000), ("≥5万", "4.8", 48000), ("≥5万", "4.8万", 48000), ("≥1200平方米", "1250", 1250),
+])
+def test_a_bare_actual_takes_the_targets_prefix(a, b, number):
+    s = score_indicator(read_target(a, profile=P), b, weight=10, profile=P)
+    assert s.actual.number == pytest.approx(number)
+
+
 def test_numeric_actual_cells():
     target = read_target("≥95%", profile=P)
     assert score_indicator(target, 0.9, actual_number_format="0%", weight=10, profile=P).low == pytest.approx(9.473684)
@@ -532,3 +551,21 @@ def test_words_come_from_the_profile(tmp_path):
     assert s.level == "met"
     s = score_indicator(read_target("明显改善", profile=p), "改善", weight=10, profile=p)
     assert s.status == "unverifiable"
+
+
+def test_published_forms_common_pattern_raises_nothing(tmp_path):
+    """``≥1.5万人次`` with 1.6 and ``≤17.4万元`` with 17.4 are met: no over-scoring (I101), no
+    deviation (V102); the project keeps its 100."""
+    from layouts import Book, Ind, build
+    from perfxl.result import run_checks
+    from perfxl.workbook.reader import read_workbook
+
+    book = Book()
+    inds = book.projects[0].indicators
+    inds[0] = Ind("产出指标", "数量指标", "服务人次", "≥1.5万人次", "1.6", 20, 20)
+    inds[1] = Ind("产出指标", "成本指标", "维修成本", "≤17.4万元", 17.4, 15, 15)
+    path = tmp_path / "forms.xlsx"
+    build(book, path, "national")
+    result = run_checks(read_workbook(str(path)), P)
+    assert [f.flat() for f in result.findings if f.severity != "info"] == []
+    assert result.projects[0].score == 100

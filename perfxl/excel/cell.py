@@ -52,6 +52,7 @@ class Number:
     invalid: bool = False  # something is there, but it is not a number
     decimals: int = 0  # decimals of the stored number, for the precision rule
     date_formatted: bool = False  # a number in a cell formatted as a date (Excel shows a date)
+    unit: str | None = None  # a money unit typed after the number (万元, 元, 亿元); the value is in the sheet's
 
     @property
     def empty(self) -> bool:

@@ -11,6 +11,10 @@ from perfxl.excel.cell import Cell, Number
 from perfxl.excel.labels import is_dash, nfkc
 
 _TEXT_NUMBER = re.compile(r"^([+-]?\d+(?:\.\d+)?)(%|万元|元|分|人)?$")
+_MONEY_TEXT = re.compile(r"^([+-]?\d+(?:\.\d+)?)(万元|亿元|元|万)?$")
+
+# Money units a number may be typed with (docs/template.md §1), in 元: ``12.5万`` is 12.5万元.
+MONEY_UNITS = {"元": 1, "万元": 10000, "万": 10000, "亿元": 100000000}
 
 
 EXCEL_MAX = 9.99999999999999e307  # the largest number Excel stores
@@ -87,11 +91,14 @@ def _serial(v) -> float | None:
     return round(serial, 9)
 
 
-def read_number(cell: Cell, *, rate: bool = False) -> Number:
+def read_number(cell: Cell, *, rate: bool = False, money: str | None = None) -> Number:
     """Read a cell as a number.
 
     ``rate``: the cell holds a rate; a numeric cell formatted as a percentage holds a
     fraction, a text ``86.83%`` is 0.8683.
+    ``money``: the cell holds an amount of a sheet in this unit (``万元`` or ``元``); a text
+    typed with a money unit (``12.5万``, ``125000元``, ``0.1亿元``) is converted to it, and
+    ``unit`` says which unit was typed.
     """
     v = cell.value
     if v is None or is_dash(v):
@@ -111,6 +118,8 @@ def read_number(cell: Cell, *, rate: bool = False) -> Number:
     text = re.sub(r"\s+", "", nfkc(str(v))).replace(",", "")
     if text.startswith("#"):  # an Excel error value such as #DIV/0!
         return Number(cell, invalid=True)
+    if money in MONEY_UNITS:
+        return _money_text(cell, text, money)
     m = _TEXT_NUMBER.match(text)
     if not m:
         return Number(cell, invalid=True)
@@ -123,3 +132,18 @@ def read_number(cell: Cell, *, rate: bool = False) -> Number:
         if rate:
             dec += 2
     return Number(cell, num, typed_as_text=True, decimals=dec)
+
+
+def _money_text(cell: Cell, text: str, money: str) -> Number:
+    """An amount typed as text, in the sheet's unit ``money``: ``125000元`` in a 万元 sheet is 12.5."""
+    m = _MONEY_TEXT.match(text)
+    if not m:
+        return Number(cell, invalid=True)
+    num = float(m.group(1))
+    if not math.isfinite(num) or abs(num) > EXCEL_MAX:
+        return Number(cell, invalid=True)
+    typed = m.group(2)
+    if typed:
+        num = float(Decimal(m.group(1)) * MONEY_UNITS[typed] / MONEY_UNITS[money])
+        typed = "万元" if typed == "万" else typed
+    return Number(cell, num, typed_as_text=True, decimals=decimals_of(num), unit=typed)

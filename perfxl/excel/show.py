@@ -141,6 +141,24 @@ def display_text(value, number_format: str = "General") -> str:
     return str(value).strip()
 
 
+_INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"  # zero-width characters and the byte-order mark
+VISIBLE_SPACE = "␣"
+
+
+def visible(v) -> str:
+    """A text value for a message, quoted as typed: spaces at either end (full-width and
+    non-breaking ones too) and invisible characters anywhere show as ``␣``, a line break inside
+    as ``↵`` — ``“48.6␣”`` tells why a number that looks right is not read as one."""
+    text = value(v)
+    core = text.strip()
+    if not core:
+        return VISIBLE_SPACE * len(text)
+    lead = text[: len(text) - len(text.lstrip())]
+    tail = text[len(text.rstrip()):]
+    core = "".join(VISIBLE_SPACE if ch in _INVISIBLE else ch for ch in core).replace("\r\n", "↵").replace("\n", "↵")
+    return VISIBLE_SPACE * len(lead) + core + VISIBLE_SPACE * len(tail)
+
+
 def json_number(v):
     """A number for JSON: 6 decimals at most, whole numbers as integers."""
     if v is None or isinstance(v, bool):

@@ -215,7 +215,11 @@ def _text_number_error(cause: Finding, deps: Dependencies, wrong: list[tuple[str
                "a number stored as text that a formula reading it takes as text, not as a number, "
                "which changes its result")
     worse = finding("R120", cause.sheet, cause.cell, **cause.values, how=how[0], how_en=how[1])
-    if not fn:
+    for zh, en in cause.notes:  # what the warning said beyond its template (the unit read, …)
+        worse.add_note(zh, en)
+    if cause.hint_as is not None:  # advice that fits the cell (a number typed with its unit)
+        worse.set_hint(*cause.hint_as)
+    elif not fn:
         worse.set_hint("选中该单元格，用“转换为数字”或重新输入数字（不要带单位和空格），引用它的公式即按数字计算",
                        "Convert it to a number (or type the number again, without units or spaces); the formulas "
                        "reading it then compute with the number")

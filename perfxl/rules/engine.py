@@ -13,11 +13,11 @@ from perfxl.rules.context import Context
 from perfxl.rules.formulas import audit_formulas
 from perfxl.rules.funding import check_funding
 from perfxl.rules.indicators import check_indicators
-from perfxl.rules.results import Outcome, ProjectResult
+from perfxl.rules.results import UNGRADED, FundingResult, Outcome, ProjectResult
 from perfxl.rules.reviewer import check_reviewer
 from perfxl.rules.summary import check_summary
 from perfxl.rules.totals import check_totals
-from perfxl.rules.unit import check_unit
+from perfxl.rules.unit import check_unit, check_years
 
 GRADES = ("优", "良", "中", "差")
 
@@ -32,14 +32,26 @@ def check_model(model: WorkbookModel, profile, *, select_codes=(), ignore_codes=
     year = model.year
     projects: list[ProjectResult] = []
     for project in model.projects:
+        if not_filled_in(project):  # one finding for the sheet, not one per empty cell
+            total = project.funding.total if project.funding is not None else None
+            ctx.add("R130", total.cells.get("全年预算数") if total is not None else None, sheet=project.sheet)
+            projects.append(ProjectResult(project, FundingResult(weight=profile.funding_weight), score=None,
+                                          grade=UNGRADED, entered_agrees=None, texts=_texts(project)))
+            continue
         if project.name is None or not str(project.name.value.value or "").strip():
             cell = project.name.value if project.name else None
             ctx.add("R110", cell, sheet=project.sheet, label="项目名称", what="项目全称")
         funding = check_funding(ctx, project)
         indicators = check_indicators(ctx, project, year)
         entered, score, agrees, raw, steps = check_totals(ctx, project, funding, indicators)
-        projects.append(ProjectResult(project, funding, indicators, entered, score, profile.grade(score), agrees,
-                                      _texts(project), raw, steps))
+        if funding.budget is None or funding.executed is None:  # no score rather than a wrong one
+            projects.append(ProjectResult(project, funding, indicators, entered, None, UNGRADED, None,
+                                          _texts(project), raw, steps))
+            continue  # the reviewer's doubts are about a score: there is none yet
+        grade = profile.grade(score)
+        stated = entered if agrees and profile.grade(entered) == grade else None
+        projects.append(ProjectResult(project, funding, indicators, entered, score, grade, agrees,
+                                      _texts(project), raw, steps, stated))
         check_reviewer(ctx, projects[-1])
     if year is None and any(r.kind == "deadline" for p in projects for r in p.indicators):
         ctx.add("R116", None)
@@ -48,6 +60,7 @@ def check_model(model: WorkbookModel, profile, *, select_codes=(), ignore_codes=
         ctx.add("R101", None)
     else:
         unit = check_unit(ctx, model.unit, projects)
+        check_years(ctx, model.unit, unit, projects, model.path)
     pairs, rows = [], []
     if model.summary is None:
         ctx.add("R102", None)
@@ -59,11 +72,23 @@ def check_model(model: WorkbookModel, profile, *, select_codes=(), ignore_codes=
         _audit(ctx, model, pairs)
     grades = {g: 0 for g in GRADES}
     for p in projects:
-        grades[p.grade] = grades.get(p.grade, 0) + 1
+        if p.graded:  # a project without a score is counted apart (CheckResult.ungraded)
+            grades[p.grade] = grades.get(p.grade, 0) + 1
     findings = sorted(attribute(ctx.findings, model), key=_order(model))
     if "R119" in enabled:
         findings += [finding("R119", None, None, part=part) for part in losses]
     return Outcome(model, projects, findings, grades, unit, rows)
+
+
+def not_filled_in(project) -> bool:
+    """No amount in the funding block and no target, actual value or score in any indicator row:
+    a sheet as ``perfxl init`` left it (a name or 分值 alone do not make it filled in)."""
+    funding = project.funding
+    rows = funding.rows.values() if funding is not None else ()
+    if any(not is_dash(c.value) for row in rows for k, c in row.cells.items()
+           if k in ("年初预算数", "全年预算数", "全年执行数")):
+        return False
+    return all(c is None or is_dash(c.value) for ind in project.indicators for c in (ind.target, ind.actual, ind.score))
 
 
 def _texts(project) -> dict[str, str]:

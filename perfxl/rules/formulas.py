@@ -153,7 +153,9 @@ def is_error(value) -> bool:
 
 def audit_formulas(ctx: Context, model: WorkbookModel, evaluator, data_sheets: set[str],
                    summary_rows: list[tuple] = ()) -> None:
-    """``data_sheets``: the project, unit and summary sheets (where totals live)."""
+    """``data_sheets``: the project, unit and summary sheets (where totals live). perfxl's own
+    sheets of an earlier run (自评结果, 自评综述, 检查结果, docs/template.md §7) are not the user's:
+    they are replaced on this run and never audited, so a second check finds what the first did."""
     for name, target in model.defined_names.items():
         if "#REF!" in (target or ""):
             ctx.add("X112", None, name=name, target=target)
@@ -164,6 +166,8 @@ def audit_formulas(ctx: Context, model: WorkbookModel, evaluator, data_sheets: s
         for c in row_cells.values():
             projects[(c.sheet, (split(c.coord) or (0, 0))[0])] = project_sheet
     for sheet, grid in model.grids.items():
+        if sheet in model.owned_sheets:
+            continue
         for (row, col), cell in grid.cells.items():
             if cell.formula:
                 _audit_formula(ctx, grid, row, col, cell, evaluator, sheet in data_sheets)
@@ -407,7 +411,9 @@ def template_formulas(p) -> list[tuple[Cell | None, str]]:
             out.append((total.cells.get("得分"), f"=ROUND({w}{r}*MIN({rate}{r},1),2)"))
     rows = [i.row for i in p.indicators]
     if rows and p.total_row and total is not None:
-        first, last = min(rows), max(rows)
+        # the template's own range: every row between the header and 总分, filled or not, so that
+        # the total picks up rows inserted later (=H6+SUM(G13:G24), not G13:G17)
+        first, last = min(p.indicator_header_row + 1, *rows), p.total_row - 1
         for key, cell, funding_key in (("分值", p.total_weight, "分值"), ("得分", p.total_score, "得分")):
             col, fcol = p.indicator_columns.get(key), p.funding.columns.get(funding_key)
             if col and fcol:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import math
+
+from perfxl.excel import show
 from perfxl.model import Cell, Project, Rule, declare
 from perfxl.rules.context import Context, filled, pct, to_wan
 from perfxl.rules.results import FundingResult
@@ -72,6 +75,18 @@ DECLARED = declare(
          en=("Rate below 100% unexplained",
              "Execution rate {rate} is below 100% with no reason given",
              "Explain the gap in the main-problems row or the deviation reason")),
+
+    Rule("F109", "warning", "金额单位可能有误",
+         "一行中的预算数、执行数应在同一数量级；一个金额是本行其他金额的 1000 倍以上（或不到千分之一），多半是把元当作万元"
+         "填写（或反之），或数字后写错了单位（万元表中写“125000元”会换算为 12.5 万元，写“12.5元”则是 0.00125 万元）。"
+         "perfxl 按单元格所写的单位（没有单位时按本表的金额单位）读取，并说明按哪个单位读的；由它算出的执行率不可信，"
+         "所以该项目不再另报执行数超过预算数（F104）、执行率未说明原因（F108）和执行率与得分不相称（V101、V103）。",
+         "“{column}”读作{shown}{money}（{assumed}），{relation}",
+         "核对金额单位：本表金额单位为{money}，按本行其他金额，此处可能应为 {suggest}",
+         "万元表中全年执行数填 125000（全年预算数 13）", "全年执行数 12.5",
+         en=("Amount unit may be wrong",
+             "“{column}” reads {shown} {money} ({assumed_en}), {relation_en}",
+             "Check the unit: this sheet's amounts are in {money}; by the row's other amounts this may be {suggest}")),
 )
 
 MONEY = ("年初预算数", "全年预算数", "全年执行数")
@@ -88,14 +103,17 @@ def check_funding(ctx: Context, project: Project) -> FundingResult:
         return result
     unit = project.money_unit
     total = funding.total.cells
-    amounts = {}
+    amounts, typed = {}, {}
     for col in MONEY:
         if col in total:
-            num = ctx.number(total[col], col, required=col != "年初预算数", what="金额（万元）")
+            num = ctx.number(total[col], col, required=col != "年初预算数", what=f"金额（{unit}）", money=unit)
             amounts[col] = num.value if num else None
+            typed[col] = num.unit if num else None
             if num and num.value is not None and num.value < 0:
                 ctx.add("F105", total[col], column=col, value=num.value)
-    _check_parts(ctx, project, amounts)
+    off = _check_magnitudes(ctx, total, amounts, typed, unit)
+    result.unit_doubt = bool(off & {"全年预算数", "全年执行数"})
+    _check_parts(ctx, project, {k: v for k, v in amounts.items() if k not in off})
 
     budget, executed = amounts.get("全年预算数"), amounts.get("全年执行数")
     result.budget, result.executed = to_wan(budget, unit), to_wan(executed, unit)
@@ -110,13 +128,13 @@ def check_funding(ctx: Context, project: Project) -> FundingResult:
         ctx.add("F106", total["全年预算数"])
     elif budget is not None and budget > 0 and executed is not None and executed >= 0:
         result.rate = executed / budget
-        if executed > budget + 1e-9:
+        if executed > budget + 1e-9 and not result.unit_doubt:
             ctx.add("F104", total["全年执行数"], executed=executed, budget=budget)
     rate = result.rate
     result.computed = round(result.weight * min(rate, 1.0), 6) if rate is not None else 0.0
 
     rate_cell = total.get("执行率")
-    if rate_cell is not None and rate is not None:
+    if rate_cell is not None and rate is not None and not result.unit_doubt:  # F109 says what is wrong
         _check_rate(ctx, rate_cell, rate, budget, executed)
     score_cell = total.get("得分")
     if score_cell is not None:
@@ -124,14 +142,55 @@ def check_funding(ctx: Context, project: Project) -> FundingResult:
         entered = ctx.number(score_cell, "预算执行得分", required=True, what="预算执行得分")
         if entered and entered.value is not None:
             result.entered = entered.value
-            unreadable = rate is None and not (budget is not None and budget == 0)
+            unreadable = rate is None and not (budget is not None and budget == 0) or result.unit_doubt
             if not unreadable and not agrees(entered.value, result.computed, entered.decimals,
                           tolerance=profile.score_tolerance, min_decimals=1):
                 ctx.add("F103", score_cell, entered=entered.value, weight=result.weight,
                         rate=pct(rate or 0), computed=result.computed)
-    if rate is not None and rate < 1 - 1e-9 and not _gap_explained(project):
+    if rate is not None and rate < 1 - 1e-9 and not _gap_explained(project) and not result.unit_doubt:
         ctx.add("F108", rate_cell if rate_cell is not None else total["全年执行数"], rate=pct(rate))
     return result
+
+
+MAGNITUDE = 1000  # an amount this many times the row's others (or less than a thousandth of them)
+
+
+def _check_magnitudes(ctx: Context, total: dict, amounts: dict, typed: dict, money: str) -> set[str]:
+    """F109 for an amount of the 年度资金总额 row a thousand times off the row's others: 元 typed
+    in a 万元 sheet, or a unit typed wrong. Returns the columns it names: what follows from them
+    (parts that do not add up, the rate, the funding score) is not a problem of its own."""
+    present = {c: v for c, v in amounts.items() if v is not None and v > 0}
+    off = {}
+    for col, v in present.items():
+        others = [o for o in present if o != col]
+        named = next((o for o in ("全年预算数", "全年执行数") if o in others), others[0] if others else None)
+        if others and (all(v > present[o] * MAGNITUDE for o in others)
+                       or all(v * MAGNITUDE < present[o] for o in others)):
+            off[col] = named
+    if len(present) == 2 and len(off) == 2:  # two amounts apart: the one typed in another unit, else 执行数
+        odd = [c for c in off if typed.get(c) and typed[c] != money] or ["全年执行数" if "全年执行数" in off else
+                                                                          list(off)[-1]]
+        off = {odd[0]: off[odd[0]]}
+    for col, other in off.items():
+        v, o = present[col], present[other]
+        big = v > o
+        orders = abs(math.log10(v) - math.log10(o))  # logs: 5E-324 against 13 must not overflow
+        ratio = 10 ** min(orders, 300)
+        step = max(1, min(round(orders / 4), 75))  # powers of 万 apart (万元 and 元 are one step)
+        suggest = math.log10(v) + (-4 if big else 4) * step
+        unit = typed.get(col)
+        ctx.add("F109", total[col], column=col, value=v, shown=show.exact(v), money=money,
+                suggest=show.exact(10 ** suggest) if -300 < suggest < 300 else "—",
+                assumed=f"按单元格所写的{unit}读取" if unit else f"按本表的金额单位{money}读取",
+                assumed_en=f"read in {unit}, as typed" if unit else f"read in this sheet's unit, {money}",
+                relation=(f"是本行{other}{show.num(o)}{money}的{show.num(ratio, 0)}倍" if big
+                          else f"不到本行{other}{show.num(o)}{money}的千分之一"),
+                relation_en=(f"{show.num(ratio, 0)} times the row's {other} of {show.num(o)} {money}" if big
+                             else f"less than a thousandth of the row's {other} of {show.num(o)} {money}"))
+        # one mistake, one finding: the text-number warning at the same cell says less
+        ctx.findings = [f for f in ctx.findings if not (f.code == "R112" and (f.sheet, f.cell) ==
+                                                       (total[col].sheet, total[col].coord))]
+    return set(off)
 
 
 def _check_parts(ctx: Context, project: Project, amounts: dict) -> None:
@@ -144,7 +203,7 @@ def _check_parts(ctx: Context, project: Project, amounts: dict) -> None:
         cells = [c for c in cells if filled(c)]
         if not cells:
             continue
-        parts = [ctx.number(c, col) for c in cells]
+        parts = [ctx.number(c, col, money=project.money_unit) for c in cells]
         values = [p.value for p in parts if p is not None and p.value is not None]
         for p in parts:
             if p is not None and p.value is not None and p.value < 0:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from perfxl.excel import show
 from perfxl.model import Indicator, Project, Rule, declare
 from perfxl.rules.context import Context, filled
 from perfxl.rules.results import IndicatorResult
@@ -21,7 +22,8 @@ DECLARED = declare(
              "Score {entered} is above the allowed {high} ({detail})",
              "Lower the score to at most {high}, or correct the actual value")),
     Rule("I102", "warning", "指标得分低于规则计算值",
-         "得分低于按规则计算的分数：比规则更严格是允许的，但请确认不是笔误。",
+         "得分低于按规则计算的分数：比规则更严格是允许的，但请确认不是笔误。偏差原因栏写明了扣分理由时不提示"
+         "（那正是本条要求的确认）；本条已要求写明原因，所以不再另报“扣分未说明原因”（I106）。",
          "得分{entered}低于规则计算的{low}（{detail}）",
          "确认扣分理由并写入偏差原因，或改为{low}",
          "全部完成却只给 8 分（分值10）", "得分 10",
@@ -214,9 +216,9 @@ def _score_row(ctx: Context, res: IndicatorResult, year: int | None, has_weights
         a = target.upper if target.upper is not None and direction in ("at_least", "more_than") else target.number
         res.deviation = deviation(direction, a, score.actual.number)
     if score.status == "not_number":
-        ctx.add("I103", ind.actual, target=text, actual=_s(ind.actual.value))
+        ctx.add("I103", ind.actual, target=text, actual=show.visible(ind.actual.value))
     elif score.status in ("unverifiable", "unit_mismatch"):
-        ctx.add("I105", ind.actual, actual=_s(ind.actual.value), detail=score.detail)
+        ctx.add("I105", ind.actual, actual=show.visible(ind.actual.value), detail=score.detail)
 
 
 def _merge_into(head: IndicatorResult, res: IndicatorResult) -> None:
@@ -255,7 +257,10 @@ def _judge(ctx: Context, res: IndicatorResult, has_weights: bool) -> None:
     elif entered > high and not agrees(entered, high, decimals, tolerance=tol, min_decimals=1):
         ctx.add("I101", ind.score, entered=entered, high=round(high, 2), detail=detail)
     elif entered < low and not agrees(entered, low, decimals, tolerance=tol, min_decimals=1):
-        ctx.add("I102", ind.score, entered=entered, low=round(low, 2), detail=detail)
+        if not filled(ind.reason):  # a written 偏差原因 is the confirmation I102 asks for
+            ctx.add("I102", ind.score, entered=entered, low=round(low, 2), detail=detail)
+        res.accepted = max(min(entered, high), 0.0)
+        return  # I102 asks for the reason as well: no I106 beside it
     res.accepted = max(min(entered, high), 0.0)
     if entered < weight - tol and not filled(ind.reason):
         ctx.add("I106", ind.reason if ind.reason is not None else ind.score, entered=entered, weight=weight)

@@ -39,6 +39,10 @@ class FundingResult:
     weight: float = 10.0
     entered: float | None = None
     computed: float = 0.0
+    unit_doubt: bool = False  # 全年预算数 or 全年执行数 a thousand times off the row (F109): the rate is in doubt
+
+
+UNGRADED = "待更正"  # the grade shown for a project without a score (docs/template.md §1)
 
 
 @dataclass
@@ -47,16 +51,31 @@ class ProjectResult:
     funding: FundingResult
     indicators: list[IndicatorResult] = field(default_factory=list)
     entered_total: float | None = None
-    score: float = 0.0  # the project score: after the profile's deductions and caps
+    # the project score, after the profile's deductions and caps; None when there is none to give: its
+    # 全年预算数 or 全年执行数 cannot be read, or the sheet is not filled in (grade UNGRADED)
+    score: float | None = 0.0
     grade: str = "差"
     entered_agrees: bool | None = None  # the typed 总分 agrees with the score (profile's precision rule)
     texts: dict[str, str] = field(default_factory=dict)  # 实际完成情况, 主要问题及原因, 下一步改进措施 as typed
     raw_score: float | None = None  # Σ accepted + funding score, before the profile's adjustments
     adjustments: list[Adjustment] = field(default_factory=list)  # why score differs from raw_score
+    # the typed 总分 where it agrees with the score at its typed precision and gives the same grade
+    # (93 for 93.33): what the outputs that restate the workbook say (自评综述, the Word report)
+    stated: float | None = None
 
     @property
     def name(self) -> str:
         return self.project.title
+
+    @property
+    def stated_score(self) -> float | None:
+        """The score as the workbook states it where the check agrees (docs/template.md §4, Precision)."""
+        return self.stated if self.stated is not None and self.graded else self.score
+
+    @property
+    def graded(self) -> bool:
+        """Whether the project has a score and a grade (else it shows as 待更正, counted apart)."""
+        return self.score is not None
 
 
 @dataclass

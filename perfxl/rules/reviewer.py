@@ -29,7 +29,9 @@ from perfxl.excel import show
 
 DECLARED = declare(
     Rule("V101", "warning", "执行率低却自评为优",
-         "财政部门抽查自评表时，把“执行率低却自评为优”列为自评得分虚高的典型问题：资金大部分没有花出去，产出和效益却按全部完成打分。执行率低于评分方案 reviewer.excellent_rate_below（默认60%）时提示。",
+         "财政部门抽查自评表时，把“执行率低却自评为优”列为自评得分虚高的典型问题：资金大部分没有花出去，产出和效益却按全部完成打分。执行率低于评分方案 reviewer.excellent_rate_below（默认60%）时提示。"
+         "不提示：执行率不低于该值；填报总分（没有时为项目得分）够不上“优”；总分高于本方案封顶分（V201 已作为错误报告）；"
+         "金额单位可能有误（F109，执行率不可信）；项目未评分（待更正）。也可 --ignore V101。",
          "执行率{rate}，自评为{grade}（{score}分）：得分与预算执行情况不相称",
          "核实各指标的实际完成值是否与资金执行情况相符，按实际完成情况打分；在主要问题及原因中说明资金未执行的原因",
          "预算19万元、执行0，总分90（优）", "执行率0%的项目按实际完成情况打分，并写明资金未支付的原因",
@@ -37,7 +39,9 @@ DECLARED = declare(
              "Execution rate {rate}, self-graded {grade} ({score} points): the score does not fit the spending",
              "Check each indicator's actual value against the money spent; explain the unspent budget in the main-problems row")),
     Rule("V102", "warning", "指标偏离：实际完成值远超目标",
-         "实际完成值大幅优于年度指标值（多出或少于目标达评分方案 deviation.share，默认30%），说明目标定得过低，审核中称“指标偏离”；有的省份对每个偏离指标扣分（deviation.points）。“不低于”和“不高于”两个方向都算。",
+         "实际完成值大幅优于年度指标值（多出或少于目标达评分方案 deviation.share，默认30%），说明目标定得过低，审核中称“指标偏离”；有的省份对每个偏离指标扣分（deviation.points）。“不低于”和“不高于”两个方向都算。"
+         "不提示：优于目标不到该比例；区间目标（1-2次/周）在上端以内；实际完成值与目标单位不同或不是数字（另有 I103、I105）；"
+         "没有单位的实际完成值按目标的单位（含“万”等前缀）读取，17.4 在“≤17.4万元”下即 17.4 万元，不算偏离。也可 --ignore V102。",
          "实际完成值“{actual}”优于年度指标值“{target}”达{share}（偏离标准{limit}），年度目标可能定得过低{penalty}",
          "在偏差原因栏说明超额完成的原因；下一年度按实际能力设定目标值",
          "目标≥10个、完成13个", "目标≥12个、完成13个",
@@ -45,7 +49,11 @@ DECLARED = declare(
              "Actual “{actual}” beats the target “{target}” by {share} (deviation share {limit}); the target may have been set too low{penalty_en}",
              "Explain the over-achievement; set next year's target to what can really be done")),
     Rule("V103", "warning", "全部指标满分但执行不到位",
-         "执行率未达100%，或主要问题及原因写明了问题，全部指标却都是满分：审核中常被认为自评得分虚高。已提示“执行率低却自评为优”（V101）或总分高于封顶分（V201）的项目不再提示。",
+         "执行率低于评分方案 reviewer.full_marks_rate_below（默认90%），或主要问题及原因写明了问题，全部指标却都是满分：审核中常被认为自评得分虚高。"
+         "不提示：有指标未得满分；执行率不低于该值且主要问题及原因为空或只写“无”等词（reviewer.empty_words）；"
+         "已提示“执行率低却自评为优”（V101）或总分高于封顶分（V201）；金额单位可能有误（F109）。"
+         "主要问题及原因说明了资金执行情况（含 reviewer.execution_words 中的词，如“执行”“未支付”“结转”“资金”）时，"
+         "改为提示 V106。也可 --ignore V103。",
          "全部{count}个指标均为满分，但{why}",
          "逐项核实实际完成值，未完成或有问题的指标按规则扣分并在偏差原因栏说明",
          "执行率76.8%，各指标均满分", "未完成的指标扣分并说明原因",
@@ -53,7 +61,8 @@ DECLARED = declare(
              "All {count} indicators have full marks, but {why_en}",
              "Check each actual value; deduct points where targets were missed and explain why")),
     Rule("V104", "warning", "有扣分却写“无”问题",
-         "项目有扣分（指标未得满分、执行率未达100%或按评分方案调整），主要问题及原因、下一步改进措施却写“无”“暂无”“没有”或短横线：审核要求说明扣分的原因和改进措施。这些词见评分方案 reviewer.empty_words。",
+         "项目有扣分（指标未得满分、执行率未达100%或按评分方案调整），主要问题及原因、下一步改进措施却写“无”“暂无”“没有”或短横线：审核要求说明扣分的原因和改进措施。这些词见评分方案 reviewer.empty_words。"
+         "不提示：项目没有扣分；这两栏写了实际内容或留空；只有预算执行扣分而“执行率未说明原因”（F108）已报告。也可 --ignore V104。",
          "项目扣了{lost}分（{why}），“{label}”却填写“{value}”",
          "写明扣分的原因（如“工程款尚未结算”）和具体的改进措施",
          "指标扣5分，主要问题及原因填“无”", "主要问题及原因填“受天气影响，工期延后一个月”",
@@ -61,15 +70,28 @@ DECLARED = declare(
              "The project lost {lost} points ({why_en}), yet “{label}” reads “{value}”",
              "Name the reason for the lost points and concrete improvements")),
     Rule("V105", "warning", "各指标实际完成值相同",
-         "每个指标的实际完成值都写同一句话（如“达成预期指标”“已完成”），看不出各指标完成了多少，得分无从核对；审核中常被指出。指标数不少于评分方案 reviewer.same_actual_min（默认3）时提示。",
+         "每个指标的实际完成值都写同一句话（如“达成预期指标”“已完成”），看不出各指标完成了多少，得分无从核对；审核中常被指出。指标数不少于评分方案 reviewer.same_actual_min（默认3）时提示。"
+         "不提示：指标少于该数；有一个实际完成值不同；实际完成值含数字；各指标的目标值也都是同一句话。也可 --ignore V105。",
          "全部{count}个指标的实际完成值都是“{value}”，看不出各指标的完成情况",
          "逐项填写实际完成的数量、质量、时间和效果，如“完成维修1250平方米”“验收合格率100%”",
          "五个指标的实际完成值都是“已完成”", "“完成维修1250平方米”“验收合格率100%”……",
          en=("Same actual value for every indicator",
              "All {count} indicators have the actual value “{value}”; what was achieved cannot be told",
              "Give each indicator's achieved quantity, quality, time and effect")),
+    Rule("V106", "info", "全部指标满分，执行情况已说明",
+         "V103 的提示形式：全部指标满分，执行率低于 reviewer.full_marks_rate_below（或主要问题及原因写有问题），"
+         "而主要问题及原因说明了资金执行情况（含 reviewer.execution_words 中的词，如“执行”“未支付”“结转”“资金”）"
+         "——正是“执行率未说明原因”（F108）所要求的，所以只作提示，不算警告。"
+         "不提示：V103 不提示的情形（有指标未得满分、执行率不低于该值且未写问题等）。也可 --ignore V106。",
+         "全部{count}个指标均为满分，{why}；主要问题及原因已说明执行情况（“{text}”）",
+         "无需处理；如有指标实际未完成，按规则扣分并在偏差原因栏说明",
+         "执行率85%，各指标满分，主要问题及原因写“部分工程款尚未支付，结转下年”", "主要问题及原因为空时为 V103 警告",
+         en=("Full marks, execution explained",
+             "All {count} indicators have full marks, but {why_en}; the main-problems row explains the spending (“{text}”)",
+             "Nothing to do; deduct points where a target was in fact missed")),
     Rule("V201", "error", "总分高于本方案允许的得分",
-         "评分方案规定了执行率封顶（execution_caps）或指标偏离扣分（deviation.points）时，调整后的得分就是项目得分；填报的总分高于它属于多打分。national-2020 不封顶、不扣分。",
+         "评分方案规定了执行率封顶（execution_caps）或指标偏离扣分（deviation.points）时，调整后的得分就是项目得分；填报的总分高于它属于多打分。national-2020 不封顶、不扣分。"
+         "不提示：方案不封顶、不扣分；填报总分不高于调整后的得分（按精度规则一致也算）。",
          "总分填为{entered}，而{reason}，项目得分应为{score}",
          "把总分改为不高于{score}（各指标得分按实际完成情况调减），或核实执行数和实际完成值",
          "执行率33%（封顶59分），总分填93", "总分 59",
@@ -77,7 +99,8 @@ DECLARED = declare(
              "Total entered {entered}, but {reason_en}; the project score is {score}",
              "Lower the total to at most {score}, or check the spending and actual values")),
     Rule("V202", "info", "项目得分按评分方案调整",
-         "评分方案的执行率封顶或指标偏离扣分改变了项目得分；等级、自评结果、综述和 JSON 都使用调整后的得分。",
+         "评分方案的执行率封顶或指标偏离扣分改变了项目得分；等级、自评结果、综述和 JSON 都使用调整后的得分。"
+         "不提示：方案没有改变项目得分；填报总分高于调整后的得分（V201 报告）。",
          "{reason}：项目得分由{raw}调整为{score}",
          "无需处理；如对调整有疑问，可用 perfxl check 文件 --explain 工作表名 查看得分推导",
          "（提示类规则）执行率33%，核算93.33分", "项目得分 59",
@@ -143,7 +166,7 @@ def _has(ctx, code: str, sheet: str) -> bool:
 def _excellent_but_unspent(ctx, p: ProjectResult) -> bool:
     prof = ctx.profile
     rate = p.funding.rate
-    if rate is None or rate >= prof.excellent_rate_below - 1e-12:
+    if rate is None or rate >= prof.excellent_rate_below - 1e-12 or p.funding.unit_doubt:  # F109 says why
         return False
     claimed = p.entered_total if p.entered_total is not None else p.score
     top = prof.grades[0][0] if prof.grades else "优"
@@ -198,17 +221,27 @@ def _full_marks(ctx, p: ProjectResult, scored: list[IndicatorResult]) -> None:
     weighted = [r for r in scored if r.weight is not None and r.weight > 0]
     if not weighted or not all(_full(r) for r in weighted):
         return
-    rate = p.funding.rate
-    empty = {_norm(w) for w in ctx.profile.empty_words}
+    prof = ctx.profile
+    rate = p.funding.rate if not p.funding.unit_doubt else None  # F109: the rate is in doubt
+    empty = {_norm(w) for w in prof.empty_words}
     problem = _problem_text(p, empty)
-    if rate is not None and rate < 1 - 1e-9:
-        why, why_en = f"执行率为{whole_pct(rate, below=1)}", f"the execution rate is {whole_pct(rate, below=1)}"
+    short = problem if len(problem) <= 24 else problem[:23] + "…"
+    if rate is not None and rate < prof.full_marks_rate_below - 1e-9:
+        below = whole_pct(rate, below=prof.full_marks_rate_below)
+        why, why_en = f"执行率为{below}", f"the execution rate is {below}"
     elif problem:
-        short = problem if len(problem) <= 24 else problem[:23] + "…"
         why, why_en = f"主要问题及原因写有“{short}”", f"主要问题及原因 names a problem: “{short}”"
     else:
         return
-    ctx.add("V103", _total_cell(p), sheet=p.project.sheet, count=len(weighted), why=why, why_en=why_en)
+    explained = problem and any(_norm(w) in _norm(problem) for w in prof.execution_words if _norm(w))
+    if explained:  # the reason F108 asks for is there: a note, not a doubt (docs/template.md §4.1)
+        if rate is not None and rate < 1 - 1e-9:
+            why, why_en = f"执行率为{whole_pct(rate, below=1)}", f"the execution rate is {whole_pct(rate, below=1)}"
+        else:
+            why, why_en = "主要问题及原因写有问题", "主要问题及原因 names a problem"
+        ctx.add("V106", _total_cell(p), sheet=p.project.sheet, count=len(weighted), why=why, why_en=why_en, text=short)
+    else:
+        ctx.add("V103", _total_cell(p), sheet=p.project.sheet, count=len(weighted), why=why, why_en=why_en)
 
 
 def _nothing_to_report(ctx, p: ProjectResult, scored: list[IndicatorResult]) -> None:

@@ -29,7 +29,8 @@ DECLARED = declare(
              "Project “{name}” (sheet “{sheet}”) is not in the summary",
              "Add a summary row for it")),
     Rule("S103", "warning", "项目名称不完全一致",
-         "汇总表与项目表的项目名称只在去掉年份、“项目”“费用”等字样后才一致，建议统一名称。",
+         "汇总表与项目表的项目名称只在去掉年份、“项目”“费用”等字样后才一致，或者名称不同而本行其他单元格的公式都引用"
+         "同一张项目表（名称是在 perfxl init 的公式上直接输入的）：按该项目表核对本行，只报这一条，建议统一名称或恢复公式。",
          "汇总表名称“{summary_name}”与项目表名称“{project_name}”不完全一致",
          "把两处名称改为完全一致",
          "“2025机关大院保洁费用”与“机关大院保洁费用项目”", "两处均为“机关大院保洁费用项目”",
@@ -105,7 +106,11 @@ def loose_name(text) -> str:
 
 
 def match_rows(ctx: Context, summary: SummarySheet, projects: list[ProjectResult]):
-    """Pairs (row, project); reports rows without a project and projects without a row."""
+    """Pairs (row, project); reports rows without a project and projects without a row.
+
+    A row matches by its name (exactly, then loosely), or — where a name was typed over the
+    row's formula — by the one project sheet its other formulas point at: one finding (S103)
+    at the name, not a row without a project (S101) plus a project without a row (S102)."""
     exact = {}
     loose = {}
     for p in projects:
@@ -122,6 +127,7 @@ def match_rows(ctx: Context, summary: SummarySheet, projects: list[ProjectResult
             pairs.append((row, p))
         else:
             pending.append(row)
+    orphans = []
     for row in pending:
         cell = row.cells["项目名称"]
         p = loose.get(loose_name(cell.value))
@@ -129,15 +135,86 @@ def match_rows(ctx: Context, summary: SummarySheet, projects: list[ProjectResult
             used.add(id(p))
             pairs.append((row, p))
             ctx.add("S103", cell, summary_name=str(cell.value).strip(), project_name=p.name)
-        else:
-            ctx.add("S101", cell, name=str(cell.value).strip())
-    for p in projects:
-        named = p.project.name is not None and str(p.project.name.value.value or "").strip()
-        if id(p) not in used and named:  # a project without a name has its own finding (R110)
-            where = p.project.name.value
-            ctx.add("S102", where, sheet=p.project.sheet, name=p.name)
+            continue
+        p = _formula_project(row, projects, used)
+        if p is None:
+            orphans.append(row)
+            continue
+        used.add(id(p))
+        f = ctx.add("S103", cell, summary_name=str(cell.value).strip(), project_name=p.name)
+        if f is not None:
+            f.add_note("；本行其他单元格的公式都引用工作表“{project_sheet}”", " (the row's other formulas refer to "
+                       "sheet “{project_sheet}”)", project_sheet=p.project.sheet)
+            formula = _name_formula(summary, row, pairs, p)
+            if formula:
+                f.set_hint("恢复公式 {formula}（名称随项目表自动更新），或改为与项目表一致的“{project_name}”",
+                           "Restore the formula {formula} (it follows the project sheet), or type “{project_name}” "
+                           "as on the project sheet", formula=formula)
+        pairs.append((row, p))
+    missing = [p for p in projects if id(p) not in used
+               and p.project.name is not None and str(p.project.name.value.value or "").strip()]
+    for row in orphans:
+        cell = row.cells["项目名称"]
+        f = ctx.add("S101", cell, name=str(cell.value).strip())
+        if f is not None and missing:  # a name typed differently is as likely as a missing sheet
+            f.set_hint("检查项目名称是否与项目表的“项目名称”一致（未列入汇总表的项目：{missing}），或补上该项目表",
+                       "Make the name match a project sheet's project name (projects not in the summary: "
+                       "{missing}), or add that project sheet", missing=tuple(p.name for p in missing))
+    for p in missing:  # a project without a name has its own finding (R110)
+        f = ctx.add("S102", p.project.name.value, sheet=p.project.sheet, name=p.name)
+        if f is not None and orphans:  # adding a row could duplicate one typed with another name
+            f.set_hint("如果汇总表中名称不符的行（{rows}）就是该项目，把那一行的项目名称改为“{name}”；否则在汇总表中增加该项目一行",
+                       "If a summary row with a name that matches nothing ({rows}) is this project, give it the "
+                       "name “{name}”; otherwise add a summary row for it",
+                       rows=tuple(f"{summary.sheet}!{r.cells['项目名称'].coord}" for r in orphans))
     pairs.sort(key=lambda pair: pair[0].row)
     return pairs
+
+
+def _formula_project(row, projects: list[ProjectResult], used: set[int]) -> ProjectResult | None:
+    """The one project sheet every cross-sheet formula of the row refers to (``='项目8'!D6``,
+    ``='项目8'!G25``), when that project has no row yet; else None."""
+    from perfxl.excel.refs import references
+    sheets = set()
+    for key, cell in row.cells.items():
+        if key != "项目名称" and cell.formula:
+            sheets |= {r.sheet.casefold() for r in references(cell.formula) if r.sheet}
+    if len(sheets) != 1:
+        return None
+    found = sheets.pop()
+    p = next((p for p in projects if p.project.sheet.casefold() == found), None)
+    return p if p is not None and id(p) not in used else None
+
+
+def _name_formula(summary: SummarySheet, row, pairs, p: ProjectResult) -> str | None:
+    """The name formula of a neighbouring row, pointed at ``p``'s name cell: what was typed over.
+    None when no neighbour holds such a formula."""
+    from perfxl.excel.refs import parse_ref, tokens
+    if p.project.name is None:
+        return None
+    paired = {id(r): q for r, q in pairs}
+    rows = summary.rows
+    i = next(k for k, r in enumerate(rows) if r is row)
+    for other in (rows[i - 1] if i else None, rows[i + 1] if i + 1 < len(rows) else None):
+        q = paired.get(id(other)) if other is not None else None
+        formula = other.cells["项目名称"].formula if other is not None else None
+        if q is None or not formula or q.project.name is None:
+            continue
+        out = []
+        for value, kind, sub in tokens(formula):
+            if kind == "OPERAND" and sub == "RANGE":
+                ref = parse_ref(value)
+                addr = value.rsplit("!", 1)[-1].replace("$", "")
+                if ref is None or ref.sheet is None or ref.sheet.casefold() != q.project.sheet.casefold() \
+                        or addr != q.project.name.value.coord:
+                    out = None
+                    break
+                value = "'" + p.project.sheet.replace("'", "''") + "'!" + p.project.name.value.coord
+            out.append(value)
+        if out:
+            text = "".join(out)
+            return text if text.startswith("=") else "=" + text
+    return None
 
 
 def check_summary(ctx: Context, summary: SummarySheet, projects: list[ProjectResult]):
@@ -154,7 +231,7 @@ def check_summary(ctx: Context, summary: SummarySheet, projects: list[ProjectRes
         results.append(res)
         for col, expected in (("全年预算数", p.funding.budget), ("全年执行数", p.funding.executed)):
             if col in cells and filled(cells[col]) and expected is not None:
-                num = ctx.number(cells[col], col)
+                num = ctx.number(cells[col], col, money=summary.money_unit)
                 shown = expected * (10000 if summary.money_unit == "元" else 1)  # in the sheet's own unit
                 if num and num.value is not None and not agrees(num.value, shown, num.decimals, tolerance=0.01):
                     ctx.add("S104", cells[col], column=col, entered=num.value, project_sheet=p.project.sheet,
@@ -167,7 +244,10 @@ def check_summary(ctx: Context, summary: SummarySheet, projects: list[ProjectRes
                     v, d = v / 100, d + 2
                 if not agrees(v, p.funding.rate, d, tolerance=profile.rate_tolerance):
                     ctx.add("S105", cells["执行率"], entered=pct(v), name=p.name, expected=pct(p.funding.rate))
-        if "自评得分" in cells and filled(cells["自评得分"]):
+        if not p.graded:  # no score to compare with: the project's own finding says why (a formula
+            if "自评得分" in cells and filled(cells["自评得分"]):  # showing its error is named there)
+                ctx.number(cells["自评得分"], "自评得分")
+        elif "自评得分" in cells and filled(cells["自评得分"]):
             num = ctx.number(cells["自评得分"], "自评得分")
             copied = over and num is not None and num.value is not None and agrees(
                 num.value, p.entered_total, num.decimals, tolerance=profile.score_tolerance)
@@ -176,7 +256,7 @@ def check_summary(ctx: Context, summary: SummarySheet, projects: list[ProjectRes
             elif num and num.value is not None and not agrees(num.value, p.score, num.decimals,
                                                               tolerance=profile.score_tolerance):
                 ctx.add("S106", cells["自评得分"], entered=num.value, name=p.name, expected=p.score)
-        if "评价等级" in cells and filled(cells["评价等级"]):
+        if "评价等级" in cells and filled(cells["评价等级"]) and p.graded:
             typed = exact_name(cells["评价等级"].value)
             claimed = over and typed.rstrip("秀好等") == profile.grade(p.entered_total)
             if typed.rstrip("秀好等") != p.grade and claimed:
@@ -209,11 +289,11 @@ def _check_total_row(ctx: Context, summary: SummarySheet) -> None:
         cell = summary.total_row.cells.get(col)
         if cell is None:
             continue
-        values = [ctx.number(r.cells[col], col) for r in summary.rows if col in r.cells]
+        values = [ctx.number(r.cells[col], col, money=summary.money_unit) for r in summary.rows if col in r.cells]
         total = sum(n.value for n in values if n is not None and n.value is not None)
         sums[col] = total
         if filled(cell):
-            num = ctx.number(cell, col)
+            num = ctx.number(cell, col, money=summary.money_unit)
             if num and num.value is not None and abs(num.value - total) > 0.01 + 1e-9:
                 letter = letters.get(col, "")
                 formula = f"=SUM({letter}{min(rows)}:{letter}{max(rows)})" if rows else "=SUM(...)"

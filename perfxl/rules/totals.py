@@ -96,28 +96,53 @@ def _check_weights(ctx: Context, project: Project, funding: FundingResult,
     total = weights + funding.weight
     first = next((r.indicator.weight for r in scored if r.indicator.weight is not None), None)
     where = project.total_weight if filled(project.total_weight) else first
-    if abs(total - 100) > 0.01:
-        ctx.add("T101", where, sheet=project.sheet, total=total, funding=funding.weight, indicators=weights)
-        return
-    if project.total_weight is not None and filled(project.total_weight):
-        num = ctx.number(project.total_weight, "总分分值")
-        if num and num.value is not None and abs(num.value - 100) > 0.01:
-            ctx.add("T105", project.total_weight, entered=num.value)
     by_level: dict[str, float] = {}
     first_cell = {}
     for r in scored:
         level = p.level1_of(str(r.indicator.level1.value or "")) or str(r.indicator.level1.value or "").strip()
         by_level[level] = by_level.get(level, 0) + (r.weight or 0)
         first_cell.setdefault(level, r.indicator.weight)
-    if "成本指标" in by_level and not p.cost_split:
+    cost = "成本指标" in by_level
+    split = dict(p.cost_split or p.split) if cost else dict(p.split)
+    differ = _differences(by_level, split) if (p.cost_split or not cost) and not _split_ok(by_level, split) else []
+    if abs(total - 100) > 0.01:
+        f = ctx.add("T101", where, sheet=project.sheet, total=total, funding=funding.weight, indicators=weights)
+        if f is not None and differ:  # which level is short (or over): one finding says both (no T102)
+            f.add_note("；{levels}", "; {levels_en}", levels=_said(differ), levels_en=_said(differ, "en"))
+        return
+    if project.total_weight is not None and filled(project.total_weight):
+        num = ctx.number(project.total_weight, "总分分值")
+        if num and num.value is not None and abs(num.value - 100) > 0.01:
+            ctx.add("T105", project.total_weight, entered=num.value)
+    if cost and not p.cost_split:
         ctx.add("T103", None, sheet=project.sheet)
         return
-    split = dict(p.cost_split or p.split) if "成本指标" in by_level else dict(p.split)
-    if not _split_ok(by_level, split):
+    if differ:
         actual = "、".join(f"{k.replace('指标', '')}{_n(v)}" for k, v in by_level.items())
         expected = "、".join(f"{k.replace('指标', '')}{_n(v)}" for k, v in split.items())
-        bad = next((k for k in by_level if abs(by_level[k] - split.get(k, 0)) > 0.01), None)
-        ctx.add("T102", first_cell.get(bad) or where, sheet=project.sheet, actual=actual, expected=expected)
+        bad = next((k for k, _a, e in differ if e > _a), differ[0][0])  # the short level first
+        f = ctx.add("T102", first_cell.get(bad) or where, sheet=project.sheet, actual=actual, expected=expected)
+        if f is not None:
+            f.add_note("：{levels}", ": {levels_en}", levels=_said(differ), levels_en=_said(differ, "en"))
+
+
+def _differences(by_level: dict[str, float], split: dict[str, float]) -> list[tuple[str, float, float]]:
+    """(level, actual, standard) for each first-level indicator off the standard split, in the
+    standard's order; a missing 满意度 whose points sit in 产出 or 效益 is not off."""
+    out = []
+    for k in dict.fromkeys([*split, *by_level]):
+        a, e = by_level.get(k, 0.0), split.get(k, 0.0)
+        if abs(a - e) > 0.01:
+            out.append((k, a, e))
+    return out
+
+
+def _said(differ, lang: str = "zh") -> str:
+    """``产出指标45分，标准50分（少5分）``, each level that differs."""
+    if lang == "en":
+        return "; ".join(f"{k} {_n(a)} against the standard {_n(e)} ({'short by' if a < e else 'over by'} {_n(abs(e - a))})"
+                         for k, a, e in differ)
+    return "；".join(f"{k}{_n(a)}分，标准{_n(e)}分（{'少' if a < e else '多'}{_n(abs(e - a))}分）" for k, a, e in differ)
 
 
 def _split_ok(actual: dict[str, float], split: dict[str, float]) -> bool:

@@ -58,6 +58,15 @@ DECLARED = declare(
          en=("Staff count not a whole number",
              "“{label}” is {value}; it must be a whole number ≥ 0",
              "Type a whole number")),
+    Rule("U107", "warning", "评价年度与项目表或文件名不一致",
+         "评价年度决定时效指标的截止日期，并写进报告标题；它应与项目表标题中的年度（“（2025年度）”）和以年份开头的"
+         "文件名（2025年自评.xlsx）一致（docs/template.md §2.1）。常见于照去年的工作簿改写时漏改了一处。",
+         "评价年度为{year}，而{others}",
+         "核对评价年度：改正单位情况表的评价年度，或项目表标题、文件名中的年份",
+         "单位情况写 2024，项目表标题写（2025年度）", "三处都是 2025",
+         en=("Evaluation year differs from the sheets or the file name",
+             "The evaluation year is {year}, but {others_en}",
+             "Check the year: correct the unit sheet's evaluation year, or the year in the project titles or file name")),
 )
 
 TOL = 0.01 + 1e-9
@@ -77,7 +86,7 @@ def check_unit(ctx: Context, unit: UnitSheet, projects: list[ProjectResult]) -> 
     if year is not None and not is_dash(year.value.value):
         result.year = parse_year(year.value.value)
         if result.year is None:
-            ctx.add("R115", year.value, value=show.value(year.value.value).strip())
+            ctx.add("R115", year.value, value=show.visible(year.value.value))
     result.cells = {k: f.value.coord for k, f in unit.fields.items()}
     result.texts = {k: show.value(f.value.value).strip() for k, f in unit.fields.items()
                     if k in UNIT_TEXTS and not is_dash(f.value.value)}
@@ -91,7 +100,7 @@ def check_unit(ctx: Context, unit: UnitSheet, projects: list[ProjectResult]) -> 
     if "人员合计" in counts and parts and abs(sum(parts) - counts["人员合计"]) > 1e-9:
         ctx.add("U101", unit.get("人员合计").value, entered=counts["人员合计"], expected=sum(parts))
 
-    money = {k: to_wan(v, unit.money_unit) for k, v in _numbers(ctx, unit, UNIT_MONEY).items()}
+    money = {k: to_wan(v, unit.money_unit) for k, v in _numbers(ctx, unit, UNIT_MONEY, unit.money_unit).items()}
     result.money = dict(money)
 
     def cell(name):
@@ -113,20 +122,48 @@ def check_unit(ctx: Context, unit: UnitSheet, projects: list[ProjectResult]) -> 
         if abs(m["年末结转和结余"] - expected) > TOL:
             ctx.add("U104", cell("年末结转和结余"), entered=m["年末结转和结余"], opening=m["年初结转和结余"],
                     income=m["财政拨款收入"], spending=m["财政拨款支出"], expected=expected)
-    executed = [p.funding.executed for p in projects if p.funding.executed is not None]
-    # A project whose 全年执行数 is missing or unreadable has its own finding; a sum without it
-    # would be a second finding of the same mistake (and a wrong count of project sheets).
+    executed = [p.funding.executed for p in projects if p.funding.executed is not None and not p.funding.unit_doubt]
+    # A project whose 全年执行数 is missing, unreadable or a thousand times off its budget (F109) has
+    # its own finding; a sum without it, or with it, would be a second finding of the same mistake.
     if "项目支出" in m and executed and len(executed) == len(projects) and abs(sum(executed) - m["项目支出"]) > TOL:
         ctx.add("U105", cell("项目支出"), entered=m["项目支出"], count=len(executed), expected=sum(executed))
     return result
 
 
-def _numbers(ctx: Context, unit: UnitSheet, names) -> dict[str, float]:
-    """The unit sheet's numbers among ``names`` that are present and readable."""
+def _numbers(ctx: Context, unit: UnitSheet, names, money: str | None = None) -> dict[str, float]:
+    """The unit sheet's numbers among ``names`` that are present and readable (``money``: amounts
+    in this unit, a unit typed after the number converted to it)."""
     out = {}
     for name in names:
         f = unit.get(name)
-        num = ctx.number(f.value, name) if f is not None else None
+        num = ctx.number(f.value, name, money=money) if f is not None else None
         if num is not None and num.value is not None:
             out[name] = num.value
     return out
+
+
+def check_years(ctx: Context, unit: UnitSheet, result: UnitResult, projects: list[ProjectResult], path: str) -> None:
+    """U107: the unit's 评价年度 against the project sheets' title years and a year starting the
+    file name — one warning at the year cell, naming every other year and where it is."""
+    import os
+    import re
+
+    if result.year is None:
+        return
+    titles: dict[int, list[str]] = {}
+    for p in projects:
+        if p.project.year and p.project.year != result.year:
+            titles.setdefault(p.project.year, []).append(p.project.sheet)
+    others, others_en = [], []
+    for year, sheets in titles.items():
+        named = "、".join(sheets[:3]) + (f"等{len(sheets)}张" if len(sheets) > 3 else "")
+        others.append(f"项目表标题为（{year}年度）（{named}）")
+        others_en.append(f"the project titles say {year} ({', '.join(sheets[:3])}{' …' if len(sheets) > 3 else ''})")
+    name = os.path.basename(path or "")
+    m = re.match(r"(20\d{2}|21\d{2})(?!\d)", name)
+    if m and int(m.group(1)) != result.year:
+        others.append(f"文件名“{name}”以{m.group(1)}开头")
+        others_en.append(f"the file name “{name}” starts with {m.group(1)}")
+    if others:
+        ctx.add("U107", unit.get("评价年度").value, year=result.year, others="，".join(others),
+                others_en="; ".join(others_en))

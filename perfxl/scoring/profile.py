@@ -77,6 +77,8 @@ class Profile:
     multipliers: dict[str, float] = field(default_factory=lambda: {"万": 1e4, "亿": 1e8})
     # reviewer checks (V family) and the provincial options of docs/template.md §4.1
     excellent_rate_below: float = 0.6
+    full_marks_rate_below: float = 0.9  # V103: every indicator at full marks while 执行率 is below this
+    execution_words: list[str] = field(default_factory=list)  # V106: 主要问题及原因 explains the execution
     same_actual_min: int = 3
     empty_words: list[str] = field(default_factory=lambda: ["无", "暂无", "没有"])
     deviation_share: float = 0.3
@@ -221,6 +223,11 @@ def _check_values(data: dict, where: tuple[str, str]) -> None:
                                   f"实际为 {reviewer['excellent_rate_below']}",
                            f"“reviewer.excellent_rate_below” should lie between 0 and 1 (0.6 is 60%), "
                            f"not {reviewer['excellent_rate_below']}")
+    if not 0 <= reviewer["full_marks_rate_below"] <= 1:
+        raise ProfileError(where, f"“reviewer.full_marks_rate_below”应在 0 到 1 之间（0.9 即 90%），"
+                                  f"实际为 {reviewer['full_marks_rate_below']}",
+                           f"“reviewer.full_marks_rate_below” should lie between 0 and 1 (0.9 is 90%), "
+                           f"not {reviewer['full_marks_rate_below']}")
     if reviewer["same_actual_min"] < 2 or reviewer["same_actual_min"] != int(reviewer["same_actual_min"]):
         raise ProfileError(where, f"“reviewer.same_actual_min”应为不小于 2 的整数，实际为 {reviewer['same_actual_min']}",
                            f"“reviewer.same_actual_min” should be a whole number of at least 2, "
@@ -292,6 +299,8 @@ def _build(data: dict, where: tuple[str, str]) -> Profile:
         multipliers={k: float(v) for k, v in numbers["multipliers"].items()},
         excellent_rate_below=float(data["reviewer"]["excellent_rate_below"]),
         same_actual_min=int(data["reviewer"]["same_actual_min"]),
+        full_marks_rate_below=float(data["reviewer"]["full_marks_rate_below"]),
+        execution_words=list(data["reviewer"]["execution_words"]),
         empty_words=list(data["reviewer"]["empty_words"]),
         deviation_share=float(data["deviation"]["share"]),
         deviation_points=float(data["deviation"]["points"]),

@@ -45,6 +45,7 @@ class Reading:
     deadline: date | None = None
     upper: float | None = None   # upper end of a range, informative
     percent: bool = False        # unit is '%'
+    scale: float = 1.0           # A: what its unit as written holds of the base unit (万人次, 万元, 万: 10000)
 
 
 @dataclass(frozen=True)
@@ -126,6 +127,7 @@ class _Quantity:
     number: float
     unit: str | None
     upper: float | None
+    scale: float = 1.0  # the written unit's prefix and multiplier (``1.5万人次``: 10000), 1 for none
 
 
 def _to_number(text: str) -> float:
@@ -262,7 +264,7 @@ def parse_quantity(text: str, profile, *, actual: bool = False) -> _Quantity | N
     base, factor = canonical_unit(unit, profile)
     factor *= multiplier
     return _Quantity(direction, _clean(number * factor), base,
-                     _clean(upper * factor) if upper is not None else None)
+                     _clean(upper * factor) if upper is not None else None, factor)
 
 
 def _range_end(s: str, profile) -> tuple[float | None, str, bool]:
@@ -400,7 +402,7 @@ def read_target(value, *, number_format: str = "General", year: int | None = Non
         return Reading("qualitative", shown)
     if q.direction is None:
         q = _bare_number(q, name, level1, level2, profile)
-    return Reading("quantitative", shown, q.direction, q.number, q.unit, None, q.upper, q.unit == "%")
+    return Reading("quantitative", shown, q.direction, q.number, q.unit, None, q.upper, q.unit == "%", q.scale)
 
 
 def _bare_number(q: _Quantity, name: str, level1: str, level2: str, profile) -> _Quantity:
@@ -409,13 +411,15 @@ def _bare_number(q: _Quantity, name: str, level1: str, level2: str, profile) -> 
     if placeholder is not None:
         direction, unit = placeholder
         number = q.number
+        scale = q.scale
         if q.unit is None and unit is not None:
             unit, factor = canonical_unit(unit, profile)
-            number = _clean(number * factor)
+            number, scale = _clean(number * factor), factor
         else:
             unit = q.unit
-        return _Quantity(direction, number, unit, q.upper)
-    return _Quantity(_default_direction(q.number, q.unit, level1, level2, profile), q.number, q.unit, q.upper)
+        return _Quantity(direction, number, unit, q.upper, scale)
+    return _Quantity(_default_direction(q.number, q.unit, level1, level2, profile), q.number, q.unit, q.upper,
+                     q.scale)
 
 
 def _placeholder(name: str, profile) -> tuple[str, str | None] | None:
@@ -578,7 +582,7 @@ def read_actual_number(target: Reading, value, number_format: str, profile) -> t
         b = float(value)
         if target.unit == "%" and ("%" in (number_format or "") or (b <= 1 and a >= 2)):
             b *= 100
-        return _clean(b), "ok"
+        return _clean(b * target.scale), "ok"  # in A's unit as written: 1.6 under ≥1.5万人次 is 16,000 人次
     s = _norm(display_text(value, number_format))
     if s in {_norm(z) for z in profile.words.get("zero", [])}:
         return 0.0, "ok"
@@ -591,11 +595,11 @@ def read_actual_number(target: Reading, value, number_format: str, profile) -> t
     q = parse_quantity(s, profile, actual=True)
     if q is None:
         return None, "not_number"
-    if q.unit is None:  # absent means A's unit
+    if q.unit is None:  # absent means A's unit as written, prefix included (17.4 under ≤17.4万元)
         b = q.number
         if target.unit == "%" and b <= 1 and a >= 2:
             b *= 100
-        return _clean(b), "ok"
+        return _clean(b * target.scale if q.scale == 1 else b), "ok"  # 4.8万 carries its own multiplier
     if target.unit is None or q.unit == target.unit:
         return q.number, "ok"
     return None, "unit_mismatch"

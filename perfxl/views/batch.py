@@ -292,10 +292,11 @@ def _front(wb, ws, f, rows: list[FileRow], t: Totals) -> None:
         *((f"其中：{SKIP_ZH[k]}" if i == 0 else f"　　　{SKIP_ZH[k]}", t.skipped.get(k, 0), "0", None)
           for i, k in enumerate(SKIP_ZH)),
         ("项目数", t.projects, "0", None),
+        *((("其中：待更正（未评分，不计入评优率）", t.ungraded, "0", "red"),) if t.ungraded else ()),
         ("全年预算数合计（万元）", t.budget, "#,##0.00", None),
         ("全年执行数合计（万元）", t.executed, "#,##0.00", None),
         ("执行率", t.rate, "0.00%", _rate_fill(t.rate)),
-        ("评优率（“优”÷项目数）", t.excellent_rate, "0.00%", None),
+        ("评优率（“优”÷已评等级的项目数）" if t.ungraded else "评优率（“优”÷项目数）", t.excellent_rate, "0.00%", None),
         ("错误合计", t.errors, "0", "red" if t.errors else None),
         ("警告合计", t.warnings, "0", "amber" if t.warnings else None),
     ]
@@ -308,15 +309,16 @@ def _front(wb, ws, f, rows: list[FileRow], t: Totals) -> None:
     r += 1
     g0 = r
     _header(ws, f, r, ["评价等级", "项目数", "占比"])
+    graded = t.projects - t.ungraded  # 待更正 projects are counted above, apart from the grades
     for i, g in enumerate(GRADES, 1):
         n = t.grades.get(g, 0)
         ws.write_string(r + i, 0, f"“{g}”", f(border=1, align="center", **_fill(g)))
         ws.write_number(r + i, 1, n, f(border=1, align="right"))
-        _num(ws, r + i, 2, n / t.projects if t.projects else None, f(border=1, align="right", num_format="0.0%"))
+        _num(ws, r + i, 2, n / graded if graded else None, f(border=1, align="right", num_format="0.0%"))
     r += len(GRADES) + 1
     ws.write_string(r, 0, "合计", f(border=1, align="center", bold=True))
-    ws.write_number(r, 1, t.projects, f(border=1, align="right", bold=True))
-    _num(ws, r, 2, 1 if t.projects else None, f(border=1, align="right", bold=True, num_format="0.0%"))
+    ws.write_number(r, 1, graded, f(border=1, align="right", bold=True))
+    _num(ws, r, 2, 1 if graded else None, f(border=1, align="right", bold=True, num_format="0.0%"))
 
     # legend: the colours of 自评结果
     ws.merge_range(3, 4, 3, 5, "颜色说明（与自评结果表相同）", f(bold=True, border=1, align="center", **_fill("head")))

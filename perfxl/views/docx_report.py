@@ -270,7 +270,7 @@ def _table(result: CheckResult) -> list[list[str]]:
     rows = [list(TABLE_HEAD)]
     for i, p in enumerate(result.projects, 1):
         f = p.funding
-        rows.append([str(i), p.name, money(f.budget), money(f.executed), rate(f.rate), num(p.score), p.grade])
+        rows.append([str(i), p.name, money(f.budget), money(f.executed), rate(f.rate), num(p.stated_score), p.grade])
     budget, executed = result.budget_total, result.executed_total
     rows.append(["", "合计", money(budget), money(executed), rate(executed / budget if budget else None), "", ""])
     return rows

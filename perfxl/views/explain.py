@@ -86,6 +86,7 @@ W = {
         "step": "  {reason}：{before} → {after}",
         "no_adjust": "四、评分方案没有封顶或扣分（或均不适用）",
         "score": "五、项目得分：{score}分，等级“{grade}”（{limits}）",
+        "ungraded": "五、项目得分：无（全年预算数或全年执行数无法读取，或项目表未填写），等级“待更正”，不计入评优率",
         "entered": "  填报总分：{entered}（{cell}）{verdict}",
         "agrees": "，与项目得分一致", "above": "，高于项目得分", "below": "，低于项目得分",
         "no_entered": "  填报总分：未填写",
@@ -111,6 +112,8 @@ W = {
         "step": "  {reason}: {before} → {after}",
         "no_adjust": "4. No cap or deduction applies under this profile",
         "score": "5. Project score: {score}, grade “{grade}” ({limits})",
+        "ungraded": "5. Project score: none (the budget or executed amount cannot be read, or the sheet is not filled "
+                    "in); grade “待更正” (to be corrected), not in the excellent rate",
         "entered": "  entered total: {entered} ({cell}){verdict}",
         "agrees": ", agrees with the project score", "above": ", above the project score",
         "below": ", below the project score",
@@ -153,7 +156,7 @@ def explain(result: CheckResult, p: ProjectResult, profile, lang: str = "zh") ->
     last = [g for g, v in profile.grades if v <= 0]
     if last:
         limits += w["sep"] + w["else"].format(g=last[0])
-    out.append(w["score"].format(score=_n(p.score), grade=p.grade, limits=limits))
+    out.append(w["score"].format(score=_n(p.score), grade=p.grade, limits=limits) if p.graded else w["ungraded"])
     if p.entered_total is not None:
         verdict = "" if p.entered_agrees is None else w["agrees"] if p.entered_agrees else \
             w["above"] if p.entered_total > p.score else w["below"]

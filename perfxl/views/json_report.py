@@ -97,6 +97,7 @@ def build(result: CheckResult, file: str, lang: str = "zh") -> dict:
             "entered_agrees": p.entered_agrees,
             "score": _n(p.score),
             "grade": p.grade,
+            "graded": p.graded,
             "raw_score": _n(p.raw_score if p.raw_score is not None else p.score),
             "adjustments": [_adjustment(a, lang) for a in p.adjustments],
             "funding": {"cell": f.cell, "weight": _n(f.weight), "entered_score": _n(f.entered),
@@ -110,6 +111,7 @@ def build(result: CheckResult, file: str, lang: str = "zh") -> dict:
         "summary": {
             "projects": len(result.projects),
             "grades": dict(result.grades),
+            "ungraded": result.ungraded,
             "excellent_rate": _n(result.excellent_rate),
             "budget_total": _n(result.budget_total),
             "executed_total": _n(result.executed_total),

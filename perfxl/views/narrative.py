@@ -20,7 +20,9 @@ def project_paragraph(i: int, p: ProjectResult, fill: dict[str, str] | None = No
     ``下一步改进措施``), such as the Word report's placeholders."""
     fill = fill or {}
     f = p.funding
-    out = f"（{i}）{p.name}绩效自评综述：根据年初设定的绩效目标，该项目绩效自评得分为{num(p.score)}分"
+    if not p.graded:  # no score: say so rather than print one
+        return f"（{i}）{p.name}绩效自评综述：该项目的全年预算数或执行数尚未正确填写，待更正后评分。"
+    out = f"（{i}）{p.name}绩效自评综述：根据年初设定的绩效目标，该项目绩效自评得分为{num(p.stated_score)}分"
     if p.adjustments:  # capped or reduced by the profile: say why, once
         out += "（" + "；".join(a.reason() for a in p.adjustments) + "）"
     out += "。"
@@ -43,6 +45,11 @@ def grades_sentence(result: CheckResult) -> str:
     parts = "，".join(f"“{g}”项目{c}个" for g, c in result.grades.items() if c)
     rate = whole_pct(result.excellent_rate) if result.excellent_rate is not None else "0%"
     prefix = f"{year}年" if year else ""
+    if result.ungraded and not parts:
+        return f"{prefix}本部门绩效自评项目共{n}个，均待更正、未评定等级。"
+    if result.ungraded:  # counted apart, and not in 评优率
+        return (f"{prefix}本部门绩效自评项目共{n}个，其中评价等级{parts}，{result.ungraded}个项目待更正、未评定等级，"
+                f"评优率为{rate}（不含待更正的项目）。")
     return f"{prefix}本部门绩效自评项目共{n}个，其中评价等级{parts}，评优率为{rate}。"
 
 

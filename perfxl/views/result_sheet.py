@@ -92,7 +92,7 @@ def write_result_sheet(wb, result: CheckResult) -> str:
         ws.cell(row=r, column=5).number_format = "0.00%"
         for j in (6, 7):
             ws.cell(row=r, column=j).number_format = "0.##"
-        ws.cell(row=r, column=8).fill = FILLS[p.grade]
+        ws.cell(row=r, column=8).fill = FILLS[p.grade if p.graded else "fix"]  # 待更正: no score
         if p.adjustments:  # why the score is not the sum: the profile's cap or deduction
             why = "；".join(a.reason() for a in p.adjustments)
             note = Comment(f"按评分方案调整：{why}（核算{_num(p.raw_score)}分，调整后{_num(p.score)}分）", AUTHOR)
@@ -139,7 +139,13 @@ def write_result_sheet(wb, result: CheckResult) -> str:
         c.border = BOX
         c.alignment = Alignment(horizontal="center")
         r += 1
-    label = ws.cell(row=r, column=2, value="评优率（“优”÷项目总数）")
+    if result.ungraded:  # counted apart from the grades and left out of 评优率 (docs/template.md §1)
+        ws.cell(row=r, column=2, value="待更正（未评分，不计入评优率）的项目数").alignment = Alignment(horizontal="right")
+        ws.cell(row=r, column=2).font = Font(name=FONT)
+        c = ws.cell(row=r, column=3, value=result.ungraded)
+        c.fill, c.border, c.alignment = FILLS["fix"], BOX, Alignment(horizontal="center")
+        r += 1
+    label = ws.cell(row=r, column=2, value="评优率（“优”÷已评等级的项目数）" if result.ungraded else "评优率（“优”÷项目总数）")
     label.font = Font(name=FONT, bold=True)
     label.alignment = Alignment(horizontal="right")
     rate = result.excellent_rate or 0
@@ -148,7 +154,7 @@ def write_result_sheet(wb, result: CheckResult) -> str:
     c.border = BOX
     c.font = Font(name=FONT, bold=True)
     c.alignment = Alignment(horizontal="center")
-    r = _legend(ws, r + 2)
+    r = _legend(ws, r + 2, ungraded=bool(result.ungraded))
     for col, w in RESULT_COLUMNS.items():
         ws.column_dimensions[col].width = w
     ws.freeze_panes = "C4"
@@ -213,7 +219,7 @@ LEGEND = [
 ]
 
 
-def _legend(ws, r: int) -> int:
+def _legend(ws, r: int, *, ungraded: bool = False) -> int:
     """The meaning of every colour of the sheet; returns the row after it."""
     head = ws.cell(row=r, column=1, value="图例")
     head.font = Font(name=FONT, bold=True)
@@ -226,6 +232,8 @@ def _legend(ws, r: int) -> int:
     width = sum(w for c, w in RESULT_COLUMNS.items() if c != "A")
     ws.row_dimensions[r].height = row_height([(note.value, width)], font_size=9)
     for key, text in LEGEND:
+        if key == "fix" and ungraded:
+            text += "；评价等级“待更正”（全年预算数或执行数无法读取，或项目表未填写：未评分）"
         r += 1
         swatch = ws.cell(row=r, column=1)
         swatch.fill = FILLS[key]

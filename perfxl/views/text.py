@@ -28,15 +28,15 @@ WORDS = {
     "zh": {"title": "perfxl 绩效自评检查", "unit": "单位", "year": "年度", "file": "文件", "unknown": "（未知）",
            "unnamed": "（未填写）", "clean": "没有发现问题。", "workbook": "工作簿", "table": "项目一览（金额单位：万元）",
            "head": ["序号", "项目名称", "全年预算数", "全年执行数", "执行率", "填报总分", "核算得分", "等级"],
-           "line": "单位：共 {n} 个项目，{counts}；评优率 {rate}%；预算合计 {budget} 万元，执行合计 {executed} 万元",
-           "count": "{g} {c} 个", "sep": "，",
+           "line": "单位：共 {n} 个项目，{counts}；评优率 {rate}；预算合计 {budget} 万元，执行合计 {executed} 万元",
+           "count": "{g} {c} 个", "sep": "，", "ungraded": "，待更正 {n} 个（未评分，不计入评优率）",
            "adjusted": "  注：序号{i}，{why}（核算{raw}分，按本方案为{score}分）", "verdict": "结论：错误 {error} 个，警告 {warning} 个，提示 {info} 个"},
     "en": {"title": "perfxl self-evaluation check", "unit": "Unit", "year": "Year", "file": "File", "unknown": "(unknown)",
            "unnamed": "(not filled in)", "clean": "No problems found.", "workbook": "workbook",
            "table": "Projects (amounts in 10,000 yuan)",
            "head": ["No.", "Project", "Budget", "Executed", "Rate", "Entered", "Score", "Grade"],
-           "line": "Unit: {n} projects, {counts}; excellent rate {rate}%; budget {budget}, executed {executed} (10,000 yuan)",
-           "count": "{g} {c}", "sep": ", ",
+           "line": "Unit: {n} projects, {counts}; excellent rate {rate}; budget {budget}, executed {executed} (10,000 yuan)",
+           "count": "{g} {c}", "sep": ", ", "ungraded": ", {n} to be corrected (no score, not in the excellent rate)",
            "adjusted": "  Note: no. {i}: {why} (computed {raw}, {score} under the profile)",
            "verdict": "Result: {error} {errors}, {warning} {warnings}, {info} {infos}"},
 }
@@ -94,6 +94,8 @@ def render(result: CheckResult, file: str, color: bool, lang: str = "zh") -> str
     lines.append("")
     g = result.grades
     counts = w["sep"].join(w["count"].format(g=k, c=v) for k, v in g.items())
+    if result.ungraded:
+        counts += w["ungraded"].format(n=result.ungraded)
     rate = result.excellent_rate
     lines.append(w["line"].format(n=len(result.projects), counts=counts, rate=_whole(rate),
                                   budget=money(result.budget_total), executed=money(result.executed_total)))
@@ -106,8 +108,8 @@ def render(result: CheckResult, file: str, color: bool, lang: str = "zh") -> str
 
 
 def _whole(rate: float | None) -> str:
-    """评优率 as a whole percentage, half up (14 of 15 -> 93)."""
-    return show.whole_percent(rate).rstrip("%")
+    """评优率 as a whole percentage, half up (14 of 15 -> 93%); a dash when no project is graded."""
+    return "—" if rate is None else show.whole_percent(rate)
 
 
 def _table(head: list[str], rows: list[list[str]], right: set[int], color: bool) -> list[str]:

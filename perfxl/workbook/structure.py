@@ -148,4 +148,14 @@ DECLARED = declare(
              "“{label}” holds {value} but has the date or time format “{format}”, so Excel/WPS shows a date or a "
              "time; it was read as the number {value}",
              "Set the cell's format to General or Number (Format Cells)")),
+    Rule("R130", "warning", "项目表未填写",
+         "项目表既没有金额，也没有任何指标的目标值、实际完成值或得分（例如 perfxl init 生成后未填的表）：不评分、不评等级，"
+         "在各输出中显示为“待更正”，不计入等级统计和评优率。只报这一条，不再逐个单元格报“未填写”。",
+         "项目表“{sheet}”尚未填写（没有全年预算数、全年执行数，也没有指标的目标值、实际完成值和得分），未评分",
+         "填写该项目的资金和绩效指标；多余的项目表请删除（汇总表中对应的行一并删除）",
+         "perfxl init 生成 8 张项目表，只填了 6 张", "每张项目表都填写了资金和指标，或删去多余的表",
+         en=("Project sheet not filled in",
+             "Project sheet “{sheet}” is not filled in (no budget or executed amount, no indicator target, actual "
+             "value or score); it is not scored",
+             "Fill in the project's funding and indicators, or delete the sheet (and its summary row)")),
 )
