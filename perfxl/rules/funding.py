@@ -5,7 +5,7 @@ from __future__ import annotations
 from perfxl.model import Cell, Project, Rule, declare
 from perfxl.rules.context import Context, filled, pct, to_wan
 from perfxl.rules.results import FundingResult
-from perfxl.scoring.precision import agrees
+from perfxl.scoring.precision import agrees, rate_agrees
 
 DECLARED = declare(
     Rule("F101", "error", "资金来源合计不符",
@@ -161,7 +161,7 @@ def _check_rate(ctx: Context, cell: Cell, rate: float, budget, executed) -> None
     if not _has_percent_sign(cell) and not cell.is_percent_format and entered > 2:
         ctx.add("F107", cell, value=entered, percent=entered)
         entered, decimals = entered / 100, decimals + 2
-    if not agrees(entered, rate, decimals, tolerance=ctx.profile.rate_tolerance):
+    if not rate_agrees(entered, rate, decimals, tolerance=ctx.profile.rate_tolerance):
         ctx.add("F102", cell, entered=pct(entered), executed=executed, budget=budget, computed=pct(rate))
 
 

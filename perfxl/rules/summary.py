@@ -8,7 +8,7 @@ from perfxl.model import Rule, SummarySheet, declare
 from perfxl.rules.context import Context, filled, pct
 from perfxl.rules.funding import _has_percent_sign
 from perfxl.rules.results import ProjectResult, SummaryRowResult
-from perfxl.scoring.precision import agrees
+from perfxl.scoring.precision import agrees, rate_agrees
 from perfxl.excel.labels import nfkc
 
 DECLARED = declare(
@@ -165,7 +165,7 @@ def check_summary(ctx: Context, summary: SummarySheet, projects: list[ProjectRes
                 v, d = num.value, num.decimals
                 if not _has_percent_sign(cells["执行率"]) and not cells["执行率"].is_percent_format and v > 2:
                     v, d = v / 100, d + 2
-                if not agrees(v, p.funding.rate, d, tolerance=profile.rate_tolerance):
+                if not rate_agrees(v, p.funding.rate, d, tolerance=profile.rate_tolerance):
                     ctx.add("S105", cells["执行率"], entered=pct(v), name=p.name, expected=pct(p.funding.rate))
         if "自评得分" in cells and filled(cells["自评得分"]):
             num = ctx.number(cells["自评得分"], "自评得分")
@@ -228,7 +228,7 @@ def _check_total_row(ctx: Context, summary: SummarySheet) -> None:
             v, d = num.value, num.decimals
             if not _has_percent_sign(cell) and not cell.is_percent_format and v > 2:
                 v, d = v / 100, d + 2
-            if not agrees(v, rate, d, tolerance=ctx.profile.rate_tolerance):
+            if not rate_agrees(v, rate, d, tolerance=ctx.profile.rate_tolerance):
                 b = summary.total_row.cells.get("全年预算数")
                 e = summary.total_row.cells.get("全年执行数")
                 formula = f"=IF({b.coord}>0,{e.coord}/{b.coord},0)" if b is not None and e is not None else "=执行数/预算数"
