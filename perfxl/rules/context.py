@@ -61,7 +61,7 @@ class Context:
             self.add("R111", cell, label=label, value=_shown(cell.value))
         elif num.value is None and required:
             self.add("R110", cell, label=label, what=what)
-        elif num.typed_as_text and not cell.formula:
+        elif num.typed_as_text and not cell.formula and not cell.inline:
             self.add("R112", cell, label=label, value=_shown(cell.value))
         elif num.date_formatted:
             self.add("R122", cell, label=label, value=show.num(num.value), format=cell.number_format)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 
 from perfxl.excel.labels import is_dash
-from perfxl.model import WorkbookModel
+from perfxl.model import Project, Rubric, WorkbookModel
 from perfxl.rules.catalogue import RULES, select
 from perfxl.rules.causes import attribute
 from perfxl.rules.context import Context
@@ -14,6 +14,7 @@ from perfxl.rules.funding import check_funding
 from perfxl.rules.indicators import check_indicators
 from perfxl.rules.results import Outcome, ProjectResult
 from perfxl.rules.reviewer import check_reviewer
+from perfxl.rules.rubric import check_rubric
 from perfxl.rules.summary import check_summary
 from perfxl.rules.totals import check_totals
 from perfxl.rules.unit import check_unit
@@ -28,18 +29,14 @@ def check_model(model: WorkbookModel, profile, *, select_codes=(), ignore_codes=
     for f in model.findings:  # found while reading
         ctx.adopt(f)
     year = model.year
-    projects: list[ProjectResult] = []
-    for project in model.projects:
-        if project.name is None or not str(project.name.value.value or "").strip():
-            cell = project.name.value if project.name else None
-            ctx.add("R110", cell, sheet=project.sheet, label="项目名称", what="项目全称")
-        funding = check_funding(ctx, project)
-        indicators = check_indicators(ctx, project, year)
-        entered, score, agrees, raw, steps = check_totals(ctx, project, funding, indicators)
-        projects.append(ProjectResult(project, funding, indicators, entered, score, profile.grade(score), agrees,
-                                      _texts(project), raw, steps))
-        check_reviewer(ctx, projects[-1])
-    if year is None and any(r.kind == "deadline" for p in projects for r in p.indicators):
+    projects = [_check_project(ctx, project, year) for project in model.projects]
+    whole = None  # the unit's whole-unit table: checked like a project, counted apart (§2.5)
+    if isinstance(model.whole_unit, Rubric):
+        whole = check_rubric(ctx, model.whole_unit)
+    elif model.whole_unit is not None:
+        whole = _check_project(ctx, model.whole_unit, year)
+    scored = projects + ([whole] if isinstance(whole, ProjectResult) else [])
+    if year is None and any(r.kind == "deadline" for p in scored for r in p.indicators):
         ctx.add("R116", None)
     unit = None
     if model.unit is None:
@@ -50,7 +47,8 @@ def check_model(model: WorkbookModel, profile, *, select_codes=(), ignore_codes=
     if model.summary is None:
         ctx.add("R102", None)
     else:
-        pairs, rows = check_summary(ctx, model.summary, projects)
+        pairs, rows = check_summary(ctx, model.summary, projects,
+                                    [whole] if isinstance(whole, ProjectResult) else [])
     if model.source_format == "xls":  # values only: no formula text to audit
         ctx.add("R121", None, name=os.path.basename(model.path))
     elif any(code.startswith("X") for code in enabled):
@@ -59,7 +57,22 @@ def check_model(model: WorkbookModel, profile, *, select_codes=(), ignore_codes=
     for p in projects:
         grades[p.grade] = grades.get(p.grade, 0) + 1
     findings = sorted(attribute(ctx.findings, model), key=_order(model))
-    return Outcome(model, projects, findings, grades, unit, rows)
+    return Outcome(model, projects, findings, grades, unit, rows, whole)
+
+
+def _check_project(ctx: Context, project: Project, year: int | None) -> ProjectResult:
+    """Every project rule over one project sheet (or a whole-unit table in its shape)."""
+    if project.name is None or not str(project.name.value.value or "").strip():
+        cell = project.name.value if project.name else None
+        label, what = ("单位名称", "单位全称") if project.whole_unit else ("项目名称", "项目全称")
+        ctx.add("R110", cell, sheet=project.sheet, label=label, what=what)
+    funding = check_funding(ctx, project)
+    indicators = check_indicators(ctx, project, year)
+    entered, score, agrees, raw, steps = check_totals(ctx, project, funding, indicators)
+    result = ProjectResult(project, funding, indicators, entered, score, ctx.profile.grade(score), agrees,
+                           _texts(project), raw, steps)
+    check_reviewer(ctx, result)
+    return result
 
 
 def _texts(project) -> dict[str, str]:
@@ -81,6 +94,8 @@ def _audit(ctx: Context, model: WorkbookModel, pairs) -> None:
 
     evaluator = make_evaluator(model.grids.values(), model.defined_names)
     data = {p.sheet for p in model.projects}
+    if model.whole_unit is not None:
+        data.add(model.whole_unit.sheet)
     data |= {s.sheet for s in (model.unit, model.summary) if s is not None}
     rows = [(row.cells, p.project.sheet, p.name) for row, p in pairs]
     audit_formulas(ctx, model, evaluator, data, rows)

@@ -9,7 +9,7 @@ from perfxl.rules.context import Context, filled, pct
 from perfxl.rules.funding import _has_percent_sign
 from perfxl.rules.results import ProjectResult, SummaryRowResult
 from perfxl.scoring.precision import agrees, rate_agrees
-from perfxl.excel.labels import nfkc
+from perfxl.excel.labels import split_code, nfkc
 
 DECLARED = declare(
     Rule("S101", "error", "汇总表中的项目没有对应的项目表",
@@ -91,7 +91,8 @@ _SUFFIX = re.compile(r"(?:项目|费用|经费|工程|款)$")
 
 
 def exact_name(text) -> str:
-    return re.sub(r"\s+", "", nfkc(str(text or "")))
+    """A name as compared: no spaces, half width, no system code in front (§2.4)."""
+    return re.sub(r"\s+", "", nfkc(split_code(str(text or ""))[1]))
 
 
 def loose_name(text) -> str:
@@ -104,11 +105,12 @@ def loose_name(text) -> str:
         s = t
 
 
-def match_rows(ctx: Context, summary: SummarySheet, projects: list[ProjectResult]):
-    """Pairs (row, project); reports rows without a project and projects without a row."""
+def match_rows(ctx: Context, summary: SummarySheet, projects: list[ProjectResult], extra=()):
+    """Pairs (row, project); reports rows without a project and projects without a row.
+    ``extra`` (a whole-unit table, §2.5) may have a row, and needs none."""
     exact = {}
     loose = {}
-    for p in projects:
+    for p in [*projects, *extra]:
         exact.setdefault(exact_name(p.name), p)
         loose.setdefault(loose_name(p.name), p)
     used: set[int] = set()
@@ -140,10 +142,10 @@ def match_rows(ctx: Context, summary: SummarySheet, projects: list[ProjectResult
     return pairs
 
 
-def check_summary(ctx: Context, summary: SummarySheet, projects: list[ProjectResult]):
+def check_summary(ctx: Context, summary: SummarySheet, projects: list[ProjectResult], extra=()):
     """Check every row against its project; return the (row, project) pairs and each row's decisions."""
     profile = ctx.profile
-    pairs = match_rows(ctx, summary, projects)
+    pairs = match_rows(ctx, summary, projects, extra)
     results = []
     consequences = set()  # summary cells that copy an over-capped 总分 (V201 reports the cause)
     for row, p in pairs:
