@@ -62,7 +62,8 @@ def check_rubric(ctx: Context, rubric: Rubric) -> RubricResult:
     weights = [r.weight for r in result.rows if r.weight is not None]
     total_weight = sum(weights)
     if weights and abs(total_weight - 100) > 0.01:
-        where = rubric.total_weight if filled(rubric.total_weight) else result.rows[0].row.weight
+        first = result.rows[0].row
+        where = rubric.total_weight if filled(rubric.total_weight) else (first.weight or first.name)
         ctx.add("T107", where, sheet=rubric.sheet, total=round(total_weight, 6))
     elif filled(rubric.total_weight):
         num = ctx.number(rubric.total_weight, "总分分值")
