@@ -390,7 +390,8 @@ def _os_reason(exc: OSError, lang: str = "zh") -> str:
 @click.option("--year", type=click.IntRange(2000, 2100), default=date.today().year - 1, show_default="去年",
               help="评价年度")
 @click.option("--force", is_flag=True, help="覆盖已存在的文件")
-def init(file, projects, unit, year, force) -> None:
+@click.option("--whole-unit", is_flag=True, help="另加一张部门整体支出绩效自评表")
+def init(file, projects, unit, year, force, whole_unit) -> None:
     """生成标准工作簿（填报说明、单位情况、汇总、项目表）。"""
     from perfxl.workbook.template import write_template
 
@@ -409,7 +410,7 @@ def init(file, projects, unit, year, force) -> None:
     tmp = None
     try:
         tmp = atomic.new_temp(folder, ".xlsx")
-        write_template(tmp, projects=projects, unit=unit, year=year)
+        write_template(tmp, projects=projects, unit=unit, year=year, whole_unit=whole_unit)
         atomic.replace(tmp, path)
     except BaseException as exc:  # an interrupted run leaves no temp file either
         atomic.discard(tmp)

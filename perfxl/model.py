@@ -329,7 +329,7 @@ class WorkbookModel:
                 y = parse_year(f.value.value)
                 if y is not None:
                     return y
-        for p in self.projects:
+        for p in [*self.projects, *([self.whole_unit] if self.whole_unit is not None else [])]:
             if p.year:
                 return p.year
         return None

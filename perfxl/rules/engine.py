@@ -45,7 +45,8 @@ def check_model(model: WorkbookModel, profile, *, select_codes=(), ignore_codes=
         unit = check_unit(ctx, model.unit, projects)
     pairs, rows = [], []
     if model.summary is None:
-        ctx.add("R102", None)
+        if projects:  # a whole-unit table alone needs no summary of projects
+            ctx.add("R102", None)
     else:
         pairs, rows = check_summary(ctx, model.summary, projects,
                                     [whole] if isinstance(whole, ProjectResult) else [])

@@ -527,6 +527,6 @@ def _read_sheets(model: WorkbookModel, grids: list[SheetGrid], owned: set[str]) 
         else:
             firsts[kind] = grid.name
             model.summary = read_summary(grid)
-    if not model.projects:
+    if not model.projects and model.whole_unit is None:  # a whole-unit table alone is checked too (§2.5)
         raise ReadError("E108", name=os.path.basename(path))
     return model
