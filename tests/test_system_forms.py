@@ -152,3 +152,11 @@ def test_names_with_codes_match_the_summary_and_stay_shown(tmp_path):
     assert [p.project.code for p in result.projects] == ["13000025P000000000001", "13000025P000000000002"]
     assert not [f for f in result.findings if f.code in ("S101", "S102", "S103")]
     assert result.projects[0].project.department.value.value == "219-某某区机关事务管理局"
+
+
+def test_a_unit_name_with_a_code(tmp_path):
+    book = variant_book("anhui")
+    book.unit["单位名称"] = "219001-某某区机关事务管理局"
+    path = tmp_path / "u.xlsx"
+    build(book, path, "anhui")
+    assert _check(path).unit_name == "某某区机关事务管理局"

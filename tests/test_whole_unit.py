@@ -84,6 +84,11 @@ def test_whole_unit_label_and_explain(run, tmp_path):
     assert result.whole_unit.name == "某某区机关事务管理局" and result.model.unit is not None
     lines = run("check", path, "--explain", "部门整体", "--no-write").output
     assert "项目“某某区机关事务管理局”（工作表 部门整体）" in lines and "五、项目得分：97.5分" in lines
+    wb = load_workbook(path)
+    assert wb["部门整体"]["A1"].value == "一级预算单位名称"
+    wb["部门整体"]["A1"] = "部门"  # the shortest label a transcribed form used
+    wb.save(path)
+    assert _check(path).whole_unit.name == "某某区机关事务管理局"
 
 
 def _rubric(path, rows, total, grade="优", *, weights=True):
