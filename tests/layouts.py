@@ -1,4 +1,6 @@
-"""Workbooks built from scratch in code, in three layouts that every test reuses.
+"""Workbooks built from scratch in code, in three layouts that every test reuses, and the
+variants of published forms, budget-system exports, reviewers' worksheets and whole-unit
+tables (``VARIANTS``, docs/template.md §2.4–§2.5) that tests/test_layout_variants.py runs.
 
 - national:   the form as in docs/template.md §2.3 (columns A–H, like ``perfxl init``);
 - provincial: columns shifted, （A）/（B） markers, 本年财政拨款, 分值 before a split

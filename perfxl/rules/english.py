@@ -38,6 +38,8 @@ GLOSSARY = {
     "资金块（全年预算数、全年执行数表头）": "the funding block (a header with budget and executed amount)",
     "“年度资金总额”行": "the total funding row", "“总分”行": "the total row",
     "项目表": "project sheet", "汇总表": "summary sheet", "单位情况表": "unit sheet",
+    "部门整体支出绩效自评表": "whole-unit sheet", "部门整体评分表": "the whole-unit rubric",
+    "单项指标得分": "score out of 100",
     # things the output cannot keep
     "VBA 宏": "VBA macros", "新式（线程）批注（旧式批注会保留）": "threaded comments (notes are kept)",
     "表单控件/ActiveX 控件": "form or ActiveX controls",
