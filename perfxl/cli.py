@@ -169,14 +169,15 @@ def _explain(done, profile, key: str, as_json: bool, lang: str) -> None:
 @click.option("--year", type=click.IntRange(2000, 2100), default=date.today().year - 1, show_default="去年",
               help="评价年度")
 @click.option("--force", is_flag=True, help="覆盖已存在的文件")
-def init(file, projects, unit, year, force) -> None:
+@click.option("--whole-unit", is_flag=True, help="另加一张部门整体支出绩效自评表")
+def init(file, projects, unit, year, force, whole_unit) -> None:
     """生成标准工作簿（填报说明、单位情况、汇总、项目表）。"""
     from perfxl import outputs
 
     path = file or f"{year}.xlsx"
     with _stops(path):
         outputs.init_target(path, year, force=force)
-        _write_template(path, projects, unit, year)
+        _write_template(path, projects, unit, year, whole_unit)
     click.echo(f"已生成 {path}：{projects} 个项目表，评价年度 {year}。填写后运行 perfxl check {path}")
 
 
@@ -228,7 +229,7 @@ def _fatal(rule: str, /, **values):
     return Fatal(rule, **values)
 
 
-def _write_template(path: str, projects: int, unit: str, year: int) -> None:
+def _write_template(path: str, projects: int, unit: str, year: int, whole_unit: bool = False) -> None:
     """Write the template through a temporary file in the same folder (E115 with the system's reason)."""
     from perfxl.excel import atomic
     from perfxl.excel.oserrors import reason
@@ -236,7 +237,7 @@ def _write_template(path: str, projects: int, unit: str, year: int) -> None:
 
     try:
         with atomic.replacing(path, ".xlsx") as tmp:  # an interrupted run leaves no temp file either
-            write_template(tmp, projects=projects, unit=unit, year=year)
+            write_template(tmp, projects=projects, unit=unit, year=year, whole_unit=whole_unit)
     except OSError as exc:
         raise _fatal("E115", path=path, reason=reason(exc)) from None
 

@@ -84,6 +84,8 @@ GLOSSARY = {
     "资金块（全年预算数、全年执行数表头）": "the funding block (a header with budget and executed amount)",
     "“年度资金总额”行": "the total funding row", "“总分”行": "the total row",
     "项目表": "project sheet", "汇总表": "summary sheet", "单位情况表": "unit sheet",
+    "部门整体支出绩效自评表": "whole-unit sheet", "部门整体评分表": "the whole-unit rubric",
+    "单项指标得分": "score out of 100",
 }
 
 
@@ -221,6 +223,7 @@ class Funding:
     columns: dict[str, str]  # canonical column -> letter
     rows: dict[str, FundingRow] = field(default_factory=dict)
     weight_from_header: float | None = None  # 得分（20分*执行率）
+    source: str = "block"  # block | sources (a 资金来源 table's 合计 row) | pairs (预算数：50) | indicator (预算执行 row)
 
     @property
     def total(self) -> FundingRow | None:
@@ -242,6 +245,9 @@ class Indicator:
     sub_item: bool = False
     merged_rows: list[int] = field(default_factory=list)  # other rows scored by this row's merged 得分
     merged_into: int | None = None  # row whose merged 得分 scores this row
+    hundred_score: Cell | None = None  # 单项指标得分 beside a 折算得分: the score out of 100 (§2.4)
+    review_actual: Cell | None = None  # a reviewer's 复核完成值, read and shown, not checked
+    review_score: Cell | None = None  # a reviewer's 复核得分
 
 
 @dataclass
@@ -263,16 +269,66 @@ class Project:
     total_row: int | None = None
     problems: Field | None = None
     next_steps: Field | None = None
+    entered_grade: Cell | None = None  # a grade typed in the 总分 row (``总分 | 100 | 96 | 优``)
+    review_total: Cell | None = None  # the reviewer's 复核得分 in the 总分 row
+    whole_unit: bool = False  # a whole-unit (部门整体) table in the project form's shape (§2.5)
 
     @property
     def title(self) -> str:
+        """The name as typed, without a system code in front (``51011723T000007943391-统战特别费``)."""
+        from perfxl.excel.labels import split_code
         if self.name and isinstance(self.name.value.value, str) and self.name.value.value.strip():
-            return self.name.value.value.strip()
+            return split_code(self.name.value.value)[1]
         return self.sheet
+
+    @property
+    def code(self) -> str | None:
+        """The system code in front of the name, kept for the roll-up."""
+        from perfxl.excel.labels import split_code
+        if self.name and isinstance(self.name.value.value, str):
+            return split_code(self.name.value.value)[0]
+        return None
 
     @property
     def has_weight_column(self) -> bool:
         return "分值" in self.indicator_columns
+
+
+@dataclass
+class RubricRow:
+    """One scored row of a whole-unit rubric (§2.5): levels, name, 分值 and 得分."""
+
+    row: int
+    level1: Cell
+    level2: Cell
+    name: Cell
+    weight: Cell | None  # None when the 分值 is written in the name (``相关性（5分）``)
+    score: Cell | None
+    weight_in_name: float | None = None
+
+
+@dataclass
+class Rubric:
+    """A whole-unit table in the rubric's shape: 一级 | 二级 | 三级 | 分值 | 指标解释 | 评分标准 | 得分."""
+
+    sheet: str
+    name: Field | None
+    header_row: int = 0
+    columns: dict[str, str] = field(default_factory=dict)
+    rows: list[RubricRow] = field(default_factory=list)
+    total_row: int | None = None
+    total_weight: Cell | None = None
+    total_score: Cell | None = None
+    entered_grade: Cell | None = None
+    year: int | None = None
+    whole_unit: bool = True
+
+    @property
+    def title(self) -> str:
+        from perfxl.excel.labels import split_code
+        if self.name and isinstance(self.name.value.value, str) and self.name.value.value.strip():
+            return split_code(self.name.value.value)[1]
+        return self.sheet
 
 
 @dataclass
@@ -281,6 +337,7 @@ class WorkbookModel:
     projects: list[Project] = field(default_factory=list)
     unit: UnitSheet | None = None
     summary: SummarySheet | None = None
+    whole_unit: Project | Rubric | None = None  # the unit's whole-unit (部门整体) table, §2.5
     findings: list[Finding] = field(default_factory=list)  # found while reading
     made_by_perfxl: bool = False
     sheet_names: list[str] = field(default_factory=list)
@@ -312,7 +369,7 @@ class WorkbookModel:
                 y = parse_year(f.value.value)
                 if y is not None:
                     return y
-        for p in self.projects:
+        for p in [*self.projects, *([self.whole_unit] if self.whole_unit is not None else [])]:
             if p.year:
                 return p.year
         return None

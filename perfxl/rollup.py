@@ -55,6 +55,7 @@ class ProjectLine:
     entered_agrees: bool | None  # decided by the checks, with the profile's tolerance
     errors: int = 0
     warnings: int = 0
+    code: str | None = None  # a budget system's code in front of the name (kept, §2.4)
 
 
 @dataclass
@@ -95,7 +96,7 @@ class FileRow:
             f = p.funding
             projects.append(ProjectLine(p.project.sheet, p.name, json_number(f.budget), json_number(f.executed),
                                         json_number(f.rate), json_number(p.entered_total), json_number(p.score),
-                                        p.grade, p.entered_agrees, errors, warnings))
+                                        p.grade, p.entered_agrees, errors, warnings, p.project.code))
         unit = result.unit
         return cls(file, "checked", unit=(unit.name if unit is not None else "") or "",
                    year=result.year if unit is not None else None, projects=projects,
@@ -129,7 +130,7 @@ class FileRow:
                 c[0 if p.severity == "error" else 1] += 1
         projects = [ProjectLine(p["sheet"], p["name"], p["budget"], p["executed"], p["execution_rate"],
                                 p["entered_score"], p["score"], p["grade"], p.get("entered_agrees"),
-                                *counts.get(p["sheet"], [0, 0]))
+                                *counts.get(p["sheet"], [0, 0]), p.get("code"))
                     for p in obj.get("projects") or []]
         unit = obj.get("unit") or {}
         summary = obj.get("summary") or {}

@@ -11,7 +11,7 @@ from pathlib import Path
 from layouts import Book, Ind, Proj, build
 from perfxl.result import run_checks
 from perfxl.scoring.profile import ProfileError, load_profile
-from perfxl.scoring.precision import agrees
+from perfxl.scoring.precision import agrees, rate_agrees
 from perfxl.excel.numbers import decimals_of
 from perfxl.workbook.reader import read_workbook
 
@@ -31,6 +31,27 @@ from perfxl.workbook.reader import read_workbook
 ])
 def test_precision_rule(entered, computed, min_dec, ok):
     assert agrees(entered, computed, decimals_of(entered), min_decimals=min_dec) is ok
+
+
+@pytest.mark.parametrize("entered,computed,ok", [
+    (1, 0.996, True),         # a stored 1 is 100%: agrees with 99.6%
+    (1, 0.8045, False),       # ... but not with 80.45%
+    (0.9707, 0.97066, True),  # 97.07% with two decimals
+    (0.9707, 0.9712, False),
+    (0.87, 0.8683, True),     # 87% agrees with 86.83%
+    (0.9, 0.8683, False),     # 90% does not
+])
+def test_rates_compare_as_percentages(entered, computed, ok):
+    assert rate_agrees(entered, computed, decimals_of(entered)) is ok
+
+
+def test_typed_100_percent_does_not_hide_a_lower_execution(tmp_path):
+    book = Book([Proj(budget=100, executed=80.45, rate=1, problems="工程款未结算")])
+    book.summary = [{"序号": 1, "项目名称": "办公楼维修项目", "全年预算数": 100, "全年执行数": 80.45, "执行率": 1,
+                     "自评得分": 98.05, "评价等级": "优"}]
+    result = _result(tmp_path, book)
+    assert ("项目1", "G6", "F102") in result.flatten()
+    assert ("汇总", "E3", "S105") in result.flatten()
 
 
 def _result(tmp_path, book, layout="national", profile=None):

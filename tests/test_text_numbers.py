@@ -29,9 +29,10 @@ def test_sum_skips_the_text_r120_says_so_in_both_languages(tmp_path):
 
 
 def test_a_division_converts_the_text_no_r120_and_the_formula_keeps_its_own_finding(tmp_path):
-    """``=E6/D6*2`` with D6 the text '40': Excel divides by 40 all the same, so the wrong funding
-    score that follows comes from the formula, not from the text — R112 stays a warning and the
-    funding score's finding is kept, not folded into a "sum left it out" message."""
+    """``=E6/D6*2`` with D6 the text '40': Excel divides by 40 all the same, so the wrong 执行率
+    (100% for 50%) comes from the formula, not from the text — R112 stays a warning and the
+    formula's own finding is kept (the funding score it feeds is its consequence), not folded
+    into a "sum left it out" message."""
     def edit(wb):
         ws = wb["项目2"]
         ws["D6"] = "40"
@@ -39,7 +40,7 @@ def test_a_division_converts_the_text_no_r120_and_the_formula_keeps_its_own_find
         del wb["汇总"]  # no SUM reads D6
     result = _check(_init(tmp_path, edit))
     serious = _serious(result)
-    assert ("项目2", "D6", "R112") in serious and ("项目2", "H6", "F103") in serious, serious
+    assert ("项目2", "D6", "R112") in serious and ("项目2", "G6", "F102") in serious, serious
     assert not [f for f in result.findings if f.code == "R120"]
     assert not any("漏算" in f.message for f in result.findings)
 
@@ -54,7 +55,7 @@ def test_a_division_beside_a_sum_only_the_sum_is_named(tmp_path):
     result = _check(_init(tmp_path, edit))
     f = _only(result, "R120")
     assert "SUM" in f.message and "汇总!C5" in f.message and "项目2!H6" not in f.message
-    assert ("项目2", "H6", "F103") in _serious(result)
+    assert ("项目2", "G6", "F102") in _serious(result)  # the wrong 执行率 formula (the score it feeds follows)
 
 
 def test_a_comparison_takes_the_text_as_text_r120_says_what_happens(tmp_path):

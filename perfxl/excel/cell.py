@@ -24,6 +24,7 @@ class Cell:
     number_format: str = "General"
     computed: bool = False
     locked: bool = True  # cell protection; read for formula cells
+    inline: bool = False  # a value written after its label in the label's own cell (``预算数：50``): text by nature
 
     @property
     def ref(self) -> str:

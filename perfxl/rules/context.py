@@ -65,7 +65,7 @@ class Context:
             self.add("R111", cell, label=label, value=_shown(cell.value))
         elif num.value is None and required:
             self.add("R110", cell, label=label, what=what)
-        elif num.typed_as_text and not cell.formula:
+        elif num.typed_as_text and not cell.formula and not cell.inline:
             f = self.add("R112", cell, label=label, value=_shown(cell.value))
             if f is not None and num.unit:
                 _say_unit(f, num, money)

@@ -6,7 +6,7 @@ import os
 
 from perfxl.excel.labels import is_dash
 from perfxl.excel.refs import split
-from perfxl.model import WorkbookModel, finding
+from perfxl.model import Project, Rubric, WorkbookModel, finding
 from perfxl.rules.catalogue import RULES, select
 from perfxl.rules.causes import attribute
 from perfxl.rules.context import Context
@@ -15,6 +15,7 @@ from perfxl.rules.funding import check_funding
 from perfxl.rules.indicators import check_indicators
 from perfxl.rules.results import UNGRADED, FundingResult, Outcome, ProjectResult
 from perfxl.rules.reviewer import check_reviewer
+from perfxl.rules.rubric import check_rubric
 from perfxl.rules.summary import check_summary
 from perfxl.rules.totals import check_totals
 from perfxl.rules.unit import check_unit, check_years
@@ -30,30 +31,14 @@ def check_model(model: WorkbookModel, profile, *, select_codes=(), ignore_codes=
     for f in model.findings:  # found while reading
         ctx.adopt(f)
     year = model.year
-    projects: list[ProjectResult] = []
-    for project in model.projects:
-        if not_filled_in(project):  # one finding for the sheet, not one per empty cell
-            total = project.funding.total if project.funding is not None else None
-            ctx.add("R130", total.cells.get("全年预算数") if total is not None else None, sheet=project.sheet)
-            projects.append(ProjectResult(project, FundingResult(weight=profile.funding_weight), score=None,
-                                          grade=UNGRADED, entered_agrees=None, texts=_texts(project)))
-            continue
-        if project.name is None or not str(project.name.value.value or "").strip():
-            cell = project.name.value if project.name else None
-            ctx.add("R110", cell, sheet=project.sheet, label="项目名称", what="项目全称")
-        funding = check_funding(ctx, project)
-        indicators = check_indicators(ctx, project, year)
-        entered, score, agrees, raw, steps = check_totals(ctx, project, funding, indicators)
-        if funding.budget is None or funding.executed is None:  # no score rather than a wrong one
-            projects.append(ProjectResult(project, funding, indicators, entered, None, UNGRADED, None,
-                                          _texts(project), raw, steps))
-            continue  # the reviewer's doubts are about a score: there is none yet
-        grade = profile.grade(score)
-        stated = entered if agrees and profile.grade(entered) == grade else None
-        projects.append(ProjectResult(project, funding, indicators, entered, score, grade, agrees,
-                                      _texts(project), raw, steps, stated))
-        check_reviewer(ctx, projects[-1])
-    if year is None and any(r.kind == "deadline" for p in projects for r in p.indicators):
+    projects = [_check_project(ctx, project, year) for project in model.projects]
+    whole = None  # the unit's whole-unit table: checked like a project, counted apart (§2.5)
+    if isinstance(model.whole_unit, Rubric):
+        whole = check_rubric(ctx, model.whole_unit)
+    elif model.whole_unit is not None:
+        whole = _check_project(ctx, model.whole_unit, year)
+    scored = projects + ([whole] if isinstance(whole, ProjectResult) else [])
+    if year is None and any(r.kind == "deadline" for p in scored for r in p.indicators):
         ctx.add("R116", None)
     unit = None
     if model.unit is None:
@@ -63,9 +48,11 @@ def check_model(model: WorkbookModel, profile, *, select_codes=(), ignore_codes=
         check_years(ctx, model.unit, unit, projects, model.path)
     pairs, rows = [], []
     if model.summary is None:
-        ctx.add("R102", None)
+        if projects:  # a whole-unit table alone needs no summary of projects
+            ctx.add("R102", None)
     else:
-        pairs, rows = check_summary(ctx, model.summary, projects)
+        pairs, rows = check_summary(ctx, model.summary, projects,
+                                    [whole] if isinstance(whole, ProjectResult) else [])
     if model.source_format == "xls":  # values only: no formula text to audit
         ctx.add("R121", None, name=os.path.basename(model.path))
     elif any(code.startswith("X") for code in enabled):
@@ -77,7 +64,34 @@ def check_model(model: WorkbookModel, profile, *, select_codes=(), ignore_codes=
     findings = sorted(attribute(ctx.findings, model), key=_order(model))
     if "R119" in enabled:
         findings += [finding("R119", None, None, part=part) for part in losses]
-    return Outcome(model, projects, findings, grades, unit, rows)
+    return Outcome(model, projects, findings, grades, unit, rows, whole)
+
+
+def _check_project(ctx: Context, project: Project, year: int | None) -> ProjectResult:
+    """Every project rule over one project sheet (or a whole-unit table in its shape)."""
+    profile = ctx.profile
+    if not_filled_in(project):  # one finding for the sheet, not one per empty cell
+        total = project.funding.total if project.funding is not None else None
+        ctx.add("R130", total.cells.get("全年预算数") if total is not None else None, sheet=project.sheet)
+        return ProjectResult(project, FundingResult(weight=profile.funding_weight), score=None,
+                             grade=UNGRADED, entered_agrees=None, texts=_texts(project))
+    if project.name is None or not str(project.name.value.value or "").strip():
+        cell = project.name.value if project.name else None
+        label, what = ("单位名称", "单位全称") if project.whole_unit else ("项目名称", "项目全称")
+        ctx.add("R110", cell, sheet=project.sheet, label=label, what=what)
+    funding = check_funding(ctx, project)
+    indicators = check_indicators(ctx, project, year)
+    entered, score, agrees, raw, steps = check_totals(ctx, project, funding, indicators)
+    if funding.rate is None and (funding.budget is None or funding.executed is None):  # no score, not a wrong one
+        # (a form that gives only the rate — an execution row, label–value pairs — is scored from it)
+        # the reviewer's doubts are about a score: there is none yet
+        return ProjectResult(project, funding, indicators, entered, None, UNGRADED, None, _texts(project), raw, steps)
+    grade = profile.grade(score)
+    stated = entered if agrees and profile.grade(entered) == grade else None
+    result = ProjectResult(project, funding, indicators, entered, score, grade, agrees, _texts(project), raw, steps,
+                           stated)
+    check_reviewer(ctx, result)
+    return result
 
 
 def not_filled_in(project) -> bool:
@@ -110,6 +124,8 @@ def _audit(ctx: Context, model: WorkbookModel, pairs) -> None:
 
     evaluator = make_evaluator(model.grids.values(), model.defined_names)
     data = {p.sheet for p in model.projects}
+    if model.whole_unit is not None:
+        data.add(model.whole_unit.sheet)
     data |= {s.sheet for s in (model.unit, model.summary) if s is not None}
     rows = [(row.cells, p.project.sheet, p.name) for row, p in pairs]
     audit_formulas(ctx, model, evaluator, data, rows)

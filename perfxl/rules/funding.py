@@ -5,10 +5,12 @@ from __future__ import annotations
 import math
 
 from perfxl.excel import show
+from perfxl.excel.labels import FUNDING_PARTS, WHOLE_UNIT_PARTS
+from perfxl.excel.numbers import read_number
 from perfxl.model import Cell, Project, Rule, declare
 from perfxl.rules.context import Context, filled, pct, to_wan
 from perfxl.rules.results import FundingResult
-from perfxl.scoring.precision import agrees
+from perfxl.scoring.precision import agrees, rate_agrees
 
 DECLARED = declare(
     Rule("F101", "error", "资金来源合计不符",
@@ -90,7 +92,7 @@ DECLARED = declare(
 )
 
 MONEY = ("年初预算数", "全年预算数", "全年执行数")
-PARTS = ("当年财政拨款", "上年结转资金", "其他资金")
+PARTS = FUNDING_PARTS
 
 
 def check_funding(ctx: Context, project: Project) -> FundingResult:
@@ -130,11 +132,14 @@ def check_funding(ctx: Context, project: Project) -> FundingResult:
         result.rate = executed / budget
         if executed > budget + 1e-9 and not result.unit_doubt:
             ctx.add("F104", total["全年执行数"], executed=executed, budget=budget)
+    rate_cell = total.get("执行率")
+    rate_only = "全年预算数" not in total and "全年执行数" not in total
+    if rate_only and rate_cell is not None:  # an execution row or pairs without amounts: the rate as typed
+        result.rate = _typed_rate(ctx, rate_cell, as_actual=funding.source == "indicator")
     rate = result.rate
     result.computed = round(result.weight * min(rate, 1.0), 6) if rate is not None else 0.0
 
-    rate_cell = total.get("执行率")
-    if rate_cell is not None and rate is not None and not result.unit_doubt:  # F109 says what is wrong
+    if rate_cell is not None and rate is not None and not rate_only and not result.unit_doubt:  # F109 says what is wrong
         _check_rate(ctx, rate_cell, rate, budget, executed)
     score_cell = total.get("得分")
     if score_cell is not None:
@@ -194,12 +199,17 @@ def _check_magnitudes(ctx: Context, total: dict, amounts: dict, typed: dict, mon
 
 
 def _check_parts(ctx: Context, project: Project, amounts: dict) -> None:
+    for parts in (PARTS, WHOLE_UNIT_PARTS):  # sources, and a whole-unit table's 基本支出 + 项目支出
+        _check_split(ctx, project, amounts, parts)
+
+
+def _check_split(ctx: Context, project: Project, amounts: dict, parts_of: tuple[str, ...]) -> None:
     rows = project.funding.rows
     for col in MONEY:
         total_value = amounts.get(col)
         if total_value is None:
             continue
-        cells = [rows[p].cells.get(col) for p in PARTS if p in rows]
+        cells = [rows[p].cells.get(col) for p in parts_of if p in rows]
         cells = [c for c in cells if filled(c)]
         if not cells:
             continue
@@ -220,12 +230,29 @@ def _check_rate(ctx: Context, cell: Cell, rate: float, budget, executed) -> None
     if not _has_percent_sign(cell) and not cell.is_percent_format and entered > 2:
         ctx.add("F107", cell, value=entered, percent=entered)
         entered, decimals = entered / 100, decimals + 2
-    if not agrees(entered, rate, decimals, tolerance=ctx.profile.rate_tolerance):
+    if not rate_agrees(entered, rate, decimals, tolerance=ctx.profile.rate_tolerance):
         ctx.add("F102", cell, entered=pct(entered), executed=executed, budget=budget, computed=pct(rate))
 
 
+def _typed_rate(ctx: Context, cell: Cell, *, as_actual: bool) -> float | None:
+    """The 执行率 where no amounts give it. An execution row's B is an actual value (§3: text
+    by nature, a bare number above 2 is percent, as under its ``100%`` target)."""
+    num = read_number(cell, rate=True) if as_actual else ctx.number(cell, "执行率", rate=True)
+    if num is None or num.value is None:
+        if as_actual and num is not None and num.invalid:
+            ctx.add("R111", cell, label="执行率", value=str(cell.value).strip())
+        return None
+    value = num.value
+    if not _has_percent_sign(cell) and not cell.is_percent_format and value > 2:
+        if not as_actual:
+            ctx.add("F107", cell, value=value, percent=value)
+        value = value / 100
+    return value
+
+
 def _gap_explained(project: Project) -> bool:
-    return any(f is not None and filled(f.value) for f in (project.problems, project.next_steps))
+    reason = project.funding.total.cells.get("偏差原因") if project.funding and project.funding.total else None
+    return any(f is not None and filled(f.value) for f in (project.problems, project.next_steps)) or filled(reason)
 
 
 def _has_percent_sign(cell: Cell) -> bool:

@@ -105,6 +105,19 @@ DECLARED = declare(
 )
 
 
+DECLARED.update(declare(
+    Rule("I112", "error", "单项指标得分与折算得分不符",
+         "系统导出的自评表在“自评得分”下分列单项指标得分（百分制）、权重占比和单项指标折算得分："
+         "折算得分是计入总分的得分，单项指标得分应等于 折算得分 ÷ 分值 × 100（docs/template.md §2.4）。",
+         "单项指标得分为{entered}，按 折算得分{score}÷分值{weight}×100 应为{expected}",
+         "核对单项指标得分与折算得分，两者应按分值换算一致",
+         "分值20、折算得分18，单项指标得分填 95", "单项指标得分 90",
+         en=("Score out of 100 does not fit the weighted score",
+             "The score out of 100 is {entered}; the weighted score {score} ÷ weight {weight} × 100 gives {expected}",
+             "Make the two scores agree")),
+))
+
+
 def check_indicators(ctx: Context, project: Project, year: int | None) -> list[IndicatorResult]:
     results: list[IndicatorResult] = []
     by_row: dict[int, IndicatorResult] = {}
@@ -264,6 +277,20 @@ def _judge(ctx: Context, res: IndicatorResult, has_weights: bool) -> None:
     res.accepted = max(min(entered, high), 0.0)
     if entered < weight - tol and not filled(ind.reason):
         ctx.add("I106", ind.reason if ind.reason is not None else ind.score, entered=entered, weight=weight)
+    _check_hundred(ctx, res)
+
+
+def _check_hundred(ctx: Context, res: IndicatorResult) -> None:
+    """单项指标得分 (out of 100) beside the 折算得分: it must be 折算得分 ÷ 分值 × 100."""
+    cell = res.indicator.hundred_score
+    if not filled(cell) or not res.weight or res.entered is None:
+        return
+    num = ctx.number(cell, "单项指标得分")
+    if num is None or num.value is None:
+        return
+    expected = res.entered / res.weight * 100
+    if not agrees(num.value, expected, num.decimals, tolerance=ctx.profile.score_tolerance):
+        ctx.add("I112", cell, entered=num.value, score=res.entered, weight=res.weight, expected=round(expected, 2))
 
 
 def _is_plain(ind: Indicator) -> bool:
@@ -272,7 +299,7 @@ def _is_plain(ind: Indicator) -> bool:
 
 
 def _display(ind: Indicator) -> str:
-    from perfxl.scoring.targets import display_text
+    from perfxl.excel.show import display_text
     return display_text(ind.target.value, ind.target.number_format)
 
 

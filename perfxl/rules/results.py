@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from perfxl.model import Finding, Indicator, Project, WorkbookModel
+from perfxl.model import Finding, Indicator, Project, Rubric, RubricRow, WorkbookModel
 from perfxl.scoring.adjust import Adjustment
 
 
@@ -77,6 +77,58 @@ class ProjectResult:
         """Whether the project has a score and a grade (else it shows as 待更正, counted apart)."""
         return self.score is not None
 
+    @property
+    def shape(self) -> str:
+        """form: a project sheet, or a whole-unit table in the project form's shape (§2.5)."""
+        return "form"
+
+    @property
+    def sheet(self) -> str:
+        return self.project.sheet
+
+
+@dataclass
+class RubricRowResult:
+    row: RubricRow
+    weight: float | None = None
+    entered: float | None = None
+    accepted: float = 0.0
+
+
+@dataclass
+class RubricResult:
+    """A whole-unit table in the rubric's shape, scored (§2.5): the sum of its rows' scores."""
+
+    rubric: Rubric
+    rows: list[RubricRowResult] = field(default_factory=list)
+    entered_total: float | None = None
+    score: float = 0.0
+    grade: str = "差"
+    entered_agrees: bool | None = None
+    funding: FundingResult = field(default_factory=FundingResult)  # none: a rubric has no funding block
+    adjustments: list[Adjustment] = field(default_factory=list)
+    raw_score: float | None = None
+
+    @property
+    def name(self) -> str:
+        return self.rubric.title
+
+    @property
+    def shape(self) -> str:
+        return "rubric"
+
+    @property
+    def sheet(self) -> str:
+        return self.rubric.sheet
+
+    @property
+    def graded(self) -> bool:
+        return self.score is not None
+
+    @property
+    def stated_score(self) -> float | None:
+        return self.score
+
 
 @dataclass
 class UnitResult:
@@ -138,3 +190,4 @@ class Outcome:
     grades: dict[str, int]
     unit: UnitResult | None = None
     summary_rows: list[SummaryRowResult] = field(default_factory=list)
+    whole_unit: ProjectResult | RubricResult | None = None  # the unit's own table: not a project (§2.5)

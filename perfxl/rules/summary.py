@@ -8,8 +8,8 @@ from perfxl.model import Rule, SummarySheet, declare
 from perfxl.rules.context import Context, filled, pct
 from perfxl.rules.funding import _has_percent_sign
 from perfxl.rules.results import ProjectResult, SummaryRowResult
-from perfxl.scoring.precision import agrees
-from perfxl.excel.labels import nfkc
+from perfxl.scoring.precision import agrees, rate_agrees
+from perfxl.excel.labels import split_code, nfkc
 
 DECLARED = declare(
     Rule("S101", "error", "汇总表中的项目没有对应的项目表",
@@ -92,7 +92,8 @@ _SUFFIX = re.compile(r"(?:项目|费用|经费|工程|款)$")
 
 
 def exact_name(text) -> str:
-    return re.sub(r"\s+", "", nfkc(str(text or "")))
+    """A name as compared: no spaces, half width, no system code in front (§2.4)."""
+    return re.sub(r"\s+", "", nfkc(split_code(str(text or ""))[1]))
 
 
 def loose_name(text) -> str:
@@ -105,15 +106,16 @@ def loose_name(text) -> str:
         s = t
 
 
-def match_rows(ctx: Context, summary: SummarySheet, projects: list[ProjectResult]):
+def match_rows(ctx: Context, summary: SummarySheet, projects: list[ProjectResult], extra=()):
     """Pairs (row, project); reports rows without a project and projects without a row.
 
     A row matches by its name (exactly, then loosely), or — where a name was typed over the
     row's formula — by the one project sheet its other formulas point at: one finding (S103)
-    at the name, not a row without a project (S101) plus a project without a row (S102)."""
+    at the name, not a row without a project (S101) plus a project without a row (S102).
+    ``extra`` (a whole-unit table, §2.5) may have a row, and needs none."""
     exact = {}
     loose = {}
-    for p in projects:
+    for p in [*projects, *extra]:
         exact.setdefault(exact_name(p.name), p)
         loose.setdefault(loose_name(p.name), p)
     used: set[int] = set()
@@ -217,10 +219,10 @@ def _name_formula(summary: SummarySheet, row, pairs, p: ProjectResult) -> str | 
     return None
 
 
-def check_summary(ctx: Context, summary: SummarySheet, projects: list[ProjectResult]):
+def check_summary(ctx: Context, summary: SummarySheet, projects: list[ProjectResult], extra=()):
     """Check every row against its project; return the (row, project) pairs and each row's decisions."""
     profile = ctx.profile
-    pairs = match_rows(ctx, summary, projects)
+    pairs = match_rows(ctx, summary, projects, extra)
     results = []
     consequences = set()  # summary cells that copy an over-capped 总分 (V201 reports the cause)
     for row, p in pairs:
@@ -242,7 +244,7 @@ def check_summary(ctx: Context, summary: SummarySheet, projects: list[ProjectRes
                 v, d = num.value, num.decimals
                 if not _has_percent_sign(cells["执行率"]) and not cells["执行率"].is_percent_format and v > 2:
                     v, d = v / 100, d + 2
-                if not agrees(v, p.funding.rate, d, tolerance=profile.rate_tolerance):
+                if not rate_agrees(v, p.funding.rate, d, tolerance=profile.rate_tolerance):
                     ctx.add("S105", cells["执行率"], entered=pct(v), name=p.name, expected=pct(p.funding.rate))
         if not p.graded:  # no score to compare with: the project's own finding says why (a formula
             if "自评得分" in cells and filled(cells["自评得分"]):  # showing its error is named there)
@@ -308,7 +310,7 @@ def _check_total_row(ctx: Context, summary: SummarySheet) -> None:
             v, d = num.value, num.decimals
             if not _has_percent_sign(cell) and not cell.is_percent_format and v > 2:
                 v, d = v / 100, d + 2
-            if not agrees(v, rate, d, tolerance=ctx.profile.rate_tolerance):
+            if not rate_agrees(v, rate, d, tolerance=ctx.profile.rate_tolerance):
                 b = summary.total_row.cells.get("全年预算数")
                 e = summary.total_row.cells.get("全年执行数")
                 formula = f"=IF({b.coord}>0,{e.coord}/{b.coord},0)" if b is not None and e is not None else "=执行数/预算数"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from perfxl.excel import show
+from perfxl.excel.labels import grade_word
 from perfxl.model import Project, Rule, declare
 from perfxl.rules.context import Context, filled
 from perfxl.rules.results import FundingResult, IndicatorResult
@@ -43,6 +44,15 @@ DECLARED = declare(
          en=("Total does not add up",
              "Total typed {entered}; funding {funding} + indicators {indicators} = {computed}",
              "Use =funding score + SUM(indicator scores)")),
+    Rule("T106", "error", "填报的评价等级与得分不符",
+         "评价等级由得分决定：优≥90，良≥80，中≥60，差<60（docs/template.md §4）。有的表在总分行或表末写上等级，"
+         "它应与核算得分的等级一致；等级只是跟随了写错的总分时，问题在总分，不另报。",
+         "填报的评价等级为“{entered}”，核算得分{score}分应为“{expected}”",
+         "改为“{expected}”，或核对各项得分",
+         "总分行：总分 100 | 85 | 优", "总分 100 | 85 | 良",
+         en=("Entered grade does not fit the score",
+             "The grade entered is “{entered}”; the computed score {score} gives “{expected}”",
+             "Type “{expected}”, or check the scores")),
     Rule("T105", "error", "总分行分值不是100",
          "总分行的分值栏应为 100。",
          "总分行分值填为{entered}，应为100",
@@ -86,7 +96,19 @@ def check_totals(ctx: Context, project: Project, funding: FundingResult,
     if steps:
         report_adjustments(ctx, project, entered_total, num.decimals if entered_total is not None else 0,
                            raw, score, steps)
+    check_entered_grade(ctx, project.entered_grade, score, entered_total)
     return entered_total, score, agrees_score, raw, steps
+
+
+def check_entered_grade(ctx: Context, cell, score: float, entered_total: float | None) -> None:
+    """A grade typed on the form (in the 总分 row, or below a rubric) is the grade of the score;
+    one that follows a wrong typed total is that total's consequence (§4: one problem, one finding)."""
+    typed = grade_word(cell.value) if cell is not None else None
+    if typed is None:
+        return
+    expected = ctx.profile.grade(score)
+    if typed != expected and (entered_total is None or typed != ctx.profile.grade(entered_total)):
+        ctx.add("T106", cell, entered=str(cell.value).strip(), score=score, expected=expected)
 
 
 def _check_weights(ctx: Context, project: Project, funding: FundingResult,

@@ -7,7 +7,7 @@ from perfxl.rules.context import Context, to_wan
 from perfxl.rules.results import ProjectResult, UnitResult
 from perfxl.excel import show
 from perfxl.excel.years import parse_year
-from perfxl.excel.labels import UNIT_COUNTS, UNIT_MONEY, UNIT_TEXTS, is_dash
+from perfxl.excel.labels import UNIT_COUNTS, UNIT_MONEY, UNIT_TEXTS, is_dash, split_code
 
 DECLARED = declare(
     Rule("U101", "error", "人员合计不符",
@@ -81,7 +81,7 @@ def check_unit(ctx: Context, unit: UnitSheet, projects: list[ProjectResult]) -> 
             ctx.add("R110", cell, sheet=unit.sheet, label=name, what=what)
     name = unit.get("单位名称")
     if name is not None and not is_dash(name.value.value):
-        result.name = str(name.value.value).strip()
+        result.name = split_code(str(name.value.value))[1]  # a system code in front is no part of the name
     year = unit.get("评价年度")
     if year is not None and not is_dash(year.value.value):
         result.year = parse_year(year.value.value)

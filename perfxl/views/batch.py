@@ -448,7 +448,8 @@ def _projects(ws, f, rows: list[FileRow]) -> None:
             _text(ws, i, 1, row.file, f(border=1, text_wrap=True))
             _text(ws, i, 2, row.unit, f(border=1, text_wrap=True))
             _text(ws, i, 3, p.sheet, f(border=1, text_wrap=True))
-            _text(ws, i, 4, p.name, f(border=1, text_wrap=True))
+            name = f"{p.name}（{p.code}）" if p.code else p.name  # a system code, kept (§2.4)
+            _text(ws, i, 4, name, f(border=1, text_wrap=True))
             _num(ws, i, 5, p.budget, f(border=1, align="right", num_format="#,##0.00"))
             _num(ws, i, 6, p.executed, f(border=1, align="right", num_format="#,##0.00"))
             _num(ws, i, 7, rate, f(border=1, align="right", num_format="0.00%", **_fill(_rate_fill(rate))))
@@ -457,7 +458,7 @@ def _projects(ws, f, rows: list[FileRow]) -> None:
             _text(ws, i, 10, p.grade, f(border=1, align="center", **_fill(p.grade if p.grade in COLOURS else None)))
             ws.write_number(i, 11, p.errors, f(border=1, align="right", **_fill("red" if p.errors else None)))
             ws.write_number(i, 12, p.warnings, f(border=1, align="right", **_fill("amber" if p.warnings else None)))
-            _fit_row(ws, i, [(p.name, PROJECT_WIDTHS[4]), (row.file, PROJECT_WIDTHS[1]), (row.unit, PROJECT_WIDTHS[2]),
+            _fit_row(ws, i, [(name, PROJECT_WIDTHS[4]), (row.file, PROJECT_WIDTHS[1]), (row.unit, PROJECT_WIDTHS[2]),
                              (p.sheet, PROJECT_WIDTHS[3])])
     _finish_table(ws, PROJECT_WIDTHS, i)
 

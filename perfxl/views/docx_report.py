@@ -196,9 +196,14 @@ def outline(result: CheckResult, *, source: str = "") -> Outline:
 
     b.h1("部门整体支出绩效目标实现情况及指标分析")
     b.h2("总体绩效目标实现情况")
+    if result.whole_unit is not None:  # the unit's whole-unit table (§2.5) gives the unit's own score
+        b.add("p", _whole_unit(result.whole_unit, year_text))
     b.add("p", _overall(result, year_text))
     b.unit_block("总体绩效目标完成情况")
     b.h2("分项绩效目标实现情况及指标分析")
+    if result.whole_unit is not None:
+        for text in _whole_unit_levels(result.whole_unit):
+            b.add("p", text)
     for i, p in enumerate(result.projects, 1):
         b.add("p", _project(b, i, p))
 
@@ -250,6 +255,38 @@ def _overall(result: CheckResult, year_text: str) -> str:
     if budget:
         text += f"，预算执行率{show.percent(executed / budget)}"
     return text + "。"
+
+
+def _whole_unit(w, year_text: str) -> str:
+    """The unit's own score, from its whole-unit table (not one of the projects)."""
+    text = f"根据部门整体支出绩效自评表，{year_text}年度部门整体支出绩效自评得分为{num(w.score)}分，评价等级为“{w.grade}”。"
+    f = w.funding
+    if f.budget is not None and f.executed is not None:
+        text += f"部门整体支出全年预算数为{num(f.budget)}万元，执行数为{num(f.executed)}万元"
+        text += f"，预算执行率{show.percent(f.rate)}。" if f.rate is not None else "。"
+    goal = w.texts.get("实际完成情况") if w.shape == "form" else None
+    return text + (goal or "")
+
+
+def _whole_unit_levels(w) -> list[str]:
+    """The whole-unit table's indicators, a paragraph per first level: what was set and what was done
+    (a rubric: the points each part earned)."""
+    groups: dict[str, list[str]] = {}
+    if w.shape == "form":
+        for r in w.indicators:
+            ind = r.indicator
+            if ind.sub_item or ind.merged_into is not None:
+                continue
+            actual = show.value(ind.actual.value).strip() if ind.actual.value is not None else "—"
+            name = str(ind.name.value or "").strip()
+            groups.setdefault(str(ind.level1.value or "").strip() or "其他指标", []).append(
+                f"{name}年度指标值{ind.target_text or '—'}，实际完成{actual}")
+    else:
+        for r in w.rows:
+            name = str(r.row.name.value or "").strip()
+            groups.setdefault(str(r.row.level1.value or "").strip() or "其他", []).append(
+                f"{name}得{num(r.accepted)}分（分值{num(r.weight) if r.weight is not None else '—'}分）")
+    return [f"部门整体{level}：" + "；".join(items) + "。" for level, items in groups.items()]
 
 
 def _project(b: _Builder, i: int, p: ProjectResult) -> str:

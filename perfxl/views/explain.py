@@ -36,6 +36,9 @@ def find_project(result: CheckResult, wanted: str) -> ProjectResult:
         hits = [p for p in projects if _key(get(p)) == key]
         if len(hits) == 1:
             return hits[0]
+    whole = result.whole_unit  # the whole-unit table in the project form's shape, by its sheet or name
+    if whole is not None and whole.shape == "form" and key in (_key(whole.sheet), _key(whole.name)):
+        return whole
     m = re.fullmatch(r"(?:项目|第|no\.?|#)?(\d+)(?:个|号|个项目)?", key)
     if m:
         n = int(m.group(1))
@@ -73,6 +76,9 @@ W = {
         "funding_none": "  全年预算数为0（或未填写），没有执行率，预算执行得分按0计",
         "funding_unread": "  全年执行数未填写或不是数字，没有执行率，预算执行得分按0计（见检查结果中该单元格的问题）",
         "funding_score": "  得分 = 分值{weight} × min(执行率, 100%) = {computed}分（填报{entered}）",
+        "funding_row": "  本表没有资金块：预算执行取指标表第{row}行，其分值为预算执行分值，实际完成值即执行率{rate}",
+        "review": "        复核：完成值“{actual}”，得分{score}（{cell}，只列示，不核对）",
+        "review_total": "  复核得分：{score}（{cell}）",
         "indicators": "二、绩效指标（认可得分 = 填报得分，但不高于允许上限、不低于0）",
         "row": "  {cell} {name}：目标“{target}”，实际“{actual}”，分值{weight}，允许{range}，填报{entered}，认可{accepted}",
         "why": "        依据：{detail}",
@@ -99,6 +105,10 @@ W = {
         "funding_none": "  budget is 0 (or empty): no execution rate, funding score 0",
         "funding_unread": "  the executed amount is empty or not a number: no execution rate, funding score 0 (see that cell's finding)",
         "funding_score": "  score = weight {weight} × min(rate, 100%) = {computed} (entered {entered})",
+        "funding_row": "  no funding block: the execution row {row} of the indicator table gives the weight, and its "
+                       "actual value the execution rate {rate}",
+        "review": "        reviewer: actual “{actual}”, score {score} ({cell}; shown, not checked)",
+        "review_total": "  reviewer's total: {score} ({cell})",
         "indicators": "2. Indicators (accepted = entered, but not above the allowed maximum nor below 0)",
         "row": "  {cell} {name}: target “{target}”, actual “{actual}”, weight {weight}, allowed {range}, entered {entered}, accepted {accepted}",
         "why": "        because: {detail}",
@@ -130,7 +140,10 @@ def explain(result: CheckResult, p: ProjectResult, profile, lang: str = "zh") ->
     f = p.funding
     out = [w["head"].format(name=p.name, sheet=proj.sheet, profile=profile.name), ""]
     out.append(w["funding"].format(cell=_ref(proj.sheet, f.cell)))
-    if f.rate is not None:
+    block = proj.funding
+    if block is not None and block.source == "indicator" and block.total is not None:
+        out.append(w["funding_row"].format(row=block.total.row, rate=_pct(f.rate) if f.rate is not None else "—"))
+    elif f.rate is not None:
         out.append(w["funding_rate"].format(executed=_n(f.executed), budget=_n(f.budget), rate=_pct(f.rate)))
     elif f.budget and f.executed is None:
         out.append(w["funding_unread"])
@@ -164,11 +177,18 @@ def explain(result: CheckResult, p: ProjectResult, profile, lang: str = "zh") ->
                                        verdict=verdict))
     else:
         out.append(w["no_entered"])
+    if proj.review_total is not None and proj.review_total.value is not None:
+        out.append(w["review_total"].format(score=_shown(proj.review_total), cell=_ref(proj.sheet, proj.review_total.coord)))
     return out
 
 
+def _shown(cell) -> str:
+    from perfxl.excel.show import display_text
+    return display_text(cell.value, cell.number_format) or "—"
+
+
 def _indicator(w, r: IndicatorResult, proj, profile, lang) -> list[str]:
-    from perfxl.scoring.targets import display_text
+    from perfxl.excel.show import display_text
     ind = r.indicator
     name = "/".join(x for x in (_s(ind.level2.value), _s(ind.name.value)) if x) or "—"
     cell = _ref(proj.sheet, _coord(ind.score) or ind.name.coord)
@@ -184,6 +204,11 @@ def _indicator(w, r: IndicatorResult, proj, profile, lang) -> list[str]:
                              accepted=_n(r.accepted))]
     if r.detail and lang != "en":
         lines.append(w["why"].format(detail=r.detail))
+    review = ind.review_score or ind.review_actual
+    if review is not None:
+        lines.append(w["review"].format(actual=_shown(ind.review_actual) if ind.review_actual else "—",
+                                        score=_shown(ind.review_score) if ind.review_score else "—",
+                                        cell=_ref(proj.sheet, review.coord)))
     if r.deviation is not None and r.deviation >= profile.deviation_share - 1e-9:
         lines.append(w["deviation"].format(share=_pct(r.deviation), limit=_pct(profile.deviation_share)))
     return lines

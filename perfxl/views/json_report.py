@@ -56,58 +56,105 @@ def _adjustment(a, lang: str) -> dict:
     return out
 
 
-def build(result: CheckResult, file: str, lang: str = "zh") -> dict:
-    from perfxl.scoring.targets import display_text
+def _shown(cell) -> str | None:
+    from perfxl.excel.show import display_text
+    return None if cell is None else display_text(cell.value, cell.number_format)
 
+
+def _indicator(r) -> dict:
+    from perfxl.excel.show import display_text
+
+    ind = r.indicator
+    head = ind.merged_into is None and not ind.sub_item
+    out = {
+        "cell": ind.name.coord,
+        "level1": _text(ind.level1.value),
+        "level2": _text(ind.level2.value),
+        "name": _text(ind.name.value),
+        "target": ind.target_text,
+        "actual": display_text(ind.actual.value, ind.actual.number_format),
+        "weight": _n(r.weight) if head else None,
+        "entered_score": _n(r.entered) if head else None,
+        "computed_score": _n(r.computed) if head else None,
+        "accepted_score": _n(r.accepted) if head else None,
+        "score_range": [_n(r.low), _n(r.high)] if head and r.low is not None else None,
+        "kind": r.kind,
+        "direction": r.direction if r.kind == "quantitative" else None,
+        "level": r.level if r.kind in ("qualitative", "deadline") else None,
+        "sub_item": ind.sub_item,
+        "deviation": _n(r.deviation),
+    }
+    # what only some layouts have (§2.4): keys present when the sheet holds them
+    if ind.hundred_score is not None:
+        out["hundred_score"] = {"cell": ind.hundred_score.coord, "value": _shown(ind.hundred_score)}
+    if ind.review_actual is not None or ind.review_score is not None:
+        out["review"] = {"actual": _shown(ind.review_actual), "score": _shown(ind.review_score),
+                         "cell": (ind.review_score or ind.review_actual).coord}
+    return out
+
+
+def _project(p, lang: str) -> dict:
+    f = p.funding
+    proj = p.project
+    out = {
+        "sheet": proj.sheet,
+        "name": p.name,
+        "budget": _n(f.budget),
+        "executed": _n(f.executed),
+        "execution_rate": _n(f.rate),
+        "entered_score": _n(p.entered_total),
+        "entered_agrees": p.entered_agrees,
+        "score": _n(p.score),
+        "grade": p.grade,
+        "graded": p.graded,
+        "raw_score": _n(p.raw_score if p.raw_score is not None else p.score),
+        "adjustments": [_adjustment(a, lang) for a in p.adjustments],
+        "funding": {"cell": f.cell, "weight": _n(f.weight), "entered_score": _n(f.entered),
+                    "computed_score": _n(f.computed)},
+        "indicators": [_indicator(r) for r in p.indicators],
+    }
+    if proj.code:
+        out["code"] = proj.code
+    if proj.funding is not None and proj.funding.source != "block":
+        out["funding"]["source"] = proj.funding.source  # sources | pairs | indicator
+        if proj.funding.source == "indicator":
+            total = proj.funding.total.cells
+            if "复核得分" in total:
+                out["funding"]["review_score"] = _shown(total["复核得分"])
+    if proj.entered_grade is not None:
+        out["entered_grade"] = _text(proj.entered_grade.value)
+    if proj.review_total is not None:
+        out["review_score"] = _shown(proj.review_total)
+    return out
+
+
+def _whole_unit(w, lang: str) -> dict:
+    """The unit's whole-unit table (§2.5), apart from the projects."""
+    if w.shape == "form":
+        return {"shape": "form", **_project(w, lang)}
+    rubric = w.rubric
+    return {
+        "shape": "rubric",
+        "sheet": rubric.sheet,
+        "name": w.name,
+        "entered_score": _n(w.entered_total),
+        "score": _n(w.score),
+        "grade": w.grade,
+        "entered_grade": _text(rubric.entered_grade.value) if rubric.entered_grade is not None else None,
+        "rows": [{"cell": r.row.name.coord, "level1": _text(r.row.level1.value), "level2": _text(r.row.level2.value),
+                  "name": _text(r.row.name.value), "weight": _n(r.weight), "entered_score": _n(r.entered),
+                  "accepted_score": _n(r.accepted)} for r in w.rows],
+    }
+
+
+def build(result: CheckResult, file: str, lang: str = "zh") -> dict:
     unit = None
     if result.unit is not None:
         unit = {"name": result.unit.name or None, "year": result.year}
-    projects = []
-    for p in result.projects:
-        inds = []
-        for r in p.indicators:
-            ind = r.indicator
-            head = ind.merged_into is None and not ind.sub_item
-            inds.append({
-                "cell": ind.name.coord,
-                "level1": _text(ind.level1.value),
-                "level2": _text(ind.level2.value),
-                "name": _text(ind.name.value),
-                "target": ind.target_text,
-                "actual": display_text(ind.actual.value, ind.actual.number_format),
-                "weight": _n(r.weight) if head else None,
-                "entered_score": _n(r.entered) if head else None,
-                "computed_score": _n(r.computed) if head else None,
-                "accepted_score": _n(r.accepted) if head else None,
-                "score_range": [_n(r.low), _n(r.high)] if head and r.low is not None else None,
-                "kind": r.kind,
-                "direction": r.direction if r.kind == "quantitative" else None,
-                "level": r.level if r.kind in ("qualitative", "deadline") else None,
-                "sub_item": ind.sub_item,
-                "deviation": _n(r.deviation),
-            })
-        f = p.funding
-        projects.append({
-            "sheet": p.project.sheet,
-            "name": p.name,
-            "budget": _n(f.budget),
-            "executed": _n(f.executed),
-            "execution_rate": _n(f.rate),
-            "entered_score": _n(p.entered_total),
-            "entered_agrees": p.entered_agrees,
-            "score": _n(p.score),
-            "grade": p.grade,
-            "graded": p.graded,
-            "raw_score": _n(p.raw_score if p.raw_score is not None else p.score),
-            "adjustments": [_adjustment(a, lang) for a in p.adjustments],
-            "funding": {"cell": f.cell, "weight": _n(f.weight), "entered_score": _n(f.entered),
-                        "computed_score": _n(f.computed)},
-            "indicators": inds,
-        })
-    return {
+    out = {
         "file": file,
         "unit": unit,
-        "projects": projects,
+        "projects": [_project(p, lang) for p in result.projects],
         "summary": {
             "projects": len(result.projects),
             "grades": dict(result.grades),
@@ -118,3 +165,6 @@ def build(result: CheckResult, file: str, lang: str = "zh") -> dict:
         },
         "findings": [_finding(f, lang) for f in result.findings],
     }
+    if result.whole_unit is not None:
+        out["whole_unit"] = _whole_unit(result.whole_unit, lang)
+    return out

@@ -10,7 +10,7 @@ from openpyxl.chart.label import DataLabelList
 from openpyxl.chart.text import RichText
 from openpyxl.comments import Comment
 from openpyxl.drawing.text import CharacterProperties, Paragraph, ParagraphProperties
-from openpyxl.styles import Alignment, Font
+from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.pagebreak import Break
 
 from perfxl.excel import show
@@ -129,6 +129,9 @@ def write_result_sheet(wb, result: CheckResult) -> str:
     elif result.findings:
         ws.cell(row=t, column=9).fill = FILLS["look"]
     r = t + 2
+    if result.whole_unit is not None:  # the unit's own table (§2.5): a row of its own, not a project
+        _whole_unit_row(ws, result, t + 1)
+        r += 1
     grade_rows = (r, r + len(result.grades) - 1)
     for g, n in result.grades.items():
         label = ws.cell(row=r, column=2, value=f"评价等级“{g}”的项目数")
@@ -191,6 +194,24 @@ def write_result_sheet(wb, result: CheckResult) -> str:
         chart.width = round(sum(RESULT_COLUMNS.values()) * 0.22, 1)  # about the table's width, in cm
         ws.add_chart(chart, f"A{r + 2}")  # a blank row first: no sliver of the chart above the break
     return ws.title
+
+
+def _whole_unit_row(ws, result: CheckResult, r: int) -> None:
+    w = result.whole_unit
+    f = w.funding
+    values = ["部门整体", w.name, f.budget, f.executed, f.rate, w.entered_total, w.score, w.grade,
+              len(result.about(w.sheet))]
+    for j, v in enumerate(values, 1):
+        c = ws.cell(row=r, column=j, value=v)
+        c.border = BOX
+        c.font = Font(name=FONT, italic=j <= 2)
+        c.alignment = Alignment(vertical="center", wrap_text=j == 2, horizontal="left" if j == 2 else "center")
+    ws.cell(row=r, column=3).number_format = ws.cell(row=r, column=4).number_format = "#,##0.00"
+    ws.cell(row=r, column=5).number_format = "0.00%"
+    for j in (6, 7):
+        ws.cell(row=r, column=j).number_format = "0.##"
+    ws.cell(row=r, column=8).fill = FILLS[w.grade] if w.grade in FILLS else PatternFill()
+    ws.row_dimensions[r].height = row_height([(w.name, RESULT_COLUMNS["B"])], minimum=17)
 
 
 CHART_MAX_PROJECTS = 60  # more bars than a page can name: the chart counts projects per grade instead

@@ -30,7 +30,8 @@ WORDS = {
            "head": ["序号", "项目名称", "全年预算数", "全年执行数", "执行率", "填报总分", "核算得分", "等级"],
            "line": "单位：共 {n} 个项目，{counts}；评优率 {rate}；预算合计 {budget} 万元，执行合计 {executed} 万元",
            "count": "{g} {c} 个", "sep": "，", "ungraded": "，待更正 {n} 个（未评分，不计入评优率）",
-           "adjusted": "  注：序号{i}，{why}（核算{raw}分，按本方案为{score}分）", "verdict": "结论：错误 {error} 个，警告 {warning} 个，提示 {info} 个"},
+           "adjusted": "  注：序号{i}，{why}（核算{raw}分，按本方案为{score}分）", "verdict": "结论：错误 {error} 个，警告 {warning} 个，提示 {info} 个",
+           "whole": "部门整体支出（{sheet}）：{name}，核算得分 {score}，等级 {grade}，填报总分 {entered}；不计入项目数和评优率"},
     "en": {"title": "perfxl self-evaluation check", "unit": "Unit", "year": "Year", "file": "File", "unknown": "(unknown)",
            "unnamed": "(not filled in)", "clean": "No problems found.", "workbook": "workbook",
            "table": "Projects (amounts in 10,000 yuan)",
@@ -38,7 +39,9 @@ WORDS = {
            "line": "Unit: {n} projects, {counts}; excellent rate {rate}; budget {budget}, executed {executed} (10,000 yuan)",
            "count": "{g} {c}", "sep": ", ", "ungraded": ", {n} to be corrected (no score, not in the excellent rate)",
            "adjusted": "  Note: no. {i}: {why} (computed {raw}, {score} under the profile)",
-           "verdict": "Result: {error} {errors}, {warning} {warnings}, {info} {infos}"},
+           "verdict": "Result: {error} {errors}, {warning} {warnings}, {info} {infos}",
+           "whole": "Whole unit ({sheet}): {name}, score {score}, grade {grade}, entered {entered}; not counted "
+                    "among the projects"},
 }
 
 
@@ -91,6 +94,10 @@ def render(result: CheckResult, file: str, color: bool, lang: str = "zh") -> str
         if p.adjustments:
             why = ("; " if lang == "en" else "；").join(a.reason(lang) for a in p.adjustments)
             lines.append(w["adjusted"].format(i=i, why=why, raw=show.num(p.raw_score), score=show.num(p.score)))
+    w_ = result.whole_unit
+    if w_ is not None:  # the unit's own table (docs/template.md §2.5), apart from the projects
+        lines.append(w["whole"].format(sheet=w_.sheet, name=w_.name, score=show.num(w_.score), grade=w_.grade,
+                                       entered=show.num(w_.entered_total) if w_.entered_total is not None else "—"))
     lines.append("")
     g = result.grades
     counts = w["sep"].join(w["count"].format(g=k, c=v) for k, v in g.items())

@@ -19,8 +19,8 @@ import zlib
 from openpyxl.styles.numbers import is_date_format, is_timedelta_format
 from openpyxl.utils.datetime import from_excel
 
-from perfxl.model import (Cell, Field, Funding, FundingRow, Indicator, Project, SummaryRow,
-                          SummarySheet, UnitSheet, WorkbookModel, finding)
+from perfxl.model import (Cell, Field, Project, SummaryRow, SummarySheet, UnitSheet, WorkbookModel,
+                          finding)
 from perfxl.workbook import structure  # noqa: F401  (declares the R rules this module reports)
 from perfxl.workbook.fatal import ReadError
 from perfxl.excel import labels as L
@@ -29,8 +29,12 @@ from perfxl.excel.package import PackageError, XMLRefused, check_limits, typed_c
 from perfxl.excel.labels import is_dash, nfkc, normalize
 from perfxl.excel.numbers import excel_value
 from perfxl.excel.refs import split
-from perfxl.excel.show import display_text
+from perfxl.excel.show import display_text  # noqa: F401
 from perfxl.excel.years import year_in_title
+from perfxl.workbook.funding_block import read_funding
+from perfxl.workbook.headers import find_header
+from perfxl.workbook.indicator_table import read_indicators
+from perfxl.workbook.rubric import read_rubric, rubric_header
 
 TEMPLATE_MARKER = "_perfxl_template"
 
@@ -307,13 +311,18 @@ _ACTUAL_OR_SCORE = {"得分", "实际完成值"}
 
 
 def _indicator_header(grid: SheetGrid):
-    return _find_header_row(grid, L.INDICATOR_COLUMNS, [{"三级指标"}, _TARGET_HEADERS, _ACTUAL_OR_SCORE])
+    return find_header(grid, L.INDICATOR_COLUMNS, [{"三级指标"}, _TARGET_HEADERS, _ACTUAL_OR_SCORE])
 
 
 def classify(grid: SheetGrid) -> str | None:
     labels = _find_labels(grid, L.PROJECT_LABELS)
     if "项目名称" in labels and _indicator_header(grid):
         return "project"
+    if _find_labels(grid, L.WHOLE_UNIT_LABELS) or _whole_unit_title(grid):  # §2.5
+        if _indicator_header(grid):
+            return "whole_unit"
+        if rubric_header(grid):
+            return "rubric"
     if _find_header_row(grid, L.SUMMARY_COLUMNS, [{"项目名称"}, {"自评得分"}]):
         return "summary"
     if _find_labels(grid, L.UNIT_LABELS).get("单位名称"):
@@ -321,7 +330,18 @@ def classify(grid: SheetGrid) -> str | None:
     return None
 
 
-KIND_ZH = {"project": "项目表", "summary": "汇总表", "unit": "单位情况表"}
+def _whole_unit_title(grid: SheetGrid) -> bool:
+    titles = [normalize(t) for t in L.WHOLE_UNIT_TITLES]
+    for row in grid.rows()[:6]:
+        for col in grid.cols_in(row):
+            norm = grid.norm(row, col)
+            if norm and any(t in norm for t in titles):
+                return True
+    return False
+
+
+KIND_ZH = {"project": "项目表", "summary": "汇总表", "unit": "单位情况表", "whole_unit": "部门整体支出绩效自评表",
+           "rubric": "部门整体支出绩效自评表"}
 
 
 # -- sheet readers ----------------------------------------------------------------
@@ -363,34 +383,6 @@ def _letter(col: int) -> str:
     return get_column_letter(col)
 
 
-def _read_funding(grid: SheetGrid, before_row: int) -> Funding | None:
-    need = [{"全年预算数"}, {"全年执行数"}]
-    hit = _find_header_row(grid, L.FUNDING_COLUMNS, need, [r for r in grid.rows() if r < before_row])
-    if not hit:  # a funding block placed below the indicator table
-        hit = _find_header_row(grid, L.FUNDING_COLUMNS, need, [r for r in grid.rows() if r > before_row])
-    if not hit:
-        return None
-    hrow, cols = hit
-    funding = Funding(hrow, {k: _letter(c) for k, c in cols.items()})
-    if "得分" in cols:
-        funding.weight_from_header = L.points_in_header(str(grid.cell(hrow, cols["得分"]).value))
-    first_value_col = min(cols.values())
-    end = grid.merge_end_row(hrow, min(cols.values()))
-    for r in range(end + 1, min(end + 9, grid.max_row + 1)):
-        name = None
-        for c in grid.cols_in(r) + [c for c in range(1, first_value_col) if (r, c) in grid.merged]:
-            if c >= first_value_col:
-                continue
-            label = grid.norm(r, c)
-            canon = L.FUNDING_ROWS.get(label) or L.FUNDING_ROWS.get(label.removeprefix("其中:"))
-            if canon:
-                name = canon
-                break
-        if name and name not in funding.rows:
-            funding.rows[name] = FundingRow(name, r, {k: grid.cell(r, c) for k, c in cols.items()})
-    return funding
-
-
 def _read_goal(grid: SheetGrid) -> tuple[Cell | None, Cell | None]:
     out = []
     for header in ("预期目标", "实际完成情况"):
@@ -406,141 +398,38 @@ def _read_goal(grid: SheetGrid) -> tuple[Cell | None, Cell | None]:
     return out[0], out[1]
 
 
-_DIRECTION_WORDS = {"正向": "≥", "反向": "≤", "定性": ""}
+_STOP = set(L.PROJECT_LABELS) | set(L.WHOLE_UNIT_LABELS) | set(L.FUNDING_COLUMNS) | set(L.INDICATOR_COLUMNS)
 
 
-def _join_split_target(nature: Cell, value: Cell, unit: Cell, display) -> str:
-    v = display(value.value, value.number_format)
-    n = re.sub(r"\s+", "", nfkc(str(nature.value))) if not is_dash(nature.value) else ""
-    n = n.removesuffix("指标").removesuffix("型")  # 正向指标, 反向指标, 定量型
-    if n == "定量":
-        n = ""
-    if n == "定性":
-        return v
-    n = _DIRECTION_WORDS.get(n, n)
-    u = "" if is_dash(unit.value) else str(unit.value).strip()
-    if not v:
-        return ""
-    if u and v.endswith(u):
-        u = ""
-    return f"{n}{v}{u}"
+def _whole_unit_name(grid: SheetGrid) -> Field | None:
+    hit = _find_labels(grid, L.WHOLE_UNIT_LABELS).get("单位名称")
+    return _field(grid, "单位名称", hit, _STOP) if hit else None
 
 
-def _read_indicators(grid: SheetGrid, project: Project, hrow: int, cols: dict[str, int]) -> None:
-    # A two-row header: 年度指标值 merged over 指标性质 | 指标值 | 度量单位 in the row below.
-    last_header = grid.merge_end_row(hrow, cols["三级指标"])
-    below = {}
-    for c in grid.cols_in(hrow + 1):
-        canon = L.INDICATOR_COLUMNS.get(grid._norm.get((hrow + 1, c), ""))
-        if canon in ("指标性质", "度量单位", "年度指标值"):
-            below[canon] = c
-    if below.keys() & {"指标性质", "度量单位"}:
-        cols = {**cols, **below}
-        last_header = max(last_header, hrow + 1)
-    split = "指标性质" in cols or "度量单位" in cols
-    project.indicator_header_row = hrow
-    project.indicator_columns = {k: _letter(c) for k, c in cols.items()}
-
-    def at(r: int, key: str) -> Cell | None:
-        c = cols.get(key)
-        return grid.shown(r, c) if c else None
-
-    def own(r: int, key: str) -> Cell | None:
-        c = cols.get(key)
-        if not c:
-            return None
-        shown = grid.shown(r, c)
-        m = grid.merged.get((r, c))
-        value = shown.value if not m or m[0] == r or key not in ("分值", "得分") else None  # a merged weight counts once
-        return Cell(grid.name, coord(r, c), value, shown.formula, shown.number_format, shown.computed)
-
-    closing = {"主要问题及原因", "下一步改进措施"}
-    prev_l1 = prev_l2 = None
-    by_row: dict[int, Indicator] = {}
-    for r in _rows_from(grid, last_header + 1):
-        texts = [grid.norm(r, c) for c in grid.cols_in(r)]
-        if any(L.TOTAL_ROW.get(grid.norm(r, c)) for c in range(1, cols["三级指标"] + 1)):
-            project.total_row = r
-            project.total_weight = own(r, "分值")
-            project.total_score = own(r, "得分")
-            break
-        if any(L.PROJECT_LABELS.get(t) in closing for t in texts):
-            break
-        name, target, actual = own(r, "三级指标"), own(r, "年度指标值"), own(r, "实际完成值")
-        weight, score, reason = own(r, "分值"), own(r, "得分"), own(r, "偏差原因")
-        score_merge = grid.merged.get((r, cols["得分"])) if "得分" in cols else None
-        in_merged_score = bool(score_merge and score_merge[0] != r)
-        l1, l2 = at(r, "一级指标"), at(r, "二级指标")
-        if l1 is not None and not is_dash(l1.value):
-            prev_l1 = l1
-        if l2 is not None and not is_dash(l2.value):
-            prev_l2 = l2
-        if split:
-            nature = own(r, "指标性质") or Cell(grid.name, "")
-            unit = own(r, "度量单位") or Cell(grid.name, "")
-            target_text = _join_split_target(nature, target, unit, display_text) if target else ""
-        else:
-            target_text = display_text(target.value, target.number_format) if target else ""
-        values = [name, target, actual, weight, score]
-        if all(c is None or is_dash(c.value) for c in values) and not in_merged_score:
-            continue
-        if name is None or (is_dash(name.value) and is_dash(target.value if target else None)):
-            continue
-        sub = (isinstance(name.value, str) and nfkc(name.value).strip().startswith("其中")
-               and (weight is None or is_dash(weight.value)) and (score is None or is_dash(score.value)))
-        ind = Indicator(
-            row=r,
-            level1=_carry(prev_l1, grid.name, r, cols.get("一级指标")),
-            level2=_carry(prev_l2, grid.name, r, cols.get("二级指标")),
-            name=name, target=target or Cell(grid.name, name.coord), target_text=target_text,
-            actual=actual or Cell(grid.name, name.coord),
-            weight=weight, score=score, reason=reason, sub_item=sub,
-        )
-        if in_merged_score and score_merge[0] in by_row:
-            head = by_row[score_merge[0]]
-            head.merged_rows.append(r)
-            ind.merged_into = head.row
-            ind.score = None
-        project.indicators.append(ind)
-        by_row[r] = ind
-
-
-def _rows_from(grid: SheetGrid, start: int) -> list[int]:
-    """Rows from ``start`` on that hold a cell or lie in a merged range: a row with neither
-    reads as empty, so skipping it changes nothing, and a far stray cell costs one row."""
-    rows = {r for r in grid.rows() if r >= start}
-    rows.update(r for (r, _c) in grid.merged if r >= start)
-    return sorted(rows)
-
-
-def _carry(prev: Cell | None, sheet: str, row: int, col: int | None) -> Cell:
-    """A blank or merged 一级/二级 cell means the same as above; keep the shown value."""
-    if prev is None:
-        return Cell(sheet, coord(row, col) if col else "")
-    return prev
-
-
-def read_project(grid: SheetGrid) -> Project:
+def read_project(grid: SheetGrid, *, whole_unit: bool = False) -> Project:
+    """A project sheet, or a whole-unit table in the project form's shape (named by its unit)."""
     hits = _find_labels(grid, L.PROJECT_LABELS)
-    stop = set(L.PROJECT_LABELS) | set(L.FUNDING_COLUMNS) | set(L.INDICATOR_COLUMNS)
-    project = Project(grid.name, None)
+    stop = _STOP
+    project = Project(grid.name, None, whole_unit=whole_unit)
     for key, attr in (("项目名称", "name"), ("主管部门", "department"), ("实施单位", "implementer")):
-        if key in hits:
+        if key in hits and not (whole_unit and key == "项目名称"):
             setattr(project, attr, _field(grid, key, hits[key], stop))
-    hrow, cols = _indicator_header(grid)
-    project.funding = _read_funding(grid, hrow)
+    if whole_unit:
+        project.name = _whole_unit_name(grid)
+    header = _indicator_header(grid)
+    project.funding = read_funding(grid, header.row)
     header_texts = []
     if project.funding:
-        header_texts = [str(grid.cell(project.funding.header_row, c).value)
-                        for c in grid.cols_in(project.funding.header_row)]
+        header_texts = [str(grid.cell(r, c).value) for r in (project.funding.header_row, project.funding.header_row + 1)
+                        for c in grid.cols_in(r)]
         label_hit = hits.get("项目资金")
         if label_hit:
             header_texts.append(str(grid.cell(label_hit[0], label_hit[1]).value))
     project.money_unit = _money_unit(grid, header_texts)
     project.year = _title_year(grid)
     project.goal_expected, project.goal_actual = _read_goal(grid)
-    _read_indicators(grid, project, hrow, cols)
-    after = project.total_row or hrow
+    read_indicators(grid, project, header)
+    after = project.total_row or header.row
     for key, attr in (("主要问题及原因", "problems"), ("下一步改进措施", "next_steps")):
         hit = hits.get(key)
         if hit and hit[0] >= after:
@@ -623,6 +512,15 @@ def _read_sheets(model: WorkbookModel, grids: list[SheetGrid], owned: set[str]) 
             model.findings.append(finding("R104", grid.name, None, sheet=grid.name, kind=KIND_ZH[kind]))
         if kind == "project":
             model.projects.append(read_project(grid))
+        elif kind in ("whole_unit", "rubric") and "whole_unit" in firsts:
+            model.findings.append(finding("R103", grid.name, None, sheet=grid.name, kind=KIND_ZH[kind],
+                                          first=firsts["whole_unit"]))
+        elif kind == "whole_unit":
+            firsts["whole_unit"] = grid.name
+            model.whole_unit = read_project(grid, whole_unit=True)
+        elif kind == "rubric":
+            firsts["whole_unit"] = grid.name
+            model.whole_unit = read_rubric(grid, _whole_unit_name(grid), rubric_header(grid), _title_year(grid))
         elif kind in firsts:
             model.findings.append(finding("R103", grid.name, None, sheet=grid.name, kind=KIND_ZH[kind], first=firsts[kind]))
         elif kind == "unit":
@@ -631,6 +529,6 @@ def _read_sheets(model: WorkbookModel, grids: list[SheetGrid], owned: set[str]) 
         else:
             firsts[kind] = grid.name
             model.summary = read_summary(grid)
-    if not model.projects:
+    if not model.projects and model.whole_unit is None:  # a whole-unit table alone is checked too (§2.5)
         raise ReadError("E108", name=os.path.basename(path))
     return model

@@ -262,13 +262,16 @@ def _summary(wb, fm: _Formats, names: list[str]) -> None:
 
 # --- 项目表 ---------------------------------------------------------------------------------
 
-def _identity(ws, fm: _Formats, year: int) -> None:
-    ws.merge_range("A1:H1", "项目支出绩效自评表", fm.title)
+def _identity(ws, fm: _Formats, year: int, *, unit: str | None = None) -> None:
+    """Title and name rows; ``unit`` (a whole-unit sheet) names the unit where a project form
+    names its project (docs/template.md §2.5)."""
+    title = "项目支出绩效自评表" if unit is None else "部门整体支出绩效自评表"
+    ws.merge_range("A1:H1", title, fm.title)
     ws.set_row(0, 30)
     ws.merge_range("A2:H2", f"（{year}年度）", fm.subtitle)
     ws.set_row(1, 18)
-    ws.write("A3", "项目名称", fm.label)
-    ws.merge_range("B3:H3", "", fm.input_left)
+    ws.write("A3", "项目名称" if unit is None else "部门（单位）名称", fm.label)
+    ws.merge_range("B3:H3", unit or "", fm.input_left)
     ws.write("A4", "主管部门", fm.label)
     ws.merge_range("B4:D4", "", fm.input_left)
     ws.write("E4", "实施单位", fm.label)
@@ -277,21 +280,27 @@ def _identity(ws, fm: _Formats, year: int) -> None:
         ws.set_row(r - 1, 20)
 
 
-def _funding(ws, fm: _Formats) -> None:
-    ws.merge_range("A5:A9", "项目资金\n（万元）", fm.label)
+PROJECT_FUNDING = ("项目资金\n（万元）", "年度资金总额", ("其中：当年财政拨款", "上年结转资金", "其他资金"))
+# a whole-unit sheet splits its total into basic and project spending (docs/template.md §2.5)
+WHOLE_UNIT_FUNDING = ("部门整体支出\n（万元）", "年度总预算", ("其中：基本支出", "项目支出", ""))
+
+
+def _funding(ws, fm: _Formats, labels=PROJECT_FUNDING) -> None:
+    block, total, parts = labels
+    ws.merge_range("A5:A9", block, fm.label)
     ws.write("B5", "", fm.head)
     for col, head in zip("CDEFGH", ("年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分")):
         ws.write(f"{col}5", head, fm.head)
-    ws.write("B6", "年度资金总额", fm.label)
+    ws.write("B6", total, fm.label)
     for col in "CDE":
         ws.write_blank(f"{col}6", None, fm.money_in)
     ws.write_number("F6", FUNDING_WEIGHT, fm.score_in)
     ws.write_formula("G6", "=IF(D6>0,E6/D6,0)", fm.pct_f, 0)
     ws.write_formula("H6", "=ROUND(F6*MIN(G6,1),2)", fm.score_f, 0)
-    for r, label in ((7, "其中：当年财政拨款"), (8, "上年结转资金"), (9, "其他资金")):
+    for r, label in zip((7, 8, 9), parts):
         ws.write(f"B{r}", label, fm.label)
         for col in "CDE":
-            ws.write_blank(f"{col}{r}", None, fm.money_in)
+            ws.write(f"{col}{r}", "", fm.money_in) if label else ws.write(f"{col}{r}", "—", fm.dash)
         for col in "FGH":
             ws.write(f"{col}{r}", "—", fm.dash)
     for r in range(5, 10):
@@ -350,11 +359,12 @@ def _closing(ws, fm: _Formats) -> None:
         ws.set_row(r - 1, 40)
 
 
-def _project(wb, fm: _Formats, name: str, year: int) -> None:
+def _project(wb, fm: _Formats, name: str, year: int, *, unit: str | None = None) -> None:
+    """A project sheet; with ``unit`` (possibly empty), the whole-unit sheet in the same shape."""
     ws = wb.add_worksheet(name)
     _columns(ws, (13, 20, 28, 20, 20, 10, 10, 40))
-    _identity(ws, fm, year)
-    _funding(ws, fm)
+    _identity(ws, fm, year, unit=unit)
+    _funding(ws, fm, PROJECT_FUNDING if unit is None else WHOLE_UNIT_FUNDING)
     _goal(ws, fm)
     _indicators(ws, fm)
     _closing(ws, fm)
@@ -362,8 +372,13 @@ def _project(wb, fm: _Formats, name: str, year: int) -> None:
     _print(ws, landscape=True, repeat=(1, 2))
 
 
-def write_template(path: str, *, projects: int = 3, unit: str = "", year: int | None = None) -> None:
-    """Write a new standard workbook at ``path`` (the caller decides about overwriting)."""
+WHOLE_UNIT_SHEET = "部门整体"
+
+
+def write_template(path: str, *, projects: int = 3, unit: str = "", year: int | None = None,
+                   whole_unit: bool = False) -> None:
+    """Write a new standard workbook at ``path`` (the caller decides about overwriting);
+    ``whole_unit`` adds the unit's whole-unit sheet (部门整体支出绩效自评表) after the unit sheet."""
     if projects < 1:
         raise ValueError("projects must be at least 1")
     if year is None:
@@ -375,6 +390,8 @@ def write_template(path: str, *, projects: int = 3, unit: str = "", year: int | 
     fm = _formats(wb)
     _instructions(wb, fm)
     _unit(wb, fm, unit, year)
+    if whole_unit:
+        _project(wb, fm, WHOLE_UNIT_SHEET, year, unit=unit)
     _summary(wb, fm, names)
     for name in names:
         _project(wb, fm, name, year)
