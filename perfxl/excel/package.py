@@ -115,6 +115,17 @@ def _mb(n: int) -> str:
     return f"{n / 2**20:,.0f} MB"
 
 
+def too_many_cells() -> PackageError:
+    """The refusal of a workbook holding more than MAX_CELLS cells (.xlsx and .xls alike)."""
+    return PackageError("too_large", f"单元格超过 {MAX_CELLS:,} 个", f"more than {MAX_CELLS:,} cells")
+
+
+def too_much_merged(merged: int) -> PackageError:
+    """The refusal of merged ranges covering more than MAX_MERGED_CELLS cells in all."""
+    return PackageError("too_large", f"合并单元格共覆盖 {merged:,} 个单元格（上限 {MAX_MERGED_CELLS:,}）",
+                        f"merged ranges cover {merged:,} cells (limit {MAX_MERGED_CELLS:,})")
+
+
 def check_limits(z: zipfile.ZipFile) -> None:
     """Refuse a package whose directory promises more than a workbook of this kind needs."""
     infos = z.infolist()
