@@ -301,8 +301,10 @@ def _serve(conn, options: Options) -> None:
 def _failure(path: str, status: str, key: str, message: str, seconds: float) -> FileRow:
     """A file the check did not finish: the shape of ``check --format json``'s report for an
     unreadable file, with no finding (the check never ran to make one)."""
+    from perfxl.excel.show import path as shown
+
     error = {"code": key, "rule": None, "message": message}
-    report = {"file": path, "unit": None, "projects": [], "summary": None, "findings": [], "error": error}
+    report = {"file": shown(path), "unit": None, "projects": [], "summary": None, "findings": [], "error": error}
     return FileRow(path, status, report=report, error=dict(error), seconds=seconds)
 
 

@@ -285,7 +285,8 @@ def _check(file, source, say, profile, select_codes, ignore_codes, color, output
             color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
         click.echo(render(result, file, color, lang), color=color)
     if written:
-        click.echo((f"Result written to: {written}" if lang == "en" else f"结果已写入：{written}"), err=as_json)
+        from perfxl.excel.show import path as shown
+        click.echo((f"Result written to: {shown(written)}" if lang == "en" else f"结果已写入：{shown(written)}"), err=as_json)
     sys.exit(EXIT_ERRORS if result.errors else EXIT_CLEAN)
 
 
@@ -511,6 +512,7 @@ def report(file, output, strict, force, profile_path, lang) -> None:
 
     数字全部取自检查结果；工作簿缺少的内容以【待填写：…】标出并逐条列出。
     检查发现错误时仍生成报告（首页加提示）并以退出码 1 结束；--strict 时不生成。"""
+    from perfxl.excel.show import path as shown
     from perfxl.result import run_checks
     from perfxl.scoring.profile import ProfileError, load_profile
     from perfxl.views.docx_report import report_fonts, report_path, write_report, written_by_perfxl
@@ -540,13 +542,13 @@ def report(file, output, strict, force, profile_path, lang) -> None:
         _fail("E133", lang=lang, path=target)
     result = run_checks(model, profile)
     if strict and result.errors:
-        click.echo(say["strict"].format(n=result.errors, file=file), err=True)
+        click.echo(say["strict"].format(n=result.errors, file=shown(file)), err=True)
         sys.exit(EXIT_ERRORS)
     try:
         outline = write_report(result, target, fonts=report_fonts(profile), source=file)
     except OSError as exc:
         _fail("E115", lang=lang, path=target, reason=exc.strerror or str(exc))
-    click.echo(say["written"].format(out=target))
+    click.echo(say["written"].format(out=shown(target)))
     if outline.placeholders:
         click.echo(say["todo"].format(n=len(outline.placeholders)))
         for p in outline.placeholders:
@@ -554,7 +556,7 @@ def report(file, output, strict, force, profile_path, lang) -> None:
     else:
         click.echo(say["done"])
     if result.errors:
-        click.echo(say["errors"].format(n=result.errors, file=file), err=True)
+        click.echo(say["errors"].format(n=result.errors, file=shown(file)), err=True)
         sys.exit(EXIT_ERRORS)
     sys.exit(EXIT_CLEAN)
 
@@ -593,6 +595,7 @@ def batch(paths, output, jobs, fmt, profile_path, select_codes, ignore_codes, ti
     import time
 
     from perfxl import batch as runner
+    from perfxl.excel.show import path as shown
     from perfxl.scoring.profile import ProfileError, load_profile
     from perfxl.views import batch as view
 
@@ -661,7 +664,7 @@ def batch(paths, output, jobs, fmt, profile_path, select_codes, ignore_codes, ti
         _batch_fail("E115", **say, path=output, reason=exc.strerror or str(exc))
     if as_json:
         click.echo(json.dumps(totals.json(code, time.monotonic() - started, lang), ensure_ascii=False))
-        click.echo(f"汇总已写入：{output}" if lang == "zh" else f"Roll-up written to {output}", err=True)
+        click.echo(f"汇总已写入：{shown(output)}" if lang == "zh" else f"Roll-up written to {shown(output)}", err=True)
     else:
         for row in view.order(rows):
             line = view.text_line(row, lang)
@@ -670,7 +673,7 @@ def batch(paths, output, jobs, fmt, profile_path, select_codes, ignore_codes, ti
         for line in view.text_findings(totals, lang):
             click.echo(line)
         click.echo(view.text_summary(totals, lang))
-        click.echo(f"汇总已写入：{output}" if lang == "zh" else f"Roll-up written to {output}")
+        click.echo(f"汇总已写入：{shown(output)}" if lang == "zh" else f"Roll-up written to {shown(output)}")
     sys.exit(code)
 
 
