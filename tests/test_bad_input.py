@@ -7,6 +7,8 @@ import zipfile
 import pytest
 from openpyxl import Workbook
 
+pytestmark = pytest.mark.usefixtures("tmpdir_left_empty")  # no temp file outlives a run
+
 
 def _bytes(path):
     return path.read_bytes() if path.is_file() else None

@@ -432,10 +432,11 @@ def write_rollup(path: str, rows: list[FileRow], t: Totals, *, links: bool = Tru
     from perfxl.excel import atomic
 
     folder = os.path.dirname(os.path.abspath(path))
+    atomic.sweep(folder)  # what killed runs left here
     tmp = atomic.new_temp(folder, ".xlsx")
-    try:
+    try:  # in_memory: XlsxWriter's parts never go to files in $TMPDIR that a failure would leave
         wb = xlsxwriter.Workbook(tmp, {"strings_to_formulas": False, "strings_to_urls": False,
-                                       "strings_to_numbers": False})
+                                       "strings_to_numbers": False, "in_memory": True})
         wb.set_properties({"title": "预算绩效自评汇总", "author": "perfxl", "comments": "perfxl batch"})
         f = _Formats(wb)
         rows = order(rows)
@@ -449,7 +450,10 @@ def write_rollup(path: str, rows: list[FileRow], t: Totals, *, links: bool = Tru
         _findings(findings, f, rows, path if links else None)
         wb.define_name(BATCH_NAME, f"={_quote(FRONT)}!$A$1")
         front.activate()
-        wb.close()
+        try:
+            wb.close()
+        except xlsxwriter.exceptions.FileCreateError as exc:  # XlsxWriter's wrapping of an OSError (disk full)
+            raise exc.args[0] if exc.args and isinstance(exc.args[0], OSError) else OSError(str(exc)) from None
         atomic.replace(tmp, path)
     except BaseException:
         atomic.discard(tmp)

@@ -630,6 +630,7 @@ def write_report(result: CheckResult, output: str, *, fonts: dict[str, str] | No
     title = f"{unit}{year or ''}年度整体支出绩效自评报告"
     doc = render(doc_outline, fonts, title=title, author=unit)
     folder = os.path.dirname(os.path.abspath(output))
+    atomic.sweep(folder)  # what killed runs left here
     tmp = atomic.new_temp(folder, ".docx")
     try:
         doc.save(tmp)

@@ -540,18 +540,21 @@ def write_result(input_path: str, output: str, result: CheckResult) -> list[str]
     values = cached_values(wb, user_values, set(owned) | {MARKS_SHEET}, retry)
     forget_caches()
     folder = os.path.dirname(os.path.abspath(output))
+    atomic.sweep(folder)  # what killed runs left here
     tmp = None
     try:
         tmp = atomic.new_temp(folder, ".xlsx")
         try:
-            wb.save(tmp)
+            with atomic.scratch(folder):  # openpyxl's own temp files: removed however the save ends
+                wb.save(tmp)
         except OverflowError:  # a number no float holds (400 digits in <v>): save it as Excel shows it
             _excel_sized(wb, set(owned))
             failed, tmp = tmp, None  # the failed save may still hold its file open: start afresh
             tmp = atomic.new_temp(folder, ".xlsx")
             gc.collect()  # closes the failed save's zip handle
             atomic.discard(failed)
-            wb.save(tmp)
+            with atomic.scratch(folder):
+                wb.save(tmp)
         del wb
         gc.collect()  # openpyxl's workbook is a web of cycles: free it before the package is rewritten
         write_cached_values(tmp, values)
