@@ -201,7 +201,8 @@ def check_one(path: str, profile, options: Options, write_to: str | None = None)
         except ReadError as exc:  # openpyxl cannot load what the check could read
             note = _not_written(exc, options.lang)
         except OSError as exc:
-            note = _not_written(ReadError("E115", path=write_to, reason=exc.strerror or str(exc)), options.lang)
+            from perfxl.excel.oserrors import reason
+            note = _not_written(ReadError("E115", path=write_to, reason=reason(exc, options.lang)), options.lang)
     return FileRow(path, "checked", report=build(result, path, options.lang), written=written, note=note,
                    seconds=time.perf_counter() - start)
 

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import errno
 import json
 import os
 import sys
@@ -369,19 +368,9 @@ def _write(file: str, target: str, result, in_place: bool, say: dict) -> str | N
     return target
 
 
-_OS_REASONS = {  # strerror is English on most systems; the line is Chinese
-    errno.EACCES: ("没有写入权限", "permission denied"), errno.EPERM: ("没有写入权限", "permission denied"),
-    errno.ENOSPC: ("磁盘空间不足", "disk full"), errno.EROFS: ("磁盘或文件夹是只读的", "read-only file system"),
-    errno.ENOENT: ("文件夹不存在", "folder does not exist"), errno.EISDIR: ("同名的是文件夹", "a folder has that name"),
-    errno.ENAMETOOLONG: ("路径太长", "path too long"), errno.EBUSY: ("文件正被占用", "file busy"),
-}
-
-
 def _os_reason(exc: OSError, lang: str = "zh") -> str:
-    if hasattr(exc, "zh"):  # perfxl's own reason (perfxl.excel.package.DamagedOutput)
-        return exc.en if lang == "en" else exc.zh
-    zh, en = _OS_REASONS.get(getattr(exc, "errno", None), ("操作系统拒绝了写入", exc.strerror or "refused"))
-    return en if lang == "en" else zh
+    from perfxl.excel.oserrors import reason  # strerror is English on most systems; the line is Chinese
+    return reason(exc, lang)
 
 
 @cli.command(options_metavar="[选项]")
@@ -547,7 +536,7 @@ def report(file, output, strict, force, profile_path, lang) -> None:
     try:
         outline = write_report(result, target, fonts=report_fonts(profile), source=file)
     except OSError as exc:
-        _fail("E115", lang=lang, path=target, reason=exc.strerror or str(exc))
+        _fail("E115", lang=lang, path=target, reason=_os_reason(exc, lang))
     click.echo(say["written"].format(out=shown(target)))
     if outline.placeholders:
         click.echo(say["todo"].format(n=len(outline.placeholders)))
@@ -618,7 +607,7 @@ def batch(paths, output, jobs, fmt, profile_path, select_codes, ignore_codes, ti
         try:
             os.makedirs(each_dir, exist_ok=True)
         except OSError as exc:
-            _batch_fail("E115", **say, path=each_dir, reason=exc.strerror or str(exc))
+            _batch_fail("E115", **say, path=each_dir, reason=_os_reason(exc, lang))
     found = runner.collect(paths, exclude=(output,))
     if not found.files:
         n = sum(found.skipped.values())
@@ -661,7 +650,7 @@ def batch(paths, output, jobs, fmt, profile_path, select_codes, ignore_codes, ti
     try:
         view.write_rollup(output, rows, totals)
     except OSError as exc:
-        _batch_fail("E115", **say, path=output, reason=exc.strerror or str(exc))
+        _batch_fail("E115", **say, path=output, reason=_os_reason(exc, lang))
     if as_json:
         click.echo(json.dumps(totals.json(code, time.monotonic() - started, lang), ensure_ascii=False))
         click.echo(f"汇总已写入：{shown(output)}" if lang == "zh" else f"Roll-up written to {shown(output)}", err=True)
