@@ -323,6 +323,9 @@ class _Worker:
             self.proc.kill()
             self.proc.join()
         self.conn.close()
+        if kill and self.task is not None and self.task[1]:  # killed while it may have been writing
+            from perfxl.excel import atomic
+            atomic.sweep(os.path.dirname(os.path.abspath(self.task[1])), again=True)
 
 
 def run(files: list[str], *, jobs: int, timeout: float | None, options: Options,

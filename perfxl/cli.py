@@ -13,6 +13,7 @@ from datetime import date
 import click
 
 from perfxl import __version__, clitext
+from perfxl.excel.show import path as shown
 from perfxl.pipeline import EXIT_CLEAN, EXIT_ERRORS, EXIT_NOT_WRITTEN, EXIT_UNREADABLE  # noqa: F401
 
 clitext.install()
@@ -126,7 +127,8 @@ def check(file, fmt, profile_path, select_codes, ignore_codes, color, output, no
                 color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
             click.echo(render(done.result, file, color, lang), color=color)
         if done.written:
-            click.echo((f"Result written to: {done.written}" if lang == "en" else f"结果已写入：{done.written}"),
+            click.echo((f"Result written to: {shown(done.written)}" if lang == "en" else
+                        f"结果已写入：{shown(done.written)}"),
                        err=as_json)
         if done.write_error is not None:
             _not_written(done.write_error, lang, "--no-write")
@@ -289,9 +291,9 @@ def report(file, output, strict, force, profile_path, lang) -> None:
         click.echo(_prefix(lang) + done.write_error.line(lang), err=True)
         sys.exit(EXIT_NOT_WRITTEN)
     if done.outline is None:  # --strict and errors
-        click.echo(say["strict"].format(n=errors, file=file), err=True)
+        click.echo(say["strict"].format(n=errors, file=shown(file)), err=True)
         sys.exit(EXIT_ERRORS)
-    click.echo(say["written"].format(out=done.target))
+    click.echo(say["written"].format(out=shown(done.target)))
     if done.outline.placeholders:
         click.echo(say["todo"].format(n=len(done.outline.placeholders)))
         for p in done.outline.placeholders:
@@ -299,7 +301,7 @@ def report(file, output, strict, force, profile_path, lang) -> None:
     else:
         click.echo(say["done"])
     if errors:
-        click.echo(say["errors"].format(n=errors, file=file), err=True)
+        click.echo(say["errors"].format(n=errors, file=shown(file)), err=True)
         sys.exit(EXIT_ERRORS)
     sys.exit(EXIT_CLEAN)
 
@@ -416,7 +418,7 @@ def batch(paths, output, jobs, fmt, profile_path, select_codes, ignore_codes, ti
     if failure is not None:
         _not_written(failure, lang, "--no-write")
     elif not no_write:
-        click.echo(f"汇总已写入：{output}" if lang == "zh" else f"Roll-up written to {output}", err=as_json)
+        click.echo(f"汇总已写入：{shown(output)}" if lang == "zh" else f"Roll-up written to {shown(output)}", err=as_json)
     sys.exit(code)
 
 

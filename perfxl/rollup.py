@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from perfxl.excel import show
 from perfxl.excel.show import json_number
 from perfxl.model import Finding
 from perfxl.result import CheckResult
@@ -144,6 +145,11 @@ class FileRow:
     @property
     def checked(self) -> bool:
         return self.status == "checked"
+
+    @property
+    def shown(self) -> str:
+        """The file's path as a user reads it (a name that is not UTF-8 decoded, never raw bytes)."""
+        return show.path(self.file)
 
     def count(self, severity: str) -> int:
         return sum(1 for p in self.problems if p.severity == severity)

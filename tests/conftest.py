@@ -21,6 +21,16 @@ def run():
     return invoke
 
 
+@pytest.fixture
+def tmpdir_left_empty(tmp_path_factory):
+    """$TMPDIR is a fresh folder during the test, and the test fails if anything is left in it
+    (see hostile.tmpdir_left_empty); used by the robustness campaign's modules."""
+    from hostile import tmpdir_left_empty as empty
+
+    with empty(tmp_path_factory.mktemp("tmpdir")) as folder:
+        yield folder
+
+
 needs_soffice = pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
 
 # A user profile setting that makes LibreOffice recalculate every formula of an .xlsx it opens.

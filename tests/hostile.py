@@ -4,8 +4,11 @@ checks every hostile run must pass."""
 
 from __future__ import annotations
 
+import os
 import re
+import tempfile
 import zipfile
+from contextlib import contextmanager
 from pathlib import Path
 
 from openpyxl import load_workbook
@@ -52,6 +55,27 @@ def assert_sound_output(path) -> None:
     """The output reopens in openpyxl."""
     wb = load_workbook(path)
     assert wb.sheetnames
+
+
+@contextmanager
+def tmpdir_left_empty(folder):
+    """$TMPDIR (for this process and its children) is ``folder`` while the block runs; when the
+    block ends without an exception, nothing may be left in it: no library's temp file (openpyxl
+    and XlsxWriter write theirs there) survives a run, whether the run failed or not."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    env, cached = os.environ.get("TMPDIR"), tempfile.tempdir
+    os.environ["TMPDIR"], tempfile.tempdir = str(folder), str(folder)
+    try:
+        yield folder
+    finally:
+        tempfile.tempdir = cached
+        if env is None:
+            os.environ.pop("TMPDIR", None)
+        else:
+            os.environ["TMPDIR"] = env
+    left = sorted(os.listdir(folder))
+    assert not left, f"left in $TMPDIR: {left}"
 
 
 def assert_findings_have_valid_cells(findings) -> None:

@@ -70,5 +70,5 @@ def test_a_full_disk_in_the_result_write_leaves_no_file(run, tmp_path, monkeypat
 
     monkeypatch.setattr("perfxl.views.writer.write_cached_values", full)
     r = run("check", path)
-    assert r.exit_code == 3 and "Traceback" not in r.output and "磁盘空间不足" in r.stderr
+    assert r.exit_code == 3 and "Traceback" not in r.output and "磁盘已满" in r.stderr
     assert os.listdir(tmp_path) == ["in.xlsx"] and path.read_bytes() == before

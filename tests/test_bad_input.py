@@ -8,6 +8,7 @@ import pytest
 from openpyxl import Workbook
 
 from conftest import said
+pytestmark = pytest.mark.usefixtures("tmpdir_left_empty")  # no temp file outlives a run
 
 
 def _bytes(path):
@@ -156,3 +157,63 @@ def test_console_that_cannot_print_chinese(tmp_path, encoding):
     assert proc.returncode == 1
     assert b"Traceback" not in proc.stderr
     assert b"S106" in proc.stdout and b"U105" in proc.stdout
+
+
+# -- the system's reasons, in the line's language -------------------------------------------
+
+def test_os_reasons_are_translated():
+    import errno
+
+    from perfxl.excel.oserrors import reason
+
+    cases = {errno.EACCES: "没有写入权限", errno.EPERM: "没有写入权限", errno.ENOSPC: "磁盘已满",
+             errno.ENAMETOOLONG: "文件名太长", errno.EROFS: "只读", errno.ENOENT: "不存在", errno.EBUSY: "占用"}
+    for code, words in cases.items():
+        exc = OSError(code, "English from the C library")
+        assert words in reason(exc) and "English" not in reason(exc)
+        assert "English" not in reason(exc, "en") and reason(exc, "en").isascii()
+    assert reason(PermissionError(errno.EACCES, "Permission denied"), reading=True) == "没有读取权限"
+    locked = PermissionError(errno.EACCES, "The process cannot access the file")
+    locked.winerror = 32  # Windows: Excel holds the file open
+    assert "Excel" in reason(locked) and "Excel" not in reason(locked, "en")
+    other = OSError(errno.EXDEV, "Invalid cross-device link")
+    assert reason(other) == "操作系统拒绝了写入（EXDEV）"
+    assert reason(other, "en") == "Invalid cross-device link (EXDEV)"
+
+
+def test_report_and_batch_say_why_in_chinese(run, tmp_path):
+    """A name too long for the file system (a real refusal, even for root): the line is Chinese,
+    after the check (exit 3: checked, not written)."""
+    from perfxl.workbook.template import write_template
+
+    path = tmp_path / "a.xlsx"
+    write_template(str(path), projects=1, unit="某单位", year=2025)
+    too_long = "长" * 100  # 300 bytes: over the 255 a name may have
+    r = run("report", path, "-o", tmp_path / f"{too_long}.docx")
+    assert r.exit_code == 3 and "文件名太长" in r.output and "too long" not in r.output.lower(), r.output
+    r = run("batch", path, "-o", tmp_path / f"{too_long}.xlsx", "-j", "1")
+    assert r.exit_code == 3 and "文件名太长" in r.output and "too long" not in r.output.lower(), r.output
+    assert "共 1 个工作簿" in r.stdout  # the summary is kept
+    r = run("batch", path, "-o", tmp_path / f"{too_long}.xlsx", "-j", "1", "--lang", "en")
+    assert r.exit_code == 3 and "file name too long" in r.output, r.output
+
+
+def test_batch_write_each_note_says_why_in_chinese(run, tmp_path, monkeypatch):
+    import errno
+    import multiprocessing
+    import sys
+
+    from perfxl.views import writer
+    from perfxl.workbook.template import write_template
+
+    if "fork" not in multiprocessing.get_all_start_methods() or not sys.platform.startswith("linux"):
+        pytest.skip("the test patches the worker through fork")
+
+    def refused(*args):
+        raise PermissionError(errno.EACCES, "Permission denied")
+    monkeypatch.setattr(writer, "write_result", refused)
+    path = tmp_path / "a.xlsx"
+    write_template(str(path), projects=1, unit="某单位", year=2025)
+    r = run("batch", path, "-o", tmp_path / "汇总.xlsx", "--write-each", "-j", "1", "--format", "json")
+    note = json.loads(r.output.splitlines()[0])["result_workbook"]["note"]
+    assert "没有写入权限" in note and "Permission" not in note

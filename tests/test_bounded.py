@@ -183,3 +183,88 @@ def test_hand_edited_marks_sheet_with_far_rows_and_ranges(run, tmp_path):
     r = run("check", out, "-o", str(tmp_path / "again.xlsx"))
     assert r.exit_code in (0, 1), r.output
     assert "_perfxl_marks" in load_workbook(str(tmp_path / "again.xlsx")).sheetnames
+
+
+# -- .xls: the same bounds ------------------------------------------------------------------
+
+def _xls_with_far_blanks(tmp_path, blanks: int = 0, far: bool = True) -> str:
+    """The layouts' workbook as an .xls, each project sheet with a formatted blank cell at
+    IV65536 (unless not ``far``); ``blanks`` more formatted blank cells on the last sheet (a
+    form copied past its end)."""
+    import xlwt
+
+    from hostile import xls_twin
+
+    xlsx = _book(tmp_path)
+    path = str(tmp_path / "far.xls")
+    xls_twin(xlsx, path)
+    import xlrd
+    book = xlrd.open_workbook(path)
+    names = book.sheet_names()
+    wb = xlwt.Workbook(encoding="utf-8")  # xlwt cannot append: rewrite from the twin's values
+    border = xlwt.easyxf("borders: left thin, bottom thin")
+    for sheet in book.sheets():
+        ws = wb.add_sheet(sheet.name)
+        for r in range(sheet.nrows):
+            for c in range(sheet.ncols):
+                if sheet.cell_type(r, c) not in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK):
+                    ws.write(r, c, sheet.cell_value(r, c))
+        if far and sheet.name.startswith("项目"):
+            ws.write(65535, 255, None, border)
+        if sheet.name == names[-1]:
+            for c in range(blanks):
+                ws.write(200 + c // 250, c % 250, None, border)
+    wb.save(path)
+    return path
+
+
+def test_xls_far_blank_cell_costs_nothing_in_reader_and_writer(run, tmp_path, monkeypatch):
+    """A formatted blank cell at IV65536 made xlrd store every row before it, padded to 256
+    columns (16.7 million cells a sheet, half a minute and 230 MB each); nothing is stored now."""
+    import xlrd
+
+    path = _xls_with_far_blanks(tmp_path)
+    stored = []
+    read = xlrd.sheet.Sheet.read
+
+    def counting(self, book):
+        result = read(self, book)
+        stored.append(sum(len(row) for row in self._cell_types))
+        return result
+    monkeypatch.setattr(xlrd.sheet.Sheet, "read", counting)
+    model = read_workbook(path)
+    assert stored and max(stored) < 1000, stored
+    assert len(model.grids["项目1"].cells) < 400
+    stored.clear()
+    r = run("check", path)  # the result workbook copies the sheets' looks from a second read
+    assert r.exit_code in (0, 1), r.output
+    assert stored and max(stored) < 1000, stored
+    wb = load_workbook(str(tmp_path / "far.perfxl.xlsx"), read_only=True)
+    assert wb["项目1"].max_row < 1000 and wb["项目1"].max_column < 50
+
+
+@pytest.mark.parametrize("name, value, words", [("MAX_CELLS", 50, "单元格超过"), ("MAX_TOTAL", 1000, "文件共"),
+                                                ("MAX_MERGED_CELLS", 5, "合并单元格")])
+def test_e119_limits_apply_to_xls(run, tmp_path, monkeypatch, name, value, words):
+    path = _xls_with_far_blanks(tmp_path, far=False)
+    if name == "MAX_MERGED_CELLS":
+        import xlwt
+        wb = xlwt.Workbook(encoding="utf-8")
+        ws = wb.add_sheet("项目1")
+        ws.write_merge(0, 2, 0, 3, "项目名称")  # 12 cells
+        wb.save(path)
+    monkeypatch.setattr(package, name, value)
+    r = run("check", path, "--no-write")
+    assert r.exit_code == 2, r.output
+    assert "far.xls" in r.output and words in r.output and "拆分" in r.output
+
+
+def test_xls_blank_cells_count_toward_the_cell_limit(run, tmp_path, monkeypatch):
+    """As every ``<c>`` of an .xlsx counts, so does every blank cell of an .xls: a sheet of
+    formatted blank cells is refused before xlrd stores them."""
+    path = _xls_with_far_blanks(tmp_path, blanks=3000, far=False)
+    r = run("check", path, "--no-write")
+    assert r.exit_code in (0, 1), r.output
+    monkeypatch.setattr(package, "MAX_CELLS", 2500)
+    r = run("check", path, "--no-write")
+    assert r.exit_code == 2 and "单元格超过" in r.output, r.output

@@ -15,9 +15,11 @@ import io
 import json
 import os
 import random
+import shutil
 import string
 import tempfile
 import zipfile
+from contextlib import contextmanager
 from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
@@ -31,7 +33,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import IllegalCharacterError
 
-from hostile import VALID_CELL
+from hostile import VALID_CELL, tmpdir_left_empty
 from layouts import LAYOUTS, Book, Proj, build
 from perfxl.cli import cli
 from perfxl.excel import labels as L
@@ -215,10 +217,21 @@ def _workbook_case(layout, projects, ops, seed):
     data, where = _base(layout, projects)
     wb = load_workbook(io.BytesIO(data))
     _apply(wb, where, ops, random.Random(seed))
-    with tempfile.TemporaryDirectory() as d:
+    with _own_tmpdir(), tempfile.TemporaryDirectory() as d:
         path = Path(d) / "in.xlsx"
         wb.save(path)
         _run(path, write=seed % 4 == 0)
+
+
+@contextmanager
+def _own_tmpdir():
+    """Each example runs with $TMPDIR a fresh folder that must be empty afterwards."""
+    folder = tempfile.mkdtemp(prefix="perfxl-fuzz-tmp-")
+    try:
+        with tmpdir_left_empty(folder):
+            yield
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 workbook_args = dict(layout=st.sampled_from(LAYOUTS), projects=st.integers(1, 3), ops=edits,
@@ -293,7 +306,7 @@ def _damage_case(layout, part, how, pos, payload):
         damaged = data[:at] + payload + data[at + len(payload):]
     else:
         damaged = _damage(data, part, how, pos, payload)
-    with tempfile.TemporaryDirectory() as d:
+    with _own_tmpdir(), tempfile.TemporaryDirectory() as d:
         path = Path(d) / "in.xlsx"
         path.write_bytes(damaged)
         _run(path, write=part % 4 == 0)

@@ -15,6 +15,8 @@ from conftest import said
 from hostile import assert_findings_have_valid_cells, assert_sound_output, rewrite_part, set_raw
 from layouts import Book, build
 
+pytestmark = pytest.mark.usefixtures("tmpdir_left_empty")  # no temp file outlives a run
+
 EXCEPTION_NAME = re.compile(r"\b[A-Z][A-Za-z]*(?:Error|Exception|Warning)\b|Traceback|decimal\.")
 
 

@@ -218,7 +218,7 @@ def test_a_full_disk_keeps_the_report_and_the_input(run, tmp_path, full_disk, ho
     assert r.exit_code == 3
     assert "结论：" in r.stdout  # the report came first
     line = r.stderr.strip().splitlines()[-1]
-    assert "磁盘空间不足" in line and "--no-write" in line and "No space" not in line
+    assert "磁盘已满" in line and "--no-write" in line and "No space" not in line
     assert path.read_bytes() == before
     left = sorted(p.name for p in folder.iterdir())
     assert left == (["book.xlsx", "book.xlsx.bak"] if how == "--in-place" else ["book.xlsx"])
@@ -232,11 +232,11 @@ def test_a_full_disk_in_report_and_batch(run, tmp_path, full_disk):
     build(Book(), path)
     temp = full_disk()
     r = run("report", path)
-    assert r.exit_code == 3 and "磁盘空间不足" in r.stderr
+    assert r.exit_code == 3 and "磁盘已满" in r.stderr
     r = run("batch", folder, "-o", tmp_path / "汇总.xlsx", "-j", "1", "--write-each")
     assert r.exit_code == 3
     assert "共 1 个工作簿" in r.stdout  # the summary came first
-    assert "磁盘空间不足" in r.stdout + r.stderr and "内部错误" not in r.stdout + r.stderr
+    assert "磁盘已满" in r.stdout + r.stderr and "内部错误" not in r.stdout + r.stderr
     assert sorted(p.name for p in folder.iterdir()) == ["book.xlsx"]
     assert not (tmp_path / "汇总.xlsx").exists()
     assert list(temp.iterdir()) == []

@@ -346,7 +346,7 @@ def test_failed_write_leaves_no_file(run, tmp_path, monkeypatch):
         raise OSError(28, "No space left on device")
     monkeypatch.setattr(docx.document.Document, "save", broken)
     res = run("report", path)
-    assert res.exit_code == 3 and "无法写入" in res.output and "磁盘空间不足" in res.output
+    assert res.exit_code == 3 and "无法写入" in res.output and "磁盘已满" in res.output
     assert sorted(os.listdir(tmp_path)) == ["book.xlsx"]
 
 

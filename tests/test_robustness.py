@@ -12,6 +12,8 @@ from perfxl.result import run_checks
 from perfxl.scoring.profile import load_profile
 from perfxl.workbook.reader import read_workbook
 
+pytestmark = pytest.mark.usefixtures("tmpdir_left_empty")  # no temp file outlives a run
+
 ODD = [None, "", "—", "十分", "约50", True, datetime(2025, 12, 31), "#DIV/0!", -3, 1e12, "46.8万元", "=1/0",
        "  ", "100%", "二〇二五", 0]
 

@@ -4,8 +4,11 @@ holds cached values for every formula, and a rerun gives the same result, not do
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
+import subprocess
+import zipfile
 
 import pytest
 from openpyxl import load_workbook
@@ -245,6 +248,70 @@ def test_r119_e114_losses_are_reported_and_in_place_refuses(run, tmp_path):
     result = run("check", path)  # saved beside it, the result may lose what the input keeps
     assert result.exit_code in (0, 1) and not said(result.output, "E114")
     assert "R119" in result.output and "形状/文本框" in result.output
+
+
+def _png() -> bytes:
+    """A 1x1 PNG, written here (no Pillow needed)."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 6, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(b"\0\0\0\0\0")) + chunk(b"IEND", b""))
+
+
+def _renamed(path: str, renames: dict[str, str]) -> None:
+    """Rename package parts as another program might name them, and every reference to them."""
+    with zipfile.ZipFile(path) as z:
+        items = [(i.filename, z.read(i.filename)) for i in z.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in items:
+            for old, new in renames.items():
+                data = data.replace(old.encode(), new.encode())
+                name = name.replace(old, new)
+            z.writestr(name, data)
+
+
+def test_r119_e114_losses_are_known_by_what_parts_are_not_by_their_names(run, tmp_path):
+    """A drawing part not named drawingN.xml lost its picture in silence under --in-place."""
+    import importlib.util
+
+    import xlsxwriter
+    path = str(tmp_path / "pic.xlsx")
+    (tmp_path / "logo.png").write_bytes(_png())
+    wb = xlsxwriter.Workbook(path)
+    ws = wb.add_worksheet("项目1")
+    ws.write_row(0, 0, ["项目名称", "办公楼维修项目"])
+    ws.write_row(2, 0, ["三级指标", "年度指标值", "实际完成值", "分值", "得分"])
+    ws.write_row(3, 0, ["面积", "≥10平方米", "10平方米", 90, 90])
+    ws.write_row(4, 0, ["总分", None, None, 100, 90])
+    ws.insert_image("H2", str(tmp_path / "logo.png"))
+    wb.close()
+    _renamed(path, {"drawings/drawing1.xml": "drawings/logo-anchor.xml"})
+    with zipfile.ZipFile(path) as z:
+        assert "xl/drawings/logo-anchor.xml" in z.namelist()
+        parts = [(i, z.read(i.filename)) for i in z.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:  # threaded comments under another name
+        for info, data in parts:
+            if info.filename == "[Content_Types].xml":
+                data = data.replace(b"</Types>", b'<Override PartName="/xl/talk/discussion.xml" '
+                                    b'ContentType="application/vnd.ms-excel.threadedcomments+xml"/></Types>')
+            z.writestr(info, data)
+        z.writestr("xl/talk/discussion.xml", '<ThreadedComments xmlns="http://schemas.microsoft.com/office/'
+                                             'spreadsheetml/2018/threadedcomments"/>')
+    before = open(path, "rb").read()
+    result = run("check", path, "--in-place")
+    assert result.exit_code == 2 and "线程" in result.output
+    if importlib.util.find_spec("PIL") is None:
+        assert "图片" in result.output
+    assert open(path, "rb").read() == before
+    result = run("check", path, "--format", "json")
+    data = json.loads(result.output[: result.output.rindex("}") + 1])
+    parts = [f["values"]["part"] for f in data["findings"] if f["code"] == "R119"]
+    assert "新式（线程）批注（旧式批注会保留）" in parts
+    if importlib.util.find_spec("PIL") is None:  # without Pillow openpyxl drops pictures
+        assert "工作表“项目1”中的图片（未安装 Pillow）" in parts
 
 
 @needs_soffice

@@ -48,11 +48,52 @@ def sheet_parts(z: zipfile.ZipFile) -> dict[str, str]:
     return out
 
 
+# What openpyxl drops, known by what a part is (its content type, or the type of the relationship
+# that reaches it), never by its name: Excel names parts as it likes, and so do other programs.
+VBA_TYPE = "application/vnd.ms-office.vbaproject"
+THREADED_TYPE = "application/vnd.ms-excel.threadedcomments+xml"
+CONTROL_TYPES = ("application/vnd.ms-office.activex+xml", "application/vnd.ms-office.activex",
+                 "application/vnd.ms-excel.controlproperties+xml")
+DRAWING_REL = "/drawing"  # the end of the relationship type, transitional and strict alike
+
+
+def content_types(z: zipfile.ZipFile) -> dict[str, str]:
+    """Part name (no leading slash) -> content type, lower case, from [Content_Types].xml:
+    an Override names the part, a Default its extension."""
+    defaults: dict[str, str] = {}
+    overrides: dict[str, str] = {}
+
+    def start(name, attrs):
+        local = name.rsplit(" ", 1)[-1]
+        if local == "Default" and attrs.get("Extension"):
+            defaults[attrs["Extension"].lower()] = attrs.get("ContentType", "").lower()
+        elif local == "Override" and attrs.get("PartName"):
+            overrides[attrs["PartName"].lstrip("/")] = attrs.get("ContentType", "").lower()
+
+    try:
+        data = z.read("[Content_Types].xml")
+    except KeyError:
+        return {}
+    p = _expat()
+    p.StartElementHandler = start
+    p.Parse(data, True)
+    out = {}
+    for part in z.namelist():
+        kind = overrides.get(part) or defaults.get(part.rsplit(".", 1)[-1].lower() if "." in part else "")
+        if kind:
+            out[part] = kind
+    return out
+
+
 def losses(path: str, owned_sheets: set[str] = frozenset(), scans: dict | None = None) -> list[Reason]:
     """Parts of the input that openpyxl cannot keep, one Reason (its text Chinese) per kind and sheet.
 
+    Parts are known by their content type and by the relationships that reach them, so a
+    drawing named ``pic.xml`` loses its picture as loudly as one named ``drawing1.xml``.
     ``scans`` (sheet -> SheetScan) are the reader's notes on the worksheet parts; without
     them (a model not built by the reader) the parts are read here."""
+    from perfxl.excel.sheetxml import _rels, _workbook
+
     if scans is None:
         from perfxl.excel.sheetxml import read_book  # the one reader of worksheet parts
         scans = {sx.name: sx.scan for sx in read_book(path).sheets}
@@ -60,14 +101,17 @@ def losses(path: str, owned_sheets: set[str] = frozenset(), scans: dict | None =
     with zipfile.ZipFile(path) as z:
         names = set(z.namelist())
         parts = sheet_parts(z)
-        if any(n.lower().endswith("vbaproject.bin") for n in names) and not path.lower().endswith(".xlsm"):
+        kinds = set(content_types(z).values())  # what a part is, not what it is called
+        if VBA_TYPE in kinds and not path.lower().endswith(".xlsm"):
             found.append(Reason("vba"))
-        if any(n.startswith("xl/threadedComments/") for n in names):
+        if THREADED_TYPE in kinds:
             found.append(Reason("threaded_comments"))
-        if any(n.startswith(("xl/activeX/", "xl/ctrlProps/")) for n in names):
+        if kinds & set(CONTROL_TYPES):
             found.append(Reason("controls"))
         has_pillow = importlib.util.find_spec("PIL") is not None
-        for sheet, part in parts.items():
+        book_rels = _rels(z, "xl/workbook.xml")
+        for sheet, rid, _state in _workbook(z)[0]:
+            part = book_rels.get(rid, ("", ""))[0]
             if sheet in owned_sheets or part not in names:
                 continue
             scan = scans.get(sheet)
@@ -79,18 +123,15 @@ def losses(path: str, owned_sheets: set[str] = frozenset(), scans: dict | None =
                 found.append(Reason("sheet_extension", sheet=sheet, what=Reason(code)))
             if scan.has_ext and not known:
                 found.append(Reason("ext_other", sheet=sheet))
-            rel = part.replace("worksheets/", "worksheets/_rels/") + ".rels"
-            if rel in names:
-                rel_xml = z.read(rel).decode("utf-8", "replace")
-                for target in re.findall(r'Target="([^"]+drawing\d+\.xml)"', rel_xml):
-                    dpath = "xl/drawings/" + target.rsplit("/", 1)[-1]
-                    if dpath in names:
-                        dxml = z.read(dpath).decode("utf-8", "replace")
-                        if re.search(r"<(?:\w+:)?sp[ >]", dxml) or "<xdr:grpSp" in dxml:
-                            found.append(Reason("shapes", sheet=sheet))
-                        if not has_pillow and re.search(r"<(?:\w+:)?pic[ >]", dxml):
-                            found.append(Reason("pictures", sheet=sheet))
-    return found
+            for target, rel_type in _rels(z, part).values():
+                if not rel_type.endswith(DRAWING_REL) or target not in names:
+                    continue
+                dxml = z.read(target).decode("utf-8", "replace")
+                if re.search(r"<(?:\w+:)?(?:sp|grpSp|cxnSp)[ >]", dxml):
+                    found.append(Reason("shapes", sheet=sheet))
+                if not has_pillow and re.search(r"<(?:\w+:)?pic[ >]", dxml):
+                    found.append(Reason("pictures", sheet=sheet))
+    return list(dict.fromkeys(found))  # a sheet with two drawings names each loss once
 
 
 # -- limits: checked on the zip directory, before any part is decompressed -------------
@@ -116,6 +157,17 @@ class PackageError(Exception):
 
 def _mb(n: int) -> str:
     return f"{n / 2**20:,.0f} MB"
+
+
+def too_many_cells() -> PackageError:
+    """The refusal of a workbook holding more than MAX_CELLS cells (.xlsx and .xls alike)."""
+    return PackageError("too_large", f"单元格超过 {MAX_CELLS:,} 个", f"more than {MAX_CELLS:,} cells")
+
+
+def too_much_merged(merged: int) -> PackageError:
+    """The refusal of merged ranges covering more than MAX_MERGED_CELLS cells in all."""
+    return PackageError("too_large", f"合并单元格共覆盖 {merged:,} 个单元格（上限 {MAX_MERGED_CELLS:,}）",
+                        f"merged ranges cover {merged:,} cells (limit {MAX_MERGED_CELLS:,})")
 
 
 def check_limits(z: zipfile.ZipFile) -> None:

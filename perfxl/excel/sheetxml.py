@@ -237,8 +237,7 @@ def read_sheet(stream, sheet: SheetXML, strings: list[str], date_styles, budget:
         if n == "c":
             st["seen"] += 1
             if st["seen"] > budget:
-                limit = _package.MAX_CELLS  # read at run time: tests lower it
-                raise PackageError("too_large", f"单元格超过 {limit:,} 个", f"more than {limit:,} cells")
+                raise _package.too_many_cells()
             ref = attrs.get("r")
             if ref:
                 pos = split(ref)
@@ -419,9 +418,8 @@ def read_book(path: str) -> BookXML:
             with z.open(part) as fh:
                 budget -= read_sheet(fh, sheet, strings, date_styles, budget, epoch)
             merged += sum(merge_area(r) for r in sheet.merges)
-            if merged > _package.MAX_MERGED_CELLS:
-                raise PackageError("too_large", f"合并单元格共覆盖 {merged:,} 个单元格（上限 {_package.MAX_MERGED_CELLS:,}）",
-                                   f"merged ranges cover {merged:,} cells (limit {_package.MAX_MERGED_CELLS:,})")
+            if merged > _package.MAX_MERGED_CELLS:  # read at run time: tests lower it
+                raise _package.too_much_merged(merged)
             _clean_merges(sheet)
             out.append(sheet)
     glob: dict[str, str] = {}

@@ -1,5 +1,5 @@
-"""How numbers are shown to people — in messages, hints, reports and prose. The only place
-that formats a number for a reader (docs/template.md §1, §5).
+"""How numbers and file names are shown to people — in messages, hints, reports and prose. The
+only place that formats a number or a path for a reader (docs/template.md §1, §5).
 
 Every function rounds half up, as finance staff do (98.675 -> 98.68), and never shows
 trailing zeros unless a fixed number of decimals is asked for.
@@ -7,6 +7,8 @@ trailing zeros unless a fixed number of decimals is asked for.
 
 from __future__ import annotations
 
+import os
+import re
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 
@@ -123,7 +125,41 @@ def value(v) -> str:
         return f"{v.year}年{v.month}月{v.day}日"
     if isinstance(v, date) and not isinstance(v, datetime):
         return f"{v.year}年{v.month}月{v.day}日"
-    return str(v)
+    return path(v) if isinstance(v, str) else str(v)
+
+
+def path(p) -> str:
+    """A file or folder name as shown to a user, in any writer (terminal, JSON, .docx, .xlsx).
+
+    A name that is not UTF-8 (GBK bytes, as zip archives made on Windows give them) reaches
+    Python as a str with surrogate escapes, which no encoder accepts. Each part of the path is
+    shown as UTF-8 if it is, else as GB18030 if it is (the name the user sees in Windows), else
+    with U+FFFD for the bytes that are neither. The path itself stays as it was for opening the
+    file; only what is shown changes."""
+    text = os.fspath(p)
+    if isinstance(text, str):
+        try:
+            text.encode("utf-8")
+            return text
+        except UnicodeEncodeError:
+            raw = text.encode("utf-8", "surrogateescape" if _escaped_only(text) else "surrogatepass")
+    else:
+        raw = text
+    return "".join(_part(part) for part in re.split(rb"([/\\])", raw))
+
+
+def _escaped_only(text: str) -> bool:
+    """Every surrogate is one of the escapes for an undecodable byte (U+DC80..U+DCFF)."""
+    return all(not 0xD800 <= ord(ch) <= 0xDFFF or 0xDC80 <= ord(ch) <= 0xDCFF for ch in text)
+
+
+def _part(raw: bytes) -> str:
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return raw.decode("utf-8", "replace")
 
 
 def display_text(value, number_format: str = "General") -> str:

@@ -430,7 +430,9 @@ def load_profile(path: str | None = None) -> Profile:
         raise _unquoted_key(text, exc, where) or _full_width(text, exc, where) or ProfileError(
             where, f"不是有效的 TOML（{exc}）", f"not valid TOML ({exc})") from None
     except OSError as exc:
-        raise ProfileError(where, f"无法读取（{exc.strerror or exc}）", f"cannot be read ({exc.strerror or exc})",
+        from perfxl.excel.oserrors import reason
+        raise ProfileError(where, f"无法读取（{reason(exc, reading=True)}）",
+                           f"cannot be read ({reason(exc, 'en', reading=True)})",
                            hint=("请确认文件没有被其他程序占用，并且有读取权限",
                                  "Check that no other program holds it and that you may read it")) from None
     _check_shape(base, over, where)

@@ -23,6 +23,7 @@ import warnings
 from dataclasses import dataclass, field
 from datetime import date
 
+from perfxl.excel import show
 from perfxl.excel.textfit import row_height
 from perfxl.rollup import GRADES, FileRow, Totals, exit_code, totals  # noqa: F401  (drawn here; JSON lines merge back)
 from perfxl.views import palette
@@ -57,13 +58,13 @@ def row_notes(t: Totals) -> dict[str, str]:
 
     for f in t.findings:
         if f.code == "B101":
-            add(f.values["duplicate"], f"与“{f.values['original']}”内容完全相同，未计入合计（B101）")
+            add(f.values["duplicate"], f"与“{show.path(f.values['original'])}”内容完全相同，未计入合计（B101）")
         elif f.code == "B102":
             for file in f.values["files"]:
                 add(file, f"评价年度与本次汇总其他 {f.values['count']} 个工作簿（{f.values['year']}）不同（B102）")
         elif f.code == "B103":
             for file in f.values["files"]:
-                others = "、".join(f"“{x}”" for x in f.values["files"] if x != file)
+                others = "、".join(f"“{show.path(x)}”" for x in f.values["files"] if x != file)
                 add(file, f"与{others}同为“{f.values['unit']}”{f.values['year_zh']}的工作簿，内容不同，"
                           f"都已计入合计（B103）")
     return out
@@ -119,11 +120,11 @@ def text_line(row: FileRow, lang: str = "zh") -> str | None:
         return None
     if lang == "en":
         if not row.checked:
-            return f"{row.file}: {STATE_EN[state]}: {row.stop.line()}"
-        return f"{row.file}: {_count(row.errors, 'error')}, {_count(row.warnings, 'warning')}"
+            return f"{row.shown}: {STATE_EN[state]}: {row.stop.line()}"
+        return f"{row.shown}: {_count(row.errors, 'error')}, {_count(row.warnings, 'warning')}"
     if not row.checked:
-        return f"{row.file}：{STATE_ZH[state]}：{row.stop.line()}"
-    return f"{row.file}：{row.errors} 个错误，{row.warnings} 个警告"
+        return f"{row.shown}：{STATE_ZH[state]}：{row.stop.line()}"
+    return f"{row.shown}：{row.errors} 个错误，{row.warnings} 个警告"
 
 
 def text_written(rows: list[FileRow], lang: str = "zh") -> str:
@@ -183,13 +184,15 @@ def _num(ws, row, col, value, fmt) -> None:
         ws.write_number(row, col, value, fmt)
 
 
-def _link_target(output: str, file: str) -> str:
-    """The input file, relative to the roll-up's folder when it can be."""
+def _link_target(output: str, file: str) -> str | None:
+    """The input file, relative to the roll-up's folder when it can be; None when a name on
+    the way is not UTF-8 (no text names the file: a link to its shown name would lead nowhere)."""
     folder = os.path.dirname(os.path.abspath(output))
     try:
-        return os.path.relpath(os.path.abspath(file), folder)
+        target = os.path.relpath(os.path.abspath(file), folder)
     except ValueError:  # another drive on Windows
-        return os.path.abspath(file)
+        target = os.path.abspath(file)
+    return target if show.path(target) == target else None
 
 
 def _fit_row(ws, row: int, cells: list[tuple[str | None, float]]) -> None:
@@ -242,7 +245,7 @@ def write_rollup(path: str, rows: list[FileRow], t: Totals, *, links: bool = Tru
 
     with atomic.replacing(path, ".xlsx") as tmp:
         wb = xlsxwriter.Workbook(tmp, {"strings_to_formulas": False, "strings_to_urls": False,
-                                       "strings_to_numbers": False})
+                                       "strings_to_numbers": False, "in_memory": True})
         wb.set_properties({"title": "预算绩效自评汇总", "author": "perfxl", "comments": "perfxl batch"})
         f = _Formats(wb)
         rows = order(rows)
@@ -367,9 +370,9 @@ def _front(wb, ws, f, rows: list[FileRow], t: Totals) -> None:
         for row in failed[:20]:
             r += 1
             message = f"{STATE_ZH[row.state()]}：{row.stop.line()}"
-            ws.write_string(r, 0, row.file, f(border=1, text_wrap=True, valign="top"))
+            ws.write_string(r, 0, row.shown, f(border=1, text_wrap=True, valign="top"))
             ws.merge_range(r, 1, r, 5, message, f(border=1, text_wrap=True, valign="top"))
-            _fit_row(ws, r, [(row.file, 28), (message, 72)])
+            _fit_row(ws, r, [(row.shown, 28), (message, 72)])
         if len(failed) > 20:
             r += 1
             ws.merge_range(r, 0, r, 5, f"……另有 {len(failed) - 20} 个，见单位汇总。", f(border=1))
@@ -394,11 +397,12 @@ def _units(ws, f, rows: list[FileRow], output: str | None, notes: dict[str, str]
         rate = (row.executed_total / row.budget_total) if row.checked and row.budget_total else None
         right = f(border=1, align="right")
         ws.write_number(i, 0, i, f(border=1, align="center"))
-        if output and links < URL_LIMIT and _link(ws, i, 1, "external:" + _link_target(output, row.file), row.file,
-                                                   f(border=1, font_color="#0563C1", underline=1)):
+        target = _link_target(output, row.file) if output else None
+        if target and links < URL_LIMIT and _link(ws, i, 1, "external:" + target, row.shown,
+                                                  f(border=1, font_color="#0563C1", underline=1)):
             links += 1
         else:
-            _text(ws, i, 1, row.file, f(border=1, text_wrap=True))
+            _text(ws, i, 1, row.shown, f(border=1, text_wrap=True))
         _text(ws, i, 2, row.unit, f(border=1, text_wrap=True, **_fill("amber" if row.file in same_unit else None)))  # B103
         _num(ws, i, 3, row.year if isinstance(row.year, (int, float)) else None,
              f(border=1, align="right", num_format="0", **_fill("amber" if row.file in odd_years else None)))
@@ -421,11 +425,11 @@ def _units(ws, f, rows: list[FileRow], output: str | None, notes: dict[str, str]
             ws.write_blank(i, 13, None, f(border=1))
             ws.write_blank(i, 14, None, f(border=1))
         _text(ws, i, 15, STATE_ZH[state], f(border=1, align="center", **_fill(_state_fill(state))))
-        note = row.stop.line() if not row.checked else (row.note or (f"结果：{row.written}" if row.written else ""))
+        note = row.stop.line() if not row.checked else (row.note or (f"结果：{show.path(row.written)}" if row.written else ""))
         if row.file in notes:
             note = "；".join(n for n in (notes[row.file], note) if n)
         _text(ws, i, 16, note, f(border=1, text_wrap=True, valign="top"))
-        _fit_row(ws, i, [(note, UNIT_WIDTHS[16]), (row.file, UNIT_WIDTHS[1]), (row.unit, UNIT_WIDTHS[2])])
+        _fit_row(ws, i, [(note, UNIT_WIDTHS[16]), (row.shown, UNIT_WIDTHS[1]), (row.unit, UNIT_WIDTHS[2])])
     _finish_table(ws, UNIT_WIDTHS, len(rows), frozen_columns=2)
 
 
@@ -445,7 +449,7 @@ def _projects(ws, f, rows: list[FileRow]) -> None:
             rate = p.rate
             bad_total = p.entered_agrees is False  # decided by the checks, with the profile's tolerance
             ws.write_number(i, 0, i, f(border=1, align="center"))
-            _text(ws, i, 1, row.file, f(border=1, text_wrap=True))
+            _text(ws, i, 1, row.shown, f(border=1, text_wrap=True))
             _text(ws, i, 2, row.unit, f(border=1, text_wrap=True))
             _text(ws, i, 3, p.sheet, f(border=1, text_wrap=True))
             name = f"{p.name}（{p.code}）" if p.code else p.name  # a system code, kept (§2.4)
@@ -488,7 +492,7 @@ def _findings(ws, f, rows: list[FileRow], output: str | None) -> None:
             i += 1
             sev = x.severity
             ws.write_number(i, 0, i, f(border=1, align="center", valign="top"))
-            _text(ws, i, 1, row.file, f(border=1, valign="top", text_wrap=True))
+            _text(ws, i, 1, row.shown, f(border=1, valign="top", text_wrap=True))
             _text(ws, i, 2, row.unit, f(border=1, valign="top", text_wrap=True))
             _text(ws, i, 3, SEVERITY_ZH.get(sev, sev), f(border=1, align="center", valign="top",
                                                          **_fill({"error": "red", "warning": "amber"}.get(sev))))

@@ -329,7 +329,7 @@ def _notice(errors, placeholders: int, source: str) -> str:
         lines.append(f"{f.ref}：{f.message}" if f.ref else f.message)
     if len(errors) > 8:
         lines.append(f"……共 {len(errors)} 个错误。")
-    tail = f"请改正工作簿后重新生成本报告（运行 perfxl check {source} 查看全部问题和修改方法）。" if source else \
+    tail = f"请改正工作簿后重新生成本报告（运行 perfxl check {show.path(source)} 查看全部问题和修改方法）。" if source else \
         "请改正工作簿后重新生成本报告（运行 perfxl check 查看全部问题和修改方法）。"
     if placeholders:
         tail += f"报告中另有 {placeholders} 处【待填写】（黄色标出）需要补充。"

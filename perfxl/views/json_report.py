@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from perfxl.excel.show import json_number as _n
+from perfxl.excel.show import path as _path
 from perfxl.result import CheckResult
 
 
@@ -18,7 +19,9 @@ def _raw(v):
     """A finding's raw value for JSON: numbers and text as they are, dates as ISO text."""
     if isinstance(v, float) and not isinstance(v, bool):
         return float(v)  # a Rate is its fraction
-    if v is None or isinstance(v, (bool, int, str)):
+    if isinstance(v, str):
+        return _path(v)  # a file name that is not UTF-8 (GBK) cannot reach the JSON unencoded
+    if v is None or isinstance(v, (bool, int)):
         return v
     if isinstance(v, (list, tuple)):
         return [_raw(x) for x in v]
@@ -37,7 +40,7 @@ def fatal_report(exc, file: str | None, lang: str = "zh") -> dict:
     """A file or command that cannot be checked: the report's shape, its one finding, and the
     ``error`` object (``code`` as JSON always had it, e.g. ``file_not_found``)."""
     return {
-        "file": file,
+        "file": None if file is None else _path(file),
         "unit": None,
         "projects": [],
         "summary": None,
@@ -152,7 +155,7 @@ def build(result: CheckResult, file: str, lang: str = "zh") -> dict:
     if result.unit is not None:
         unit = {"name": result.unit.name or None, "year": result.year}
     out = {
-        "file": file,
+        "file": _path(file),
         "unit": unit,
         "projects": [_project(p, lang) for p in result.projects],
         "summary": {

@@ -57,7 +57,7 @@ def render(result: CheckResult, file: str, color: bool, lang: str = "zh") -> str
     lines.append(style(w["title"], bold=True))
     colon = ": " if lang == "en" else "："
     lines.append(f"{w['unit']}{colon}{unit_name or w['unnamed']}    {w['year']}{colon}{result.year or w['unknown']}"
-                 f"    {w['file']}{colon}{file}")
+                 f"    {w['file']}{colon}{show.path(file)}")
     lines.append("")
 
     groups: dict[str | None, list] = {}

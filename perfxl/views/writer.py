@@ -10,6 +10,7 @@ file, its cached values written into the package, and the temp file moved over t
 from __future__ import annotations
 
 import gc
+import os
 import re
 
 from openpyxl.workbook.defined_name import DefinedName
@@ -76,9 +77,13 @@ def write_result(input_path: str, output: str, result: CheckResult) -> list[str]
 
 
 def _save(wb, path: str, skip: set[str]) -> None:
-    """``wb.save``; a number no float holds (400 digits in <v>) is saved as Excel shows it."""
+    """``wb.save``; a number no float holds (400 digits in <v>) is saved as Excel shows it.
+    openpyxl's own temporary files go to a scratch folder beside ``path``, removed however the
+    save ends (never left in $TMPDIR)."""
+    folder = os.path.dirname(os.path.abspath(path))
     try:
-        wb.save(path)
+        with atomic.scratch(folder):
+            wb.save(path)
         return
     except OverflowError:
         pass
@@ -86,7 +91,8 @@ def _save(wb, path: str, skip: set[str]) -> None:
     # save's zip (which writes its end record), and only then is the file written afresh.
     gc.collect()
     _excel_sized(wb, skip)
-    wb.save(path)
+    with atomic.scratch(folder):
+        wb.save(path)
 
 
 def _names(defined: dict[str, str | None]) -> dict[str, str]:

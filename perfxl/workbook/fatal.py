@@ -101,6 +101,7 @@ DECLARED = declare(
        "No such rule", "There is no rule “{code}”", "Run perfxl rules to list every rule code"),
     _e("E119", "too_large", "超出安全读取范围",
        "读取前先看压缩包目录：解压后的总大小、压缩比、部件数，扫描时再看单元格数和合并区域；"
+       "旧版 .xls/.et 看文件大小、单元格记录数和合并区域。"
        "超出上限的文件（例如压缩炸弹）不解析，以免耗尽时间和内存。",
        "文件“{name}”超出 perfxl 可安全读取的范围（{reason}），未读取",
        "请在 Excel 或 WPS 中打开，删除多余的工作表、远处的空白内容或大图片后另存为 .xlsx；如确需检查这么大的工作簿，请拆分为几个文件",

@@ -384,8 +384,8 @@ def write_template(path: str, *, projects: int = 3, unit: str = "", year: int | 
     if year is None:
         year = date.today().year - 1
     names = [project_sheet_name(i) for i in range(1, projects + 1)]
-    wb = xlsxwriter.Workbook(path, {"default_format_properties": {
-        "font_name": BODY_FONT, "font_size": 11, "font_charset": GB2312}})
+    wb = xlsxwriter.Workbook(path, {"default_format_properties": {  # in_memory: no parts left in $TMPDIR on failure
+        "font_name": BODY_FONT, "font_size": 11, "font_charset": GB2312}, "in_memory": True})
     wb.set_properties({"title": f"{year}年度预算绩效自评", "comments": f"perfxl {__version__}"})
     fm = _formats(wb)
     _instructions(wb, fm)
@@ -396,4 +396,7 @@ def write_template(path: str, *, projects: int = 3, unit: str = "", year: int | 
     for name in names:
         _project(wb, fm, name, year)
     wb.define_name(MARKER_NAME, f'="perfxl {__version__}"')
-    wb.close()
+    try:
+        wb.close()
+    except xlsxwriter.exceptions.FileCreateError as exc:  # XlsxWriter's wrapping of an OSError (disk full)
+        raise exc.args[0] if exc.args and isinstance(exc.args[0], OSError) else OSError(str(exc)) from None

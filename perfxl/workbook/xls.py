@@ -72,12 +72,25 @@ def _ole2_kind(data: bytes) -> str:
 
 
 def load_legacy(path: str):
-    """(grids, sheet names, defined names) of a BIFF workbook (.xls/.et); raises ReadError."""
+    """(grids, sheet names, defined names) of a BIFF workbook (.xls/.et); raises ReadError.
+
+    The cost is what the file holds, never its used range: blank cells (a format, no value) are
+    not stored at all (``_load_sheet``), and rows are as long as their last cell, not padded to
+    the widest row (``ragged_rows``); so a formatted blank cell at IV65536 costs nothing instead
+    of 16 million cells. Sheets are loaded one at a time. The limits of the .xlsx reader
+    (perfxl.excel.package: size, cells, merged area; E119) are checked on the file and on its
+    cell records before xlrd builds a sheet."""
     import xlrd
+
+    from perfxl.excel import package
 
     name = os.path.basename(path)
     try:
-        book = xlrd.open_workbook(path, formatting_info=True, on_demand=False, logfile=open(os.devnull, "w"))
+        _check_size(path)
+        book = xlrd.open_workbook(path, formatting_info=True, on_demand=True, ragged_rows=True,
+                                  logfile=open(os.devnull, "w"))
+    except package.PackageError as exc:
+        raise ReadError("E119", name=name, reason=exc.reason, reason_en=exc.reason_en) from None
     except xlrd.biffh.XLRDError as exc:
         if "encrypt" in str(exc).lower():
             raise ReadError("E121", name=name) from None
@@ -85,8 +98,19 @@ def load_legacy(path: str):
     except Exception:  # xlrd raises many kinds (struct.error, IndexError, AssertionError...) on damage
         raise ReadError("E104", name=name) from None
     try:
-        grids = [_grid(book, sheet) for sheet in book.sheets()]
+        if _cells_held(book, package.MAX_CELLS) > package.MAX_CELLS:
+            raise package.too_many_cells()
+        grids, merged = [], 0
+        for i in range(book.nsheets):
+            sheet = _load_sheet(book, i)
+            merged += sum((rhi - rlo) * (chi - clo) for rlo, rhi, clo, chi in sheet.merged_cells)
+            if merged > package.MAX_MERGED_CELLS:
+                raise package.too_much_merged(merged)
+            grids.append(_grid(book, sheet))
+            book.unload_sheet(i)
         names = _names(book)
+    except package.PackageError as exc:
+        raise ReadError("E119", name=name, reason=exc.reason, reason_en=exc.reason_en) from None
     except Exception:  # damage that only shows while reading the cells
         raise ReadError("E104", name=name) from None
     finally:
@@ -94,13 +118,86 @@ def load_legacy(path: str):
     return grids, [g.name for g in grids], names
 
 
+def _check_size(path: str) -> None:
+    """A BIFF file is not compressed: its size is what the .xlsx limit on unpacked parts bounds."""
+    from perfxl.excel import package
+
+    size = os.path.getsize(path)
+    if size > package.MAX_TOTAL:
+        raise package.PackageError("too_large", f"文件共 {package._mb(size)}（上限 {package._mb(package.MAX_TOTAL)}）",
+                                   f"{package._mb(size)} in all (limit {package._mb(package.MAX_TOTAL)})")
+
+
+# BIFF5/8 cell records: one cell each, or (MULRK, MULBLANK) a run of cells in one row
+_ONE_CELL = {0x0201, 0x0203, 0x0204, 0x0205, 0x027E, 0x00FD, 0x00D6, 0x0006, 0x0206, 0x0406}
+_MULRK, _MULBLANK = 0x00BD, 0x00BE
+
+
+def _cells_held(book, budget: int) -> int:
+    """The cells the workbook stream's records hold (blank ones too, as the .xlsx limit counts
+    every ``<c>``), counted before xlrd builds any sheet; stops once past ``budget``."""
+    import struct
+
+    head = struct.Struct("<HH").unpack_from
+    mem, pos = book.mem, book.base
+    end = min(book.base + book.stream_len, len(mem))
+    n = 0
+    while pos + 4 <= end:
+        code, length = head(mem, pos)
+        pos += 4 + length
+        if code in _ONE_CELL:
+            n += 1
+        elif code == _MULBLANK:
+            n += max(0, (length - 6) // 2)
+        elif code == _MULRK:
+            n += max(0, (length - 6) // 6)
+        else:
+            continue
+        if n > budget:
+            break
+    return n
+
+
+def _load_sheet(book, i: int, keep_blank=None):
+    """``book.sheet_by_index(i)`` without the cells that hold no value: xlrd with
+    ``formatting_info`` stores every blank cell the file formats (and pads rows up to a merged
+    range), and with it the rows before it. ``keep_blank(row, col)`` keeps the blank cells it
+    names (0-based), for their looks. Written as xlrd's ``Book.get_sheet`` is (xlrd 2.x no longer
+    changes), with the sheet's cell store wrapped before it reads its records."""
+    import xlrd
+    from xlrd.biffh import XL_WORKSHEET
+
+    book._position = book._sh_abs_posn[i]
+    book.getbof(XL_WORKSHEET)
+    sheet = xlrd.sheet.Sheet(book, book._position, book._sheet_names[i], i)
+    store = sheet.put_cell
+    empty = (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK)
+
+    def put_cell(rowx, colx, ctype, value, xf_index):
+        if ctype not in empty or (ctype == xlrd.XL_CELL_BLANK and keep_blank is not None and keep_blank(rowx, colx)):
+            store(rowx, colx, ctype, value, xf_index)
+
+    sheet.put_cell = put_cell
+    sheet.read(book)
+    book._sheet_list[i] = sheet
+    return sheet
+
+
 def _grid(book, sheet) -> SheetGrid:
+    """The sheet's cells that hold something, row by row (rows hold no blank cells, see
+    ``_load_sheet``)."""
     import xlrd
 
     grid = SheetGrid(sheet.name, hidden=sheet.visibility != 0)
     formats = book.format_map
+    skip = (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK)
     for r in range(sheet.nrows):
-        for c, cell in enumerate(sheet.row(r)):
+        if not sheet.row_len(r):
+            continue
+        for c, t in enumerate(sheet.row_types(r)):
+            if t in skip:
+                continue
+            cell = sheet.cell(r, c)
             value = _value(book, cell, xlrd)
             if value is None:
                 continue
@@ -244,7 +341,8 @@ def _copy_looks(source: str, wb) -> None:
     from openpyxl.styles import Alignment, Border, Font, Side
     from openpyxl.utils import get_column_letter
 
-    book = xlrd.open_workbook(source, formatting_info=True, logfile=open(os.devnull, "w"))
+    book = xlrd.open_workbook(source, formatting_info=True, on_demand=True, ragged_rows=True,
+                              logfile=open(os.devnull, "w"))
     thin = Side(style="thin", color="000000")
     styles: dict[int, tuple] = {}
 
@@ -261,19 +359,27 @@ def _copy_looks(source: str, wb) -> None:
                                           wrap_text=bool(xf.alignment.text_wrapped)), border)
         return styles[xf_index]
 
-    for sheet, ws in zip(book.sheets(), wb.worksheets):
+    for i, ws in zip(range(book.nsheets), wb.worksheets):
+        # the extent of the values and merged ranges read: a formatted blank cell beyond it
+        # (IV65536) is not made into a cell, neither here nor in the result
+        last_row, last_col = (ws.max_row, ws.max_column) if ws._cells else (0, 0)
+        sheet = _load_sheet(book, i, lambda r, c: r < last_row and c < last_col)
         for col, info in sheet.colinfo_map.items():
-            ws.column_dimensions[get_column_letter(col + 1)].width = info.width / 256
+            if col < last_col:
+                ws.column_dimensions[get_column_letter(col + 1)].width = info.width / 256
         for row, info in sheet.rowinfo_map.items():
-            if info.height:
+            if info.height and row < last_row:
                 ws.row_dimensions[row + 1].height = info.height / 20
-        for r in range(sheet.nrows):
-            for c in range(sheet.row_len(r)):
+        for r in range(min(sheet.nrows, last_row)):
+            for c, t in enumerate(sheet.row_types(r, 0, min(sheet.row_len(r), last_col))):
+                if t == xlrd.XL_CELL_EMPTY:  # no record: the padding of a ragged row
+                    continue
                 cell = ws.cell(row=r + 1, column=c + 1)
                 if isinstance(cell, MergedCell):
                     continue
                 font, alignment, border = style(sheet.cell_xf_index(r, c))
                 cell.font, cell.alignment, cell.border = font, alignment, border
+        book.unload_sheet(i)
     book.release_resources()
 
 
