@@ -15,6 +15,7 @@ from perfxl.result import CheckResult
 from perfxl.rules.batch import duplicate_findings, same_unit_findings, year_findings
 
 GRADES = ("优", "良", "中", "差")
+UNIT_DESIGN = ("D110", "D111")  # the unit-level indicator-design findings the roll-up counts
 FAILED = ("unreadable", "timeout", "crashed", "internal")
 STATUS_OF_KEY = {"timeout": "timeout", "worker_crashed": "crashed", "internal_error": "internal"}
 
@@ -158,6 +159,11 @@ class FileRow:
         n = len(self.projects)
         return json_number(self.grades.get("优", 0) / n) if n else None
 
+    def unit_design(self) -> list[str]:
+        """The unit-level indicator-design codes of this file (every project at 100, every project 优
+        while little was spent)."""
+        return [p.code for p in self.problems if p.code in UNIT_DESIGN]
+
     def state(self) -> str:
         """passed | warnings | errors | unreadable | timeout | crashed | internal | duplicate"""
         if self.duplicate_of and self.checked:  # only a file that was read repeats another (B101)
@@ -219,6 +225,7 @@ class Totals:
     warnings: int = 0
     years: list = field(default_factory=list)
     findings: list = field(default_factory=list)  # the batch's own (B101, B102, B103)
+    unit_design: dict[str, int] = field(default_factory=lambda: {c: 0 for c in UNIT_DESIGN})  # files per code
 
     @property
     def duplicates(self) -> int:
@@ -246,6 +253,7 @@ class Totals:
             "budget_total": json_number(self.budget), "executed_total": json_number(self.executed),
             "execution_rate": json_number(self.rate),
             "errors": self.errors, "warnings": self.warnings,
+            "unit_design": dict(self.unit_design),
             "findings": [_batch_finding(f, lang) for f in self.findings],
             "exit_code": exit_code, "seconds": round(seconds, 2),
         }}
@@ -279,6 +287,8 @@ def totals(rows: list[FileRow], skipped: dict[str, int], enabled=None) -> Totals
         t.executed += row.executed_total or 0
         for g, n in row.grades.items():
             t.grades[g] = t.grades.get(g, 0) + n
+        for code in set(row.unit_design()):
+            t.unit_design[code] += 1
         if row.year is not None:
             years.add(row.year)
     t.years = sorted(years)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from perfxl import model
 from perfxl.excel.show import value as fmt  # noqa: F401  (numbers in messages)
 from perfxl.model import SEVERITY_EN, SEVERITY_ZH, Rule, _Values, finding  # noqa: F401  (re-exported)
-from perfxl.rules import batch, english, formulas, funding, indicators, reviewer, summary, totals, unit  # noqa: F401  (they declare)
+from perfxl.rules import batch, design, english, formulas, funding, indicators, reviewer, summary, totals, unit  # noqa: F401  (they declare)
 from perfxl.workbook import fatal, structure  # noqa: F401  (they declare)
 
 FAMILIES: dict[str, str] = {letter: zh for letter, (zh, _en) in model.FAMILIES.items()}

@@ -9,6 +9,7 @@ from perfxl.model import WorkbookModel, finding
 from perfxl.rules.catalogue import RULES, select
 from perfxl.rules.causes import attribute
 from perfxl.rules.context import Context
+from perfxl.rules.design import check_design, check_design_unit
 from perfxl.rules.formulas import audit_formulas
 from perfxl.rules.funding import check_funding
 from perfxl.rules.indicators import check_indicators
@@ -36,7 +37,8 @@ def check_model(model: WorkbookModel, profile, *, select_codes=(), ignore_codes=
             ctx.add("R110", cell, sheet=project.sheet, label="项目名称", what="项目全称")
         funding = check_funding(ctx, project)
         indicators = check_indicators(ctx, project, year)
-        entered, score, agrees, raw, steps = check_totals(ctx, project, funding, indicators)
+        design = check_design(ctx, project, indicators)
+        entered, score, agrees, raw, steps = check_totals(ctx, project, funding, indicators, design)
         projects.append(ProjectResult(project, funding, indicators, entered, score, profile.grade(score), agrees,
                                       _texts(project), raw, steps))
         check_reviewer(ctx, projects[-1])
@@ -47,6 +49,7 @@ def check_model(model: WorkbookModel, profile, *, select_codes=(), ignore_codes=
         ctx.add("R101", None)
     else:
         unit = check_unit(ctx, model.unit, projects)
+    check_design_unit(ctx, model.unit, projects)
     pairs, rows = [], []
     if model.summary is None:
         ctx.add("R102", None)

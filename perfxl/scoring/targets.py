@@ -58,6 +58,7 @@ class Reading:
     deadline: date | None = None
     upper: float | None = None   # upper end of a range, informative
     percent: bool = False        # unit is '%'
+    stated: bool = False         # the direction is written (a comparison word), not inferred from a bare number
 
 
 @dataclass(frozen=True)
@@ -411,9 +412,10 @@ def read_target(value, *, number_format: str = "General", year: int | None = Non
         q = parse_quantity(shown, profile)
     if q is None:
         return Reading("qualitative", shown)
+    stated = q.direction is not None and q.upper is None  # a range a-b reads as at least, but says no comparison
     if q.direction is None:
         q = _bare_number(q, name, level1, level2, profile)
-    return Reading("quantitative", shown, q.direction, q.number, q.unit, None, q.upper, q.unit == "%")
+    return Reading("quantitative", shown, q.direction, q.number, q.unit, None, q.upper, q.unit == "%", stated)
 
 
 def _bare_number(q: _Quantity, name: str, level1: str, level2: str, profile) -> _Quantity:

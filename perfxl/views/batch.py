@@ -41,6 +41,9 @@ FONT = "宋体"
 URL_LIMIT = 65000  # Excel keeps at most 65,530 links per sheet
 
 
+# The unit-level indicator-design warnings (rules/design.py), as 总览 and 单位汇总 name them
+UNIT_DESIGN_ZH = {"D110": "均为100分", "D111": "均为“优”而执行率偏低"}
+
 STATE_ZH = {"passed": "通过", "warnings": "有警告", "errors": "有错误", "unreadable": "无法读取",
             "timeout": "超时", "crashed": "进程异常退出", "internal": "内部错误", "duplicate": "重复（未计入）"}
 STATE_EN = {"passed": "passed", "warnings": "warnings", "errors": "errors", "unreadable": "unreadable",
@@ -316,6 +319,8 @@ def _front(wb, ws, f, rows: list[FileRow], t: Totals) -> None:
         ("全年执行数合计（万元）", t.executed, "#,##0.00", None),
         ("执行率", t.rate, "0.00%", _rate_fill(t.rate)),
         ("评优率（“优”÷项目数）", t.excellent_rate, "0.00%", None),
+        *((f"全部项目{UNIT_DESIGN_ZH[code]}的单位（{code}）", n, "0", "amber")
+          for code, n in t.unit_design.items() if n),
         ("错误合计", t.errors, "0", "red" if t.errors else None),
         ("警告合计", t.warnings, "0", "amber" if t.warnings else None),
     ]
@@ -442,6 +447,8 @@ def _units(ws, f, rows: list[FileRow], output: str | None, notes: dict[str, str]
         note = row.stop.line() if not row.checked else (row.note or (f"结果：{row.written}" if row.written else ""))
         if row.file in notes:
             note = "；".join(n for n in (notes[row.file], note) if n)
+        design = "；".join(f"全部项目{UNIT_DESIGN_ZH[c]}（{c}）" for c in dict.fromkeys(row.unit_design()))
+        note = "；".join(n for n in (design, note) if n)
         _text(ws, i, 16, note, f(border=1, text_wrap=True, valign="top"))
         _fit_row(ws, i, [(note, UNIT_WIDTHS[16]), (row.file, UNIT_WIDTHS[1])])
     _finish_table(ws, UNIT_WIDTHS, len(rows), frozen_columns=2)

@@ -51,6 +51,8 @@ def _adjustment(a, lang: str) -> dict:
     out = {"kind": a.kind, "before": _n(a.before), "after": _n(a.after), "reason": a.reason(lang)}
     if a.kind == "cap":
         out.update(execution_rate=_n(a.rate), below=_n(a.threshold), cap=_n(a.cap))
+    elif a.kind == "design":  # the indicator-design rules' deductions (D family)
+        out.update(findings=a.count, points=_n(a.points))
     else:
         out.update(indicators=a.count, points_each=_n(a.points))
     return out
@@ -85,6 +87,7 @@ def build(result: CheckResult, file: str, lang: str = "zh") -> dict:
                 "level": r.level if r.kind in ("qualitative", "deadline") else None,
                 "sub_item": ind.sub_item,
                 "deviation": _n(r.deviation),
+                **({"deducted": _n(r.deducted)} if r.deducted else {}),
             })
         f = p.funding
         projects.append({
