@@ -23,12 +23,13 @@ import time
 from dataclasses import dataclass, field
 from multiprocessing.connection import wait
 
-from perfxl.outputs import each_targets, is_rollup
+from perfxl.outputs import each_targets, is_review, is_rollup
 from perfxl.rollup import FileRow, duplicate_groups, settle_duplicates  # noqa: F401  (the batch's steps)
 from perfxl.workbook.fatal import Fatal
 
 SPREADSHEET_EXTENSIONS = (".xlsx", ".xlsm", ".xls", ".et")
 OUTPUT_SUFFIX = ".perfxl"  # perfxl check writes <name>.perfxl.xlsx
+REVIEW_SUFFIX = ".复核底稿"  # perfxl review writes <name>.复核底稿.xlsx (perfxl.views.files)
 
 
 # -- finding the files ------------------------------------------------------------------
@@ -48,9 +49,9 @@ def skip_reason(path: str) -> str | None:
     base, ext = os.path.splitext(lower)
     if ext not in SPREADSHEET_EXTENSIONS or name.startswith("."):
         return "other"
-    if base.endswith(OUTPUT_SUFFIX):
+    if base.endswith((OUTPUT_SUFFIX, REVIEW_SUFFIX)):
         return "output"
-    if ext in (".xlsx", ".xlsm") and is_rollup(path):
+    if ext in (".xlsx", ".xlsm") and (is_rollup(path) or is_review(path)):
         return "output"
     return None
 

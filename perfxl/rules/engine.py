@@ -40,7 +40,7 @@ def check_model(model: WorkbookModel, profile, *, select_codes=(), ignore_codes=
         design = check_design(ctx, project, indicators)
         entered, score, agrees, raw, steps = check_totals(ctx, project, funding, indicators, design)
         projects.append(ProjectResult(project, funding, indicators, entered, score, profile.grade(score), agrees,
-                                      _texts(project), raw, steps))
+                                      _texts(project), raw, steps, design[0]))
         check_reviewer(ctx, projects[-1])
     if year is None and any(r.kind == "deadline" for p in projects for r in p.indicators):
         ctx.add("R116", None)

@@ -57,6 +57,7 @@ class ProjectResult:
     texts: dict[str, str] = field(default_factory=dict)  # 实际完成情况, 主要问题及原因, 下一步改进措施 as typed
     raw_score: float | None = None  # Σ accepted + funding score, before the profile's adjustments
     adjustments: list[Adjustment] = field(default_factory=list)  # why score differs from raw_score
+    design_points: float = 0.0  # what the profile's indicator-design rules take from the project itself (D108, D109)
 
     @property
     def name(self) -> str:

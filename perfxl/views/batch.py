@@ -26,6 +26,8 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from perfxl.rollup import GRADES, FileRow, Totals, exit_code, totals  # noqa: F401  (drawn here; JSON lines merge back)
+from perfxl.views import palette
+from perfxl.views.palette import xlsx
 
 from perfxl.views.files import ROLLUP_NAME as BATCH_NAME  # noqa: E402  (a later batch skips a roll-up)
 FRONT, UNITS, PROJECTS, FINDINGS = "总览", "单位汇总", "项目明细", "问题清单"
@@ -33,10 +35,10 @@ SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
 SKIP_ZH = {"lock": "锁文件 ~$", "output": "perfxl 输出", "other": "非工作簿"}
 SKIP_EN = {"lock": "~$ lock files", "output": "perfxl outputs", "other": "not spreadsheets"}
 
-# The colours of 自评结果 (views/writer.py FILLS): the grades, and 需要更正 / 需要关注 ("fix" /
+# The colours of 自评结果 (views/palette.py): the grades, and 需要更正 / 需要关注 ("fix" /
 # "look", apart from the grades' pink and yellow) for errors and warnings
-COLOURS = {"优": "#C6EFCE", "良": "#BDD7EE", "中": "#FFE699", "差": "#FFC7CE",
-           "amber": "#FFF2CC", "red": "#F4B084", "head": "#D9D9D9"}
+COLOURS = {**{g: xlsx(c) for g, c in palette.GRADES.items()},
+           "amber": xlsx(palette.LOOK), "red": xlsx(palette.FIX), "head": xlsx(palette.HEAD)}
 FONT = "宋体"
 URL_LIMIT = 65000  # Excel keeps at most 65,530 links per sheet
 

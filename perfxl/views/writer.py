@@ -25,6 +25,7 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.hyperlink import Hyperlink
 
 from perfxl.views.files import output_path  # noqa: F401  (where results go; kept importable here)
+from perfxl.views import palette
 from perfxl.views.narrative import narrative
 from perfxl.views.rowfit import fit_rows
 from perfxl.model import SEVERITY_ZH
@@ -42,11 +43,8 @@ MARK_FORMULA = '"perfxl"<>""'  # always true, and says whose rule it is
 MARKER_LINE = "—— perfxl ——"
 AUTHOR = "perfxl"
 
-FILLS = {name: PatternFill("solid", start_color=color, end_color=color) for name, color in {
-    "优": "C6EFCE", "良": "BDD7EE", "中": "FFE699", "差": "FFC7CE",
-    "amber": "FFE699", "red": "FFC7CE", "head": "D9D9D9",
-    "fix": "F4B084", "look": "FFF2CC",  # 自评结果: 需要更正 / 需要关注, apart from the grade colours
-}.items()}
+# 自评结果: the grades, 需要更正 / 需要关注 ("fix" / "look", apart from the grade colours), the marks
+FILLS = {name: PatternFill("solid", start_color=color, end_color=color) for name, color in palette.COLOURS.items()}
 THIN = Side(style="thin", color="808080")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 FONT = "宋体"

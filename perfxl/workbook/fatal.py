@@ -90,7 +90,7 @@ DECLARED = declare(
     _e("E115", "write_failed", "无法写入", "操作系统拒绝写入（文件被打开、文件夹只读或磁盘已满）。",
        "无法写入“{path}”（{reason}）", "请检查文件是否被 Excel/WPS 打开，或文件夹是否可写",
        "Cannot write", "Cannot write “{path}” ({reason})", "Check that the file is not open and the folder is writable"),
-    _e("E116", "file_exists", "文件已存在", "perfxl 不覆盖用户已有的文件（perfxl init 的目标、check -o 和 batch -o 指向的其他工作簿）。",
+    _e("E116", "file_exists", "文件已存在", "perfxl 不覆盖用户已有的文件（perfxl init 的目标、check -o、batch -o 和 review 的复核底稿路径上的其他工作簿）。",
        "文件“{path}”已存在，未覆盖", "换一个文件名，或加 --force 覆盖",
        "File exists", "File “{path}” exists and was not overwritten", "Choose another name, or add --force"),
     _e("E117", "bad_usage", "不是 .xlsx 文件名", "perfxl init 生成 .xlsx 工作簿。",
