@@ -130,7 +130,7 @@ def test_review_writes_a_worksheet_and_prints_json(run, tmp_path):
 
 
 def test_worksheet_headers_are_the_contracts_reviewer_columns():
-    """The worksheet's table headers are §2.4's words: 指标值 (年度指标值), 权重 (分值), 自评完成值
+    """The worksheet's table headers are the words of system forms and reviewers (§4.2): 指标值 (年度指标值), 权重 (分值), 自评完成值
     (实际完成值), 自评得分 (得分), and the reviewer's 复核完成值, 复核得分."""
     from perfxl.views.review import HEAD
     known = {"一级指标", "二级指标", "三级指标", "指标值", "权重", "自评完成值", "自评得分", "复核完成值", "复核得分"}
@@ -138,7 +138,7 @@ def test_worksheet_headers_are_the_contracts_reviewer_columns():
 
 
 @pytest.mark.skipif(normalize("复核得分") not in INDICATOR_COLUMNS,
-                    reason="the reader does not know a reviewer's columns yet (docs/template.md §2.4)")
+                    reason="the reader does not know a reviewer's columns yet (docs/template.md §4.2)")
 def test_a_worksheet_checked_again_reads_as_the_units_workbook(run, tmp_path):
     """Checked again, the worksheet is a set of project sheets with reviewer columns: its 自评
     columns give the unit's scores, the 复核 columns are read beside them."""

@@ -5,7 +5,7 @@
   table ``一级 | 二级 | 三级 | 指标值 | 权重 | 自评完成值 | 自评得分 | 复核完成值 | 复核得分 | 偏离度 |
   备注`` with the execution row (预算执行率) first, the 总分 row, the closing rows, and the
   复核结论 below (the project's deductions, cap, 复核预估分 and grades). The headers follow
-  docs/template.md §2.4, so that ``perfxl check`` reads the sheet as a project sheet with a
+  docs/template.md §4.2, so that ``perfxl check`` reads the sheet as a project sheet with a
   reviewer's columns: the unit's 自评 columns are checked, the 复核 columns shown;
 - 复核汇总: per project 自评得分, 复核预估分, the difference, both grades and the problems by
   priority, grade counts and 评优率;
@@ -225,7 +225,7 @@ def _project_sheet(ws, f, est: Estimate, p: ProjectEstimate) -> dict[str, str]:
     ws.merge_range(3, 1, 3, 4, p.department or "", text)
     ws.write_string(3, 5, "实施单位", label)
     ws.merge_range(3, 6, 3, last, p.implementer or "", text)
-    ws.write_string(4, 0, "资金情况", label)  # as text: the execution row below is the funding (§2.4)
+    ws.write_string(4, 0, "资金情况", label)  # as text: the execution row below is the funding (§4.2)
     ws.merge_range(4, 1, 4, last, p.funding_text(), text)
     ws.set_row(2, row_height([(p.name, sum(WIDTHS[1:]))], font_size=10, minimum=18))
     for j, name in enumerate(HEAD):
