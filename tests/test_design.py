@@ -20,6 +20,7 @@ from perfxl.scoring.profile import ProfileError, load_profile
 from perfxl.workbook.reader import read_workbook
 
 ROOT = Path(__file__).resolve().parents[1]
+STRICT = str(ROOT / "examples" / "profiles" / "strict-indicators.toml")
 DEFAULT = load_profile()
 
 
@@ -230,6 +231,18 @@ def test_ignored_rule_still_deducts(tmp_path):
     build(book, path, "national")
     result = run_checks(read_workbook(str(path)), profile, ignore_codes=("D",))
     assert result.projects[0].score == 80 and not [f for f in result.findings if f.code.startswith("D")]
+
+
+def test_the_strict_example_profile(tmp_path):
+    """examples/profiles/strict-indicators.toml: money as an output 0, a duplicate counted once,
+    no deduction for over-completion (V102 stays a warning)."""
+    strict = load_profile(STRICT)
+    assert strict.design["money_as_output"] == "zero" and strict.design["duplicate"] == "zero"
+    assert strict.deviation_points == 0 and strict.execution_caps == []
+    edit = _row(0, Ind(*QUANTITY, "资金支付率", "≥95%", "130%", 20, 20))
+    result, _ = _run(tmp_path, edit, strict)
+    assert result.projects[0].score == 80
+    assert "V102" in {f.code for f in result.findings}
 
 
 @pytest.mark.parametrize("text,fragment", [
