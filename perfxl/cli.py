@@ -325,14 +325,15 @@ def report(file, output, strict, force, profile_path, lang) -> None:
               help="每个文件的检查时限（秒）；超时的文件记为一行“超时”")
 @click.option("--strict", is_flag=True, help="有文件无法检查（无法读取、超时、异常）时退出码为 2（默认为 1）")
 @click.option("--write-each", is_flag=True, help="同时为每个工作簿写结果工作簿 <文件名>.perfxl.xlsx（同 check）")
+@click.option("--review", is_flag=True, help="同时为每个单位写复核底稿 <文件名>.复核底稿.xlsx（同 review），汇总加复核预估分和 P1 问题数")
 @click.option("-d", "--dir", "each_dir", type=click.Path(file_okay=False), default=None,
-              help="与 --write-each 一起使用：把各结果工作簿写入此文件夹（默认：与输入同目录）")
+              help="与 --write-each 或 --review 一起使用：把各单位的结果工作簿、复核底稿写入此文件夹（默认：与输入同目录）")
 @click.option("--force", is_flag=True, help="汇总工作簿的路径上已有其他文件时覆盖它")
 @click.option("--no-write", is_flag=True, help="不写汇总工作簿（只看终端或 JSON 输出）")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
               help="问题说明的语言（en: English messages）")
 def batch(paths, output, jobs, fmt, profile_path, select_codes, ignore_codes, timeout, strict, write_each,
-          each_dir, force, no_write, lang) -> None:
+          review, each_dir, force, no_write, lang) -> None:
     """检查 PATH 中的全部工作簿（文件或文件夹，含子文件夹），写一张汇总工作簿。
 
     \b
@@ -352,7 +353,7 @@ def batch(paths, output, jobs, fmt, profile_path, select_codes, ignore_codes, ti
     started = time.monotonic()
     with _stops(lang=lang, as_json=as_json, compact=True):
         run = pipeline.settings(profile_path, select_codes, ignore_codes, lang)
-        if each_dir is not None and not write_each:
+        if each_dir is not None and not (write_each or review):
             raise Fatal("E139")
         if not no_write:
             outputs.rollup_target(output, force=force)
@@ -367,6 +368,7 @@ def batch(paths, output, jobs, fmt, profile_path, select_codes, ignore_codes, ti
                         skipped_en=f" ({n} files skipped)" if n else "")
     options = runner.Options(profile_path, lang, run.select_codes, run.ignore_codes)
     targets = runner.each_output(found.files, each_dir, list(paths)) if write_each else None
+    worksheets = runner.each_review(found.files, each_dir, list(paths)) if review else None
     repeated = runner.duplicates(found.files)  # B101: listed, not counted
     # which of equal files is counted depends on which were read: their JSON lines wait for all of them
     equal = {f for group in rollup.duplicate_groups(repeated) for f in group}
@@ -376,7 +378,7 @@ def batch(paths, output, jobs, fmt, profile_path, select_codes, ignore_codes, ti
     errors = 0
     with _stops(lang=lang, as_json=as_json, compact=True):
         for row in runner.run(found.files, jobs=jobs or runner.cpu_count(), timeout=timeout, options=options,
-                              write_to=targets):
+                              write_to=targets, review_to=worksheets):
             if as_json:
                 if row.file in equal:
                     waiting.append(row)
@@ -418,6 +420,8 @@ def batch(paths, output, jobs, fmt, profile_path, select_codes, ignore_codes, ti
         click.echo(view.text_summary(totals, lang))
         if targets is not None:
             click.echo(view.text_written(rows, lang))
+        if worksheets is not None:
+            click.echo(view.text_reviewed(rows, totals, lang))
     if failure is not None:
         _not_written(failure, lang, "--no-write")
     elif not no_write:

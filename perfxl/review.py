@@ -198,6 +198,14 @@ class Estimate:
                 "review_grades": self.grade_counts(), "review_excellent_rate": json_number(self.excellent_rate),
                 "priorities": self.priority_counts()}
 
+    def brief(self, worksheet: str | None) -> dict:
+        """What ``batch --review`` adds to a file's JSON line (its key ``review``): the worksheet and
+        each project's 复核预估分, grade and problems by priority."""
+        return {"worksheet": worksheet, "profile": self.profile,
+                "projects": [{"sheet": p.sheet, "review_score": json_number(p.score), "review_grade": p.grade,
+                              "priorities": dict(p.priorities)} for p in self.projects],
+                "summary": self.summary()}
+
     def json(self, lang: str = "zh") -> dict:
         return {"file": self.file, "profile": self.profile, "unit": {"name": self.unit or None, "year": self.year},
                 "projects": [p.json(lang) for p in self.projects], "summary": self.summary(),

@@ -266,3 +266,56 @@ def test_libreoffice_recalculates_the_worksheet_to_the_json_figures(run, tmp_pat
     summary = {r[1]: r for r in wb["复核汇总"].iter_rows(min_row=4, values_only=True)}
     assert summary["2025办公用房租赁费项目"][4] == 75 and summary["2025办公用房租赁费项目"][7] == "中"
     assert summary["2025综合楼七楼异地交流干部用房工程款"][4] == 69
+
+
+# -- batch --review -------------------------------------------------------------------------------
+
+def _units(tmp_path) -> Path:
+    folder = tmp_path / "各单位"
+    folder.mkdir()
+    shutil.copy(SAMPLE, folder / "甲.xlsx")
+    build(Book([Proj(), Proj(sheet="项目2", name="绿化养护项目", executed=40)]), folder / "乙.xlsx")
+    (folder / "丙.xlsx").write_text("这不是工作簿", encoding="utf-8")
+    return folder
+
+
+def _table(path, name):
+    rows = list(load_workbook(path, read_only=True)[name].iter_rows(values_only=True))
+    return [dict(zip(rows[0], r)) for r in rows[1:]]
+
+
+def test_batch_review_writes_every_worksheet_and_rolls_up_the_estimate(run, tmp_path):
+    folder = _units(tmp_path)
+    out = tmp_path / "汇总.xlsx"
+    result = run("batch", folder, "-o", out, "--review", "-d", tmp_path / "底稿", "-j", "1", "--format", "json",
+                 "--profile", CAPS)
+    assert result.exit_code == 1
+    *lines, summary = [json.loads(x) for x in result.stdout.strip().splitlines()]
+    assert (tmp_path / "底稿" / "甲.复核底稿.xlsx").is_file() and (tmp_path / "底稿" / "乙.复核底稿.xlsx").is_file()
+    by_file = {os.path.basename(x["file"]): x for x in lines}
+    review = by_file["甲.xlsx"]["review"]
+    assert review["summary"]["review_grades"] == {"优": 6, "良": 1, "中": 1, "差": 7}
+    _result, est = _estimate(str(folder / "甲.xlsx"), CAPS)
+    assert [p["review_score"] for p in review["projects"]] == [p.score for p in est.projects]
+    assert summary["batch"]["review"]["worksheets"] == 2
+    assert summary["batch"]["review"]["p1"] == sum(x["review"]["summary"]["priorities"]["P1"]
+                                                   for x in lines if "review" in x)
+    projects = [r for r in _table(out, "项目明细") if os.path.basename(r["文件"]) == "甲.xlsx"]
+    assert [r["复核预估分"] for r in projects] == [p.score for p in est.projects]
+    assert [r["复核等级"] for r in projects] == [p.grade for p in est.projects]
+    assert [r["P1"] for r in projects] == [p.priorities["P1"] for p in est.projects]
+    units = {os.path.basename(r["文件"]): r for r in _table(out, "单位汇总")}
+    assert units["甲.xlsx"]["P1"] == est.priority_counts()["P1"] and units["甲.xlsx"]["复核评优率"] == 0.4
+    assert units["丙.xlsx"]["P1"] is None
+    # JSON lines gathered elsewhere give the same roll-up
+    from perfxl.rollup import FileRow, totals
+    rows = [FileRow.from_json(x) for x in lines]
+    assert [p.review for p in rows[1].projects] == [p.review for p in FileRow.from_json(lines[1]).projects]
+    assert totals(rows, {}).review_grades == {g: n for g, n in summary["batch"]["review"]["review_grades"].items()}
+
+
+def test_batch_without_review_keeps_its_columns(run, tmp_path):
+    folder = _units(tmp_path)
+    out = tmp_path / "汇总.xlsx"
+    run("batch", folder, "-o", out, "-j", "1")
+    assert "复核预估分" not in _table(out, "项目明细")[0] and not list((folder).glob("*.复核底稿.xlsx"))

@@ -200,10 +200,11 @@ DECLARED = declare(
        "检查“{name}”的工作进程意外退出（{how}，可能是内存不足或文件异常）", "请单独运行 perfxl check 该文件查看",
        "Worker crashed", "The worker checking “{name}” stopped unexpectedly ({how_en}; out of memory, or an odd file)",
        "Run perfxl check on it alone to see more"),
-    _e("E139", "bad_usage", "-d 需要 --write-each", "-d/--dir 指定各单位结果工作簿的文件夹，只有写这些结果工作簿"
-       "（--write-each）时才有意义。",
-       "-d/--dir 只能与 --write-each 一起使用", "请加上 --write-each，或去掉 -d",
-       "-d needs --write-each", "-d/--dir goes with --write-each", "Add --write-each, or drop -d"),
+    _e("E139", "bad_usage", "-d 需要 --write-each 或 --review", "-d/--dir 指定各单位结果工作簿或复核底稿的文件夹，"
+       "只有写它们（--write-each、--review）时才有意义。",
+       "-d/--dir 只能与 --write-each 或 --review 一起使用", "请加上 --write-each 或 --review，或去掉 -d",
+       "-d needs --write-each or --review", "-d/--dir goes with --write-each or --review",
+       "Add --write-each or --review, or drop -d"),
     _e("E140", "no_workbooks", "没有要检查的工作簿", "perfxl batch 在给出的文件和文件夹中找不到任何工作簿（锁文件、"
        "perfxl 的输出和非工作簿文件都跳过）。",
        "在给出的路径中没有找到要检查的工作簿{skipped}", "请给出 .xlsx 工作簿，或含工作簿的文件夹",
