@@ -286,3 +286,18 @@ def test_unit_level_design_findings_are_counted_in_the_roll_up(tmp_path):
     notes = {r[1]: r[16] for r in wb["单位汇总"].iter_rows(min_row=2, values_only=True)}
     assert "全部项目均为100分（D110）" in notes["甲.xlsx"] and "D111" in notes["乙.xlsx"]
     assert "D11" not in notes["丙.xlsx"]  # (all three are one unit's: B103 says so in each)
+
+
+def test_d111_needs_every_amount(tmp_path):
+    """An amount that cannot be read is its own finding (R111): the unit's rate is not known, no D111."""
+    from openpyxl import load_workbook
+
+    book = Book()
+    _two_projects(50)(book)
+    path = tmp_path / "d111.xlsx"
+    where = build(book, path, "national")
+    wb = load_workbook(path)
+    wb["项目2"][where("项目2", "executed")] = "约50万"
+    wb.save(path)
+    result = run_checks(read_workbook(str(path)), DEFAULT)
+    assert "R111" in {f.code for f in result.findings} and "D111" not in {f.code for f in result.findings}

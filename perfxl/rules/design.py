@@ -293,8 +293,10 @@ def check_design_unit(ctx: Context, unit, projects: list[ProjectResult]) -> None
         ctx.add("D110", cell, sheet=unit.sheet if unit is not None else None, count=len(projects))
         return  # all at 100 says it: D111 would repeat it
     top = p.grades[0][0] if p.grades else "优"
-    budget = sum(x.funding.budget or 0 for x in projects)
-    executed = sum(x.funding.executed or 0 for x in projects)
+    if any(x.funding.budget is None or x.funding.executed is None for x in projects):
+        return  # an amount that cannot be read is its own finding; the unit's rate is not known
+    budget = sum(x.funding.budget for x in projects)
+    executed = sum(x.funding.executed for x in projects)
     if p.design_on("all_excellent") and budget > 0 and all(p.grade(c) == top for c in claimed):
         rate = executed / budget
         if rate < p.all_excellent_rate_below - 1e-12:
