@@ -51,6 +51,7 @@ class _Formats:
     def __init__(self, wb):
         self.wb = wb
         self._cache: dict[tuple, object] = {}
+        self._fills: dict[str, object] = {}
 
     def __call__(self, **props):
         key = tuple(sorted(props.items()))
@@ -61,7 +62,10 @@ class _Formats:
         return self._cache[key]
 
     def fill(self, name: str) -> object:
-        return self.wb.add_format({"bg_color": xlsx(palette.COLOURS[name]), "pattern": 1})
+        """A fill for conditional formats (one per colour, shared by every rule)."""
+        if name not in self._fills:
+            self._fills[name] = self.wb.add_format({"bg_color": xlsx(palette.COLOURS[name]), "pattern": 1})
+        return self._fills[name]
 
 
 def _cell(col: int, row: int) -> str:
