@@ -23,12 +23,13 @@ import time
 from dataclasses import dataclass, field
 from multiprocessing.connection import wait
 
-from perfxl.outputs import each_targets, is_rollup
+from perfxl.outputs import each_targets, is_review, is_rollup, review_targets
 from perfxl.rollup import FileRow, duplicate_groups, settle_duplicates  # noqa: F401  (the batch's steps)
 from perfxl.workbook.fatal import Fatal
 
 SPREADSHEET_EXTENSIONS = (".xlsx", ".xlsm", ".xls", ".et")
 OUTPUT_SUFFIX = ".perfxl"  # perfxl check writes <name>.perfxl.xlsx
+REVIEW_SUFFIX = ".复核底稿"  # perfxl review writes <name>.复核底稿.xlsx (perfxl.views.files)
 
 
 # -- finding the files ------------------------------------------------------------------
@@ -48,9 +49,9 @@ def skip_reason(path: str) -> str | None:
     base, ext = os.path.splitext(lower)
     if ext not in SPREADSHEET_EXTENSIONS or name.startswith("."):
         return "other"
-    if base.endswith(OUTPUT_SUFFIX):
+    if base.endswith((OUTPUT_SUFFIX, REVIEW_SUFFIX)):
         return "output"
-    if ext in (".xlsx", ".xlsm") and is_rollup(path):
+    if ext in (".xlsx", ".xlsm") and (is_rollup(path) or is_review(path)):
         return "output"
     return None
 
@@ -153,11 +154,12 @@ class Options:
         return settings(self.profile_path, self.select_codes, self.ignore_codes, self.lang)
 
 
-def check_one(path: str, run, write_to: str | None = None) -> FileRow:
+def check_one(path: str, run, write_to: str | None = None, review_to: str | None = None) -> FileRow:
     """Check ``path`` through the one pipeline (``perfxl check``'s), and with ``write_to`` write
-    its result workbook; return the file's row. A file that cannot be read is a row holding the
-    very report ``check --format json`` prints for it (its E finding and the same Chinese line);
-    a result workbook that may not be written is the row's note."""
+    its result workbook, with ``review_to`` its 复核底稿 (``perfxl review``'s); return the file's
+    row. A file that cannot be read is a row holding the very report ``check --format json``
+    prints for it (its E finding and the same Chinese line); a result workbook or worksheet that
+    may not be written is the row's note."""
     from perfxl.outputs import Write
     from perfxl.pipeline import check
     from perfxl.views.json_report import build, fatal_report
@@ -168,12 +170,39 @@ def check_one(path: str, run, write_to: str | None = None) -> FileRow:
     except Fatal as exc:
         return FileRow.failed(path, "unreadable", exc.finding, exc.key, run.lang,
                               report=fatal_report(exc, path, run.lang), seconds=time.perf_counter() - start)
-    note = None
+    notes = []
     if done.write_error is not None:
-        note = ("Result workbook not written: " if run.lang == "en" else "结果工作簿未写入：") + \
-            done.write_error.line(run.lang)
-    return FileRow.of(done.result, path, run.lang, report=build(done.result, path, run.lang), written=done.written,
-                      note=note, seconds=time.perf_counter() - start)
+        notes.append(("Result workbook not written: " if run.lang == "en" else "结果工作簿未写入：") +
+                     done.write_error.line(run.lang))
+    report = build(done.result, path, run.lang)
+    review, worksheet = None, None
+    if review_to is not None:
+        review, worksheet, why = _review(done, run, review_to)
+        report["review"] = review.brief(worksheet)
+        if why:
+            notes.append(why)
+    return FileRow.of(done.result, path, run.lang, report=report, written=done.written,
+                      note="；".join(notes) or None, review=review, worksheet=worksheet,
+                      seconds=time.perf_counter() - start)
+
+
+def _review(done, run, target: str):
+    """The 复核底稿 of a checked file: (estimate, where it was written or None, why not or None)."""
+    from perfxl.outputs import name_of, refuse_review_target
+    from perfxl.review import estimate
+    from perfxl.views.review import write_worksheet
+
+    est = estimate(done.result, run.profile, done.file)
+    try:
+        refuse_review_target(target, done.file, force=False)
+        write_worksheet(target, est, source=done.file)
+    except Fatal as exc:
+        return est, None, ("Worksheet not written: " if run.lang == "en" else "复核底稿未写入：") + exc.line(run.lang)
+    except OSError as exc:
+        from perfxl.excel.oserrors import reason
+        stop = Fatal("E115", name=name_of(done.file), path=target, reason=reason(exc, run.lang))
+        return est, None, ("Worksheet not written: " if run.lang == "en" else "复核底稿未写入：") + stop.line(run.lang)
+    return est, target, None
 
 
 def each_output(files: list[str], folder: str | None, roots: list[str] | None = None) -> dict[str, str]:
@@ -187,6 +216,11 @@ def each_output(files: list[str], folder: str | None, roots: list[str] | None = 
             except OSError:
                 pass
     return targets
+
+
+def each_review(files: list[str], folder: str | None, roots: list[str] | None = None) -> dict[str, str]:
+    """Where ``--review`` puts each unit's 复核底稿 (``perfxl.outputs.review_targets``)."""
+    return review_targets(files, folder, roots)
 
 
 # -- the worker process -------------------------------------------------------------------
@@ -219,10 +253,10 @@ def _serve(conn, options: Options) -> None:
             return
         if task is None:
             return
-        path, write_to = task
+        path, write_to, review_to = task
         start = time.perf_counter()
         try:
-            row = check_one(path, run, write_to)
+            row = check_one(path, run, write_to, review_to)
         except Exception as exc:  # a bug of ours: a row that says so, and the worker goes on
             row = internal_row(path, exc, options.lang, time.perf_counter() - start)
         try:
@@ -290,7 +324,9 @@ def _preload() -> None:
     """Import the pipeline before forking: every worker then starts with it loaded (shared
     copy-on-write), and the imports are paid once for the whole run."""
     import perfxl.result  # noqa: F401
+    import perfxl.review  # noqa: F401
     import perfxl.views.json_report  # noqa: F401
+    import perfxl.views.review  # noqa: F401
     import perfxl.views.writer  # noqa: F401
     import perfxl.workbook.reader  # noqa: F401
 
@@ -301,7 +337,7 @@ class _Worker:
         self.proc = ctx.Process(target=_serve, args=(child, options), daemon=True)
         self.proc.start()
         child.close()
-        self.task: tuple[str, str | None] | None = None
+        self.task: tuple[str, str | None, str | None] | None = None
         self.started = 0.0
         self.ready = False
 
@@ -329,12 +365,13 @@ class _Worker:
 
 
 def run(files: list[str], *, jobs: int, timeout: float | None, options: Options,
-        write_to: dict[str, str] | None = None):
+        write_to: dict[str, str] | None = None, review_to: dict[str, str] | None = None):
     """Check ``files`` in ``jobs`` worker processes; yield one :class:`FileRow` per file, as
     each finishes (so the caller can show progress). Rows come in completion order; the
-    caller sorts them."""
-    write_to = write_to or {}
-    pending = [(path, write_to.get(path)) for path in reversed(files)]
+    caller sorts them. ``write_to``/``review_to``: where each file's result workbook and
+    复核底稿 go (--write-each, --review)."""
+    write_to, review_to = write_to or {}, review_to or {}
+    pending = [(path, write_to.get(path), review_to.get(path)) for path in reversed(files)]
     if not pending:
         return
     ctx = _context()

@@ -69,6 +69,7 @@ def cli() -> None:
     perfxl report 2025.xlsx                 起草 Word 自评报告（2025.docx）
     perfxl check 2025.xlsx --explain 3      逐行说明第3个项目的得分推导
     perfxl batch 各单位/ -o 汇总.xlsx       检查文件夹中的全部工作簿，写一张汇总表
+    perfxl review 2025.xlsx                 写复核底稿（复核得分、复核预估分、问题清单）
     perfxl rules                            列出全部检查规则
     """
 
@@ -322,14 +323,15 @@ def report(file, output, strict, force, profile_path, lang) -> None:
               help="每个文件的检查时限（秒）；超时的文件记为一行“超时”")
 @click.option("--strict", is_flag=True, help="有文件无法检查（无法读取、超时、异常）时退出码为 2（默认为 1）")
 @click.option("--write-each", is_flag=True, help="同时为每个工作簿写结果工作簿 <文件名>.perfxl.xlsx（同 check）")
+@click.option("--review", is_flag=True, help="同时为每个单位写复核底稿 <文件名>.复核底稿.xlsx（同 review），汇总加复核预估分和 P1 问题数")
 @click.option("-d", "--dir", "each_dir", type=click.Path(file_okay=False), default=None,
-              help="与 --write-each 一起使用：把各结果工作簿写入此文件夹（默认：与输入同目录）")
+              help="与 --write-each 或 --review 一起使用：把各单位的结果工作簿、复核底稿写入此文件夹（默认：与输入同目录）")
 @click.option("--force", is_flag=True, help="汇总工作簿的路径上已有其他文件时覆盖它")
 @click.option("--no-write", is_flag=True, help="不写汇总工作簿（只看终端或 JSON 输出）")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
               help="问题说明的语言（en: English messages）")
 def batch(paths, output, jobs, fmt, profile_path, select_codes, ignore_codes, timeout, strict, write_each,
-          each_dir, force, no_write, lang) -> None:
+          review, each_dir, force, no_write, lang) -> None:
     """检查 PATH 中的全部工作簿（文件或文件夹，含子文件夹），写一张汇总工作簿。
 
     \b
@@ -349,7 +351,7 @@ def batch(paths, output, jobs, fmt, profile_path, select_codes, ignore_codes, ti
     started = time.monotonic()
     with _stops(lang=lang, as_json=as_json, compact=True):
         run = pipeline.settings(profile_path, select_codes, ignore_codes, lang)
-        if each_dir is not None and not write_each:
+        if each_dir is not None and not (write_each or review):
             raise Fatal("E139")
         if not no_write:
             outputs.rollup_target(output, force=force)
@@ -364,6 +366,7 @@ def batch(paths, output, jobs, fmt, profile_path, select_codes, ignore_codes, ti
                         skipped_en=f" ({n} files skipped)" if n else "")
     options = runner.Options(profile_path, lang, run.select_codes, run.ignore_codes)
     targets = runner.each_output(found.files, each_dir, list(paths)) if write_each else None
+    worksheets = runner.each_review(found.files, each_dir, list(paths)) if review else None
     repeated = runner.duplicates(found.files)  # B101: listed, not counted
     # which of equal files is counted depends on which were read: their JSON lines wait for all of them
     equal = {f for group in rollup.duplicate_groups(repeated) for f in group}
@@ -373,7 +376,7 @@ def batch(paths, output, jobs, fmt, profile_path, select_codes, ignore_codes, ti
     errors = 0
     with _stops(lang=lang, as_json=as_json, compact=True):
         for row in runner.run(found.files, jobs=jobs or runner.cpu_count(), timeout=timeout, options=options,
-                              write_to=targets):
+                              write_to=targets, review_to=worksheets):
             if as_json:
                 if row.file in equal:
                     waiting.append(row)
@@ -415,10 +418,71 @@ def batch(paths, output, jobs, fmt, profile_path, select_codes, ignore_codes, ti
         click.echo(view.text_summary(totals, lang))
         if targets is not None:
             click.echo(view.text_written(rows, lang))
+        if worksheets is not None:
+            click.echo(view.text_reviewed(rows, totals, lang))
     if failure is not None:
         _not_written(failure, lang, "--no-write")
     elif not no_write:
         click.echo(f"汇总已写入：{shown(output)}" if lang == "zh" else f"Roll-up written to {shown(output)}", err=as_json)
+    sys.exit(code)
+
+
+@cli.command(options_metavar="[选项]")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(), metavar="FILE...")
+@click.option("-d", "--dir", "out_dir", type=click.Path(file_okay=False), default=None, metavar="文件夹",
+              help="把复核底稿写入此文件夹（默认：与各工作簿同目录）")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="输出格式（json：复核预估分、等级和问题清单）")
+@click.option("--profile", "profile_path", type=click.Path(), default=None, metavar="文件",
+              help="评分方案 TOML 文件（默认 national-2020；复核口径见 examples/profiles/）")
+@click.option("--force", is_flag=True, help="复核底稿的路径上已有其他文件时覆盖它")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
+              help="输出语言（en: English messages）")
+def review(paths, out_dir, fmt, profile_path, force, lang) -> None:
+    """为 FILE（工作簿或文件夹）中的每个单位写复核底稿 <文件名>.复核底稿.xlsx。
+
+    \b
+    每个项目一张表：自评完成值、自评得分旁预填复核完成值、复核得分、偏离度和备注（检查发现的问题）；
+    复核汇总表列出各项目的自评得分、复核预估分、等级和 P1/P2/P3 问题数，问题清单按优先级排列。
+    在底稿中修改复核得分后，合计、等级和汇总随之重新计算。输入文件不变。"""
+    from perfxl import batch as runner
+    from perfxl import outputs, pipeline
+    from perfxl.excel.oserrors import reason
+    from perfxl.views import review as view
+    from perfxl.views.json_report import fatal_report
+    from perfxl.workbook.fatal import Fatal
+
+    as_json = fmt == "json"
+    single = len(paths) == 1 and not os.path.isdir(paths[0])
+    with _stops(paths[0] if single else None, lang=lang, as_json=as_json):
+        run = pipeline.settings(profile_path, lang=lang)
+        files = [paths[0]] if single else runner.collect(paths).files
+        if not files:
+            raise Fatal("E140", skipped="", skipped_en="")
+        if out_dir is not None:
+            outputs.make_folder(out_dir, lambda exc: reason(exc, lang))
+        targets = outputs.review_targets(files, out_dir, list(paths))
+    code = EXIT_CLEAN
+    for file in files:
+        try:
+            with _stops(file, lang=lang, as_json=as_json) if single else contextlib.nullcontext():
+                done = pipeline.review(file, run, target=targets[file], force=force)
+        except Fatal as exc:  # several files: one that cannot be reviewed is one line, the others go on
+            exc.finding.values.setdefault("name", os.path.basename(file))
+            click.echo(json.dumps(fatal_report(exc, file, lang), ensure_ascii=False) if as_json else
+                       f"{file}：{exc.line(lang)}", err=not as_json)
+            code = max(code, EXIT_ERRORS)
+            continue
+        if as_json:
+            data = dict(done.estimate.json(lang), worksheet=done.written)
+            click.echo(json.dumps(data, ensure_ascii=False, indent=2 if single else None))
+        else:
+            click.echo("\n".join(view.text_lines(done.estimate, done.written, lang)))
+        if done.write_error is not None:
+            click.echo(_prefix(lang) + done.write_error.line(lang), err=True)
+            code = EXIT_NOT_WRITTEN
+        elif done.checked.result.errors:
+            code = max(code, EXIT_ERRORS)
     sys.exit(code)
 
 

@@ -26,6 +26,7 @@ FAMILIES: dict[str, tuple[str, str]] = {
     "U": ("单位情况", "Unit sheet"),
     "X": ("公式审核", "Formula audit"),
     "V": ("审核提示与评分方案", "Reviewer checks and scoring options"),
+    "D": ("指标设置", "Indicator design"),
     "B": ("批量汇总", "Batch roll-up"),
 }
 

@@ -13,7 +13,8 @@ import zipfile
 from dataclasses import dataclass
 
 from perfxl.excel.package import defines_name, losses
-from perfxl.views.files import OUTPUT_EXTENSIONS, RESULT_NAME, ROLLUP_NAME, lock_owner, open_in, output_path
+from perfxl.views.files import (OUTPUT_EXTENSIONS, RESULT_NAME, REVIEW_NAME, ROLLUP_NAME, lock_owner, open_in,
+                                output_path, review_path)
 from perfxl.workbook.fatal import Fatal
 
 
@@ -115,15 +116,17 @@ def lost_parts(source: str, target: Target, model) -> list[str]:
     return lost
 
 
-def each_targets(files: list[str], folder: str | None, roots: list[str] | None = None) -> dict[str, str]:
-    """Where ``batch --write-each`` puts each result workbook: beside its input, or in ``folder``
+def each_targets(files: list[str], folder: str | None, roots: list[str] | None = None, *,
+                 name=output_path) -> dict[str, str]:
+    """Where ``batch --write-each`` puts each result workbook (``name``: ``review_path`` for the
+    复核底稿 of ``review`` and ``batch --review``): beside its input, or in ``folder``
     under the input's path below the folder it was found in (two units' ``2025.xlsx`` in
     ``甲/`` and ``乙/`` stay apart as ``folder/甲/2025.perfxl.xlsx`` …); a name still shared
     gets -2, -3… so no result overwrites another."""
     targets: dict[str, str] = {}
     used: set[str] = set()
     for path in files:
-        target = output_path(path)
+        target = name(path)
         if folder is not None:
             target = os.path.join(folder, _below_root(target, roots or []))
         base, ext = os.path.splitext(target)
@@ -144,6 +147,32 @@ def _below_root(path: str, roots: list[str]) -> str:
         if os.path.isdir(top) and absolute.startswith(top.rstrip(os.sep) + os.sep):
             return os.path.relpath(absolute, top)
     return os.path.basename(path)
+
+
+# -- the reviewer's worksheet (perfxl review, batch --review) ---------------------------------
+
+def is_review(path: str) -> bool:
+    """A 复核底稿 written by ``perfxl review`` (under any name): its workbook names ``_perfxl_review``."""
+    return defines_name(path, REVIEW_NAME)
+
+
+def review_targets(files: list[str], folder: str | None, roots: list[str] | None = None) -> dict[str, str]:
+    """Where each unit's 复核底稿 goes: ``<name>.复核底稿.xlsx`` beside it, or under ``folder``."""
+    return each_targets(files, folder, roots, name=review_path)
+
+
+def refuse_review_target(path: str, file: str, *, force: bool) -> None:
+    """A worksheet replaces an earlier worksheet, never the input (E111) or another workbook of
+    the user's (E116, unless --force), nor one open in Excel/WPS (E112), in a folder that exists (E113)."""
+    if same_file(path, file):
+        raise Fatal("E111", name=name_of(file))
+    folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder):
+        raise Fatal("E113", name=name_of(file), folder=folder)
+    if open_in(path) == "Excel/WPS":
+        raise Fatal("E112", name=name_of(file), path=path)
+    if os.path.exists(path) and not force and not is_review(path):
+        raise Fatal("E116", name=name_of(file), path=path)
 
 
 # -- the template (perfxl init) ---------------------------------------------------------------

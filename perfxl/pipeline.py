@@ -192,3 +192,33 @@ def report(file: str, run: Settings, *, output: str | None = None, force: bool =
     except OSError as exc:
         done.write_error = Fatal("E115", path=target, reason=os_reason(exc, run.lang))
     return done
+
+
+# -- the reviewer's worksheet (复核底稿) ---------------------------------------------------------
+
+@dataclass
+class Reviewed:
+    """One unit reviewed: its check, the estimate, and where its 复核底稿 went (or why not)."""
+
+    checked: Checked
+    estimate: object  # perfxl.review.Estimate
+    written: str | None = None
+    write_error: Fatal | None = None
+
+
+def review(file: str, run: Settings, *, target: str, force: bool = False) -> Reviewed:
+    """Check ``file`` (nothing written into it or beside it but the worksheet), estimate the
+    reviewer's scores and write the 复核底稿 to ``target``. A target that may not be written
+    over stops (E111, E112, E113, E116); the system refusing the write is ``write_error``."""
+    from perfxl.review import estimate
+    from perfxl.views.review import write_worksheet
+
+    checked = check(file, run)  # first: an unreadable input is that input's stop
+    outputs.refuse_review_target(target, file, force=force)
+    done = Reviewed(checked, estimate(checked.result, run.profile, file))
+    try:
+        write_worksheet(target, done.estimate, source=file)
+        done.written = target
+    except OSError as exc:
+        done.write_error = Fatal("E115", name=outputs.name_of(file), path=target, reason=os_reason(exc, run.lang))
+    return done

@@ -16,6 +16,7 @@ from perfxl.result import CheckResult
 from perfxl.rules.batch import duplicate_findings, same_unit_findings, year_findings
 
 GRADES = ("优", "良", "中", "差")
+UNIT_DESIGN = ("D110", "D111")  # the unit-level indicator-design findings the roll-up counts
 FAILED = ("unreadable", "timeout", "crashed", "internal")
 STATUS_OF_KEY = {"timeout": "timeout", "worker_crashed": "crashed", "internal_error": "internal"}
 
@@ -57,6 +58,9 @@ class ProjectLine:
     errors: int = 0
     warnings: int = 0
     code: str | None = None  # a budget system's code in front of the name (kept, §2.4)
+    review: float | None = None  # --review: the 复核预估分 (perfxl.review), its grade and P1 problems
+    review_grade: str | None = None
+    p1: int | None = None
 
 
 @dataclass
@@ -81,10 +85,15 @@ class FileRow:
     note: str | None = None  # --write-each: why it was not written
     seconds: float = 0.0
     duplicate_of: str | None = None  # an earlier file with the same bytes: listed, not counted (B101)
+    reviewed: bool = False  # --review: the projects carry their 复核预估分
+    worksheet: str | None = None  # --review: the 复核底稿 written
+    review_grades: dict[str, int] = field(default_factory=dict)  # --review: projects per 复核 grade
+    p1: int | None = None  # --review: P1 problems of the file (its projects' and the unit's)
 
     # -- built from a check ------------------------------------------------------------------
     @classmethod
-    def of(cls, result: CheckResult, file: str, lang: str = "zh", **extra) -> "FileRow":
+    def of(cls, result: CheckResult, file: str, lang: str = "zh", *, review=None, **extra) -> "FileRow":
+        """``review``: the file's :class:`perfxl.review.Estimate` (``batch --review``)."""
         problems = [Problem.of(f, lang) for f in result.findings]
         counts: dict[str, list[int]] = {}
         for p in problems:
@@ -99,10 +108,27 @@ class FileRow:
                                         json_number(f.rate), json_number(p.entered_total), json_number(p.score),
                                         p.grade, p.entered_agrees, errors, warnings, p.project.code))
         unit = result.unit
-        return cls(file, "checked", unit=(unit.name if unit is not None else "") or "",
-                   year=result.year if unit is not None else None, projects=projects,
-                   grades=dict(result.grades), ungraded=result.ungraded, budget_total=json_number(result.budget_total),
-                   executed_total=json_number(result.executed_total), problems=problems, **extra)
+        row = cls(file, "checked", unit=(unit.name if unit is not None else "") or "",
+                  year=result.year if unit is not None else None, projects=projects,
+                  grades=dict(result.grades), ungraded=result.ungraded,
+                  budget_total=json_number(result.budget_total),
+                  executed_total=json_number(result.executed_total), problems=problems, **extra)
+        if review is not None:
+            row.take_review(review.brief(row.worksheet))
+        return row
+
+    def take_review(self, brief: dict) -> None:
+        """The 复核预估 of ``batch --review`` (``Estimate.brief``, also the JSON line's ``review``)."""
+        by_sheet = {p["sheet"]: p for p in brief.get("projects") or []}
+        for line in self.projects:
+            p = by_sheet.get(line.sheet)
+            if p is not None:
+                line.review, line.review_grade, line.p1 = p["review_score"], p["review_grade"], p["priorities"]["P1"]
+        summary = brief.get("summary") or {}
+        self.reviewed = True
+        self.worksheet = brief.get("worksheet")
+        self.review_grades = dict(summary.get("review_grades") or {})
+        self.p1 = (summary.get("priorities") or {}).get("P1")
 
     @classmethod
     def failed(cls, file: str, status: str, stop: Finding, key: str, lang: str = "zh", **extra) -> "FileRow":
@@ -135,11 +161,14 @@ class FileRow:
                     for p in obj.get("projects") or []]
         unit = obj.get("unit") or {}
         summary = obj.get("summary") or {}
-        return cls(obj["file"], "checked", unit=unit.get("name") or "", year=unit.get("year"), projects=projects,
-                   grades=dict(summary.get("grades") or {}), ungraded=summary.get("ungraded") or 0,
-                   budget_total=summary.get("budget_total"),
-                   executed_total=summary.get("executed_total"), problems=problems,
-                   duplicate_of=obj.get("duplicate_of"), **extra)
+        row = cls(obj["file"], "checked", unit=unit.get("name") or "", year=unit.get("year"), projects=projects,
+                  grades=dict(summary.get("grades") or {}), ungraded=summary.get("ungraded") or 0,
+                  budget_total=summary.get("budget_total"),
+                  executed_total=summary.get("executed_total"), problems=problems,
+                  duplicate_of=obj.get("duplicate_of"), **extra)
+        if obj.get("review"):
+            row.take_review(obj["review"])
+        return row
 
     # -- what the roll-up asks ------------------------------------------------------------------
     @property
@@ -166,6 +195,11 @@ class FileRow:
     def excellent_rate(self) -> float | None:
         n = len(self.projects) - self.ungraded  # over the graded projects (待更正 apart)
         return json_number(self.grades.get("优", 0) / n) if n else None
+
+    def unit_design(self) -> list[str]:
+        """The unit-level indicator-design codes of this file (every project at 100, every project 优
+        while little was spent)."""
+        return [p.code for p in self.problems if p.code in UNIT_DESIGN]
 
     def state(self) -> str:
         """passed | warnings | errors | unreadable | timeout | crashed | internal | duplicate"""
@@ -229,6 +263,16 @@ class Totals:
     warnings: int = 0
     years: list = field(default_factory=list)
     findings: list = field(default_factory=list)  # the batch's own (B101, B102, B103)
+    unit_design: dict[str, int] = field(default_factory=lambda: {c: 0 for c in UNIT_DESIGN})  # files per code
+    reviewed: int = 0  # --review: files with a 复核预估 (and worksheets written)
+    worksheets: int = 0
+    review_grades: dict[str, int] = field(default_factory=lambda: {g: 0 for g in GRADES})
+    p1: int = 0
+
+    @property
+    def review_excellent_rate(self) -> float | None:
+        n = sum(self.review_grades.values())
+        return self.review_grades.get("优", 0) / n if n else None
 
     @property
     def duplicates(self) -> int:
@@ -257,6 +301,11 @@ class Totals:
             "budget_total": json_number(self.budget), "executed_total": json_number(self.executed),
             "execution_rate": json_number(self.rate),
             "errors": self.errors, "warnings": self.warnings,
+            "unit_design": dict(self.unit_design),
+            **({"review": {"files": self.reviewed, "worksheets": self.worksheets,
+                           "review_grades": dict(self.review_grades),
+                           "review_excellent_rate": json_number(self.review_excellent_rate), "p1": self.p1}}
+               if self.reviewed else {}),
             "findings": [_batch_finding(f, lang) for f in self.findings],
             "exit_code": exit_code, "seconds": round(seconds, 2),
         }}
@@ -291,6 +340,14 @@ def totals(rows: list[FileRow], skipped: dict[str, int], enabled=None) -> Totals
         for g, n in row.grades.items():
             t.grades[g] = t.grades.get(g, 0) + n
         t.ungraded += row.ungraded
+        for code in set(row.unit_design()):
+            t.unit_design[code] += 1
+        if row.reviewed:
+            t.reviewed += 1
+            t.worksheets += 1 if row.worksheet else 0
+            t.p1 += row.p1 or 0
+            for g, n in row.review_grades.items():
+                t.review_grades[g] = t.review_grades.get(g, 0) + n
         if row.year is not None:
             years.add(row.year)
     t.years = sorted(years)

@@ -178,7 +178,7 @@ def test_a_users_own_workbook_is_never_overwritten(run, folder, tmp_path):
     (("-o", "汇总.csv"), "不是 .xlsx 文件名"),
     (("-o", "没有的文件夹/汇总.xlsx"), "不存在"),
     (("--profile", "没有.toml"), "找不到评分方案文件"),
-    (("-d", "out"), "只能与 --write-each 一起使用"),
+    (("-d", "out"), "只能与 --write-each 或 --review 一起使用"),
 ])
 def test_bad_usage_is_one_line_and_exit_2(run, folder, tmp_path, monkeypatch, args, expected):
     monkeypatch.chdir(tmp_path)
@@ -266,14 +266,14 @@ def test_exit_code_is_the_worst_file():
 
 # -- a worker that hangs or dies is one row ------------------------------------------------
 
-def _slow_or_dying(path, run, write_to=None):
+def _slow_or_dying(path, run, write_to=None, review_to=None):
     import time
     name = os.path.basename(path)
     if name.startswith("慢"):
         time.sleep(30)
     if name.startswith("崩"):
         os._exit(3)
-    return _real_check_one(path, run, write_to)
+    return _real_check_one(path, run, write_to, review_to)
 
 
 _real_check_one = runner.check_one

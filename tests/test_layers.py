@@ -25,7 +25,9 @@ LAYERS: list[set[str]] = [
     {"workbook"},
     {"scoring"},
     {"rules"},
-    {"result", "rollup"},
+    {"result"},
+    {"review"},  # the reviewer's estimate: a result of the checks, below the roll-up
+    {"rollup"},
     {"views"},
     {"pipeline", "outputs", "batch"},  # batch.py: the batch driver, a pipeline over many files
     {"cli", "clitext", "__main__", "web"},

@@ -17,10 +17,10 @@ from types import ModuleType
 from perfxl import model
 from perfxl.excel.show import value as fmt  # noqa: F401  (numbers in messages)
 from perfxl.model import SEVERITY_EN, SEVERITY_ZH, Rule, _Values, finding  # noqa: F401  (re-exported)
-from perfxl.rules import batch, formulas, funding, indicators, reviewer, rubric, summary, totals, unit
+from perfxl.rules import batch, design, formulas, funding, indicators, reviewer, rubric, summary, totals, unit
 from perfxl.workbook import fatal, structure
 
-FAMILY_MODULES: tuple[ModuleType, ...] = (fatal, structure, formulas, funding, indicators, totals, summary, unit,
+FAMILY_MODULES: tuple[ModuleType, ...] = (fatal, structure, formulas, funding, indicators, design, totals, summary, unit,
                                           reviewer, rubric, batch)
 
 FAMILIES: dict[str, str] = {letter: zh for letter, (zh, _en) in model.FAMILIES.items()}

@@ -10,6 +10,7 @@ from perfxl.model import Project, Rubric, WorkbookModel, finding
 from perfxl.rules.catalogue import RULES, select
 from perfxl.rules.causes import attribute
 from perfxl.rules.context import Context
+from perfxl.rules.design import check_design, check_design_unit
 from perfxl.rules.formulas import audit_formulas
 from perfxl.rules.funding import check_funding
 from perfxl.rules.indicators import check_indicators
@@ -46,6 +47,7 @@ def check_model(model: WorkbookModel, profile, *, select_codes=(), ignore_codes=
     else:
         unit = check_unit(ctx, model.unit, projects)
         check_years(ctx, model.unit, unit, projects, model.path)
+    check_design_unit(ctx, model.unit, projects)
     pairs, rows = [], []
     if model.summary is None:
         if projects:  # a whole-unit table alone needs no summary of projects
@@ -81,7 +83,8 @@ def _check_project(ctx: Context, project: Project, year: int | None) -> ProjectR
         ctx.add("R110", cell, sheet=project.sheet, label=label, what=what)
     funding = check_funding(ctx, project)
     indicators = check_indicators(ctx, project, year)
-    entered, score, agrees, raw, steps = check_totals(ctx, project, funding, indicators)
+    design = check_design(ctx, project, indicators)
+    entered, score, agrees, raw, steps = check_totals(ctx, project, funding, indicators, design)
     if funding.rate is None and (funding.budget is None or funding.executed is None):  # no score, not a wrong one
         # (a form that gives only the rate — an execution row, label–value pairs — is scored from it)
         # the reviewer's doubts are about a score: there is none yet
@@ -89,7 +92,7 @@ def _check_project(ctx: Context, project: Project, year: int | None) -> ProjectR
     grade = profile.grade(score)
     stated = entered if agrees and profile.grade(entered) == grade else None
     result = ProjectResult(project, funding, indicators, entered, score, grade, agrees, _texts(project), raw, steps,
-                           stated)
+                           stated, design_points=design[0])
     check_reviewer(ctx, result)
     return result
 

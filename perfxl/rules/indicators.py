@@ -154,7 +154,7 @@ def _reading(ctx: Context, ind: Indicator, year: int | None):
 def _read_sub_item(ctx: Context, res: IndicatorResult, year: int | None) -> None:
     """A 其中 row is read like any row (kind, direction, unit), and not scored."""
     target = _reading(ctx, res.indicator, year)
-    res.kind, res.direction = target.kind, target.direction
+    res.kind, res.direction, res.target = target.kind, target.direction, target
 
 
 def _check_sub_items(ctx: Context, results: list[IndicatorResult], year: int | None) -> None:
@@ -214,7 +214,7 @@ def _score_row(ctx: Context, res: IndicatorResult, year: int | None, has_weights
     target = read_target(raw, number_format=ind.target.number_format if _is_plain(ind) else "General",
                          year=year, level1=_s(ind.level1.value), level2=_s(ind.level2.value),
                          name=_s(ind.name.value), profile=p)
-    res.kind, res.direction = target.kind, target.direction
+    res.kind, res.direction, res.target = target.kind, target.direction, target
     if target.kind == "none":
         ctx.add("I108", ind.target, name=_s(ind.name.value))
     if res.weight is None:
@@ -228,6 +228,7 @@ def _score_row(ctx: Context, res: IndicatorResult, year: int | None, has_weights
         direction = score.actual.direction or target.direction
         a = target.upper if target.upper is not None and direction in ("at_least", "more_than") else target.number
         res.deviation = deviation(direction, a, score.actual.number)
+        res.actual_number = score.actual.number
     if score.status == "not_number":
         ctx.add("I103", ind.actual, target=text, actual=show.visible(ind.actual.value))
     elif score.status in ("unverifiable", "unit_mismatch"):

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from perfxl.model import Finding, Indicator, Project, Rubric, RubricRow, WorkbookModel
 from perfxl.scoring.adjust import Adjustment
+from perfxl.scoring.targets import Reading
 
 
 @dataclass
@@ -22,6 +23,9 @@ class IndicatorResult:
     detail: str = ""  # why the range is what it is, for messages (a perfxl.excel.reasons.Reason once scored)
     decimals: int = 0  # decimals of the entered 得分, for the precision rule
     deviation: float | None = None  # share by which a quantitative B beats A (指标偏离), else None
+    target: Reading | None = None  # A as read (kind, direction, number and unit in its base unit)
+    actual_number: float | None = None  # B in A's base unit, where a quantitative B was read
+    deducted: float = 0.0  # points the profile's indicator-design rules take from the accepted score (D family)
 
     @property
     def computed(self) -> float | None:
@@ -62,6 +66,7 @@ class ProjectResult:
     # the typed 总分 where it agrees with the score at its typed precision and gives the same grade
     # (93 for 93.33): what the outputs that restate the workbook say (自评综述, the Word report)
     stated: float | None = None
+    design_points: float = 0.0  # what the profile's indicator-design rules take from the project itself (D108, D109)
 
     @property
     def name(self) -> str:

@@ -8,7 +8,7 @@ from perfxl.model import Project, Rule, declare
 from perfxl.rules.context import Context, filled
 from perfxl.rules.results import FundingResult, IndicatorResult
 from perfxl.rules.reviewer import report_adjustments
-from perfxl.scoring.adjust import adjust, deviates
+from perfxl.scoring.adjust import DesignDeduction, adjust, deviates
 from perfxl.scoring.precision import agrees, round_half_up
 
 DECLARED = declare(
@@ -64,10 +64,12 @@ DECLARED = declare(
 )
 
 
-def check_totals(ctx: Context, project: Project, funding: FundingResult,
-                 indicators: list[IndicatorResult]) -> tuple[float | None, float, bool | None, float, list]:
+def check_totals(ctx: Context, project: Project, funding: FundingResult, indicators: list[IndicatorResult],
+                 design: tuple[float, int] = (0.0, 0)) -> tuple[float | None, float, bool | None, float, list]:
     """Return (entered 总分, project score, whether the entered 总分 agrees with the score,
-    the score before the profile's deductions and caps, those adjustments)."""
+    the score before the profile's deductions and caps, those adjustments). ``design``: the
+    points the indicator-design rules take from the project itself, and how many of their
+    findings cost points (``rules.design.check_design``)."""
     scored = [r for r in indicators if not r.indicator.sub_item and r.indicator.merged_into is None]
     if project.has_weight_column:
         _check_weights(ctx, project, funding, scored)
@@ -89,7 +91,11 @@ def check_totals(ctx: Context, project: Project, funding: FundingResult,
                 ctx.add("T104", project.total_score, entered=entered_total, funding=funding.entered or 0,
                         indicators=round(entered_sum - (funding.entered or 0), 6), computed=round(entered_sum, 6))
     raw = round_half_up(sum(r.accepted or 0 for r in scored) + funding.computed, 2)
-    score, steps = adjust(raw, funding.rate, deviating, ctx.profile)  # docs/template.md §4.1
+    kept = None
+    if design[1]:  # the indicators' deductions are on their rows; the project's own come off the sum
+        kept = DesignDeduction(sum((r.accepted or 0) - r.deducted for r in scored) + funding.computed - design[0],
+                               design[1])
+    score, steps = adjust(raw, funding.rate, deviating, ctx.profile, kept)  # docs/template.md §4.1
     agrees_score = None
     if entered_total is not None:
         agrees_score = agrees(entered_total, score, num.decimals, tolerance=ctx.profile.score_tolerance)

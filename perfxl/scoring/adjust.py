@@ -43,7 +43,7 @@ def deviates(share: float | None, threshold: float) -> bool:
 class Adjustment:
     """One step from the summed score to the project score, with the numbers that explain it."""
 
-    kind: str                    # "deduction" | "cap"
+    kind: str                    # "design" | "deduction" | "cap"
     before: float
     after: float
     count: int = 0               # deduction: deviating indicators
@@ -54,6 +54,11 @@ class Adjustment:
 
     def reason(self, lang: str = "zh") -> str:
         """``执行率33%，按本方案得分上限为59分``; ``2个指标偏离（实际完成值优于目标30%及以上），每个扣2分``."""
+        if self.kind == "design":
+            if lang == "en":
+                return (f"{self.count} indicator-design finding(s) cost points under this profile: "
+                        f"{_n(self.points)} in all")
+            return f"{self.count}处指标设置问题按本方案扣分，共扣{_n(self.points)}分"
         if self.kind == "cap":
             rate = whole_pct(self.rate or 0, below=self.threshold)
             if lang == "en":
@@ -67,11 +72,28 @@ class Adjustment:
                 f"共扣{_n(self.count * self.points)}分")
 
 
-def adjust(raw: float, rate: float | None, deviating: int, profile) -> tuple[float, list[Adjustment]]:
-    """Deduct ``profile.deviation_points`` per deviating indicator (not below 0), then cap by
-    执行率; returns the project score (2 decimals, half up) and the steps taken."""
+@dataclass(frozen=True)
+class DesignDeduction:
+    """What the profile's indicator-design rules (D family) take: the sum that is left (the
+    indicators' accepted scores less their deductions, plus the funding score, less the
+    project's own deductions; not yet rounded) and how many findings cost points."""
+
+    kept: float
+    count: int
+
+
+def adjust(raw: float, rate: float | None, deviating: int, profile,
+           design: DesignDeduction | None = None) -> tuple[float, list[Adjustment]]:
+    """Take the indicator-design deductions (the kept sum, rounded, not below 0), then deduct
+    ``profile.deviation_points`` per deviating indicator (not below 0), then cap by 执行率;
+    returns the project score (2 decimals, half up) and the steps taken."""
     steps: list[Adjustment] = []
     score = raw
+    if design is not None and design.count:
+        after = round_half_up(max(design.kept, 0.0), 2)
+        if after < score - 1e-9:
+            steps.append(Adjustment("design", score, after, count=design.count, points=round_half_up(score - after, 2)))
+            score = after
     points = profile.deviation_points
     if points > 0 and deviating > 0:
         after = round_half_up(max(score - points * deviating, 0.0), 2)

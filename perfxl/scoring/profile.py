@@ -31,6 +31,15 @@ _OPEN_TABLES = {
 }
 _FIXED_KEYS = {"comparisons": DIRECTIONS, "suffixes": DIRECTIONS}
 
+# The indicator-design checks (D family, docs/template.md §4.1) and what a profile may make of each:
+# "warn", "off", "zero" (the indicator is not counted) or a number of points. Indicator-level checks
+# take points from the indicator, project-level ones from the project; unit-level ones only warn.
+DESIGN_INDICATOR = ("cost_at_least", "money_as_output", "duplicate", "quantity_qualitative", "percent_not_rate",
+                    "copied_actual", "satisfaction_no_number")
+DESIGN_PROJECT = ("few_indicators", "missing_level")
+DESIGN_UNIT = ("all_full_marks", "all_excellent")
+DESIGN_CHECKS = DESIGN_INDICATOR + DESIGN_PROJECT + DESIGN_UNIT
+
 
 class ProfileError(Exception):
     """A profile that cannot be used. ``str()`` is the Chinese detail; ``en`` the same in English
@@ -84,6 +93,11 @@ class Profile:
     deviation_share: float = 0.3
     deviation_points: float = 0.0            # 0: no deduction
     execution_caps: list[tuple[float, float]] = field(default_factory=list)  # (执行率 below, max score)
+    # indicator design (D family): check -> "warn" | "off" | "zero" | points (a float)
+    design: dict[str, str | float] = field(default_factory=lambda: {k: "warn" for k in DESIGN_CHECKS})
+    min_indicators: int = 3
+    all_excellent_rate_below: float = 0.8
+    design_words: dict[str, list[str]] = field(default_factory=dict)  # rate_words, money_words, spending_words
     raw: dict = field(default_factory=dict, repr=False)
 
     def grade(self, score: float) -> str:
@@ -114,6 +128,17 @@ class Profile:
             return None
         hits = [(t, c) for t, c in self.execution_caps if rate < t - 1e-12]
         return min(hits, key=lambda tc: (tc[1], tc[0])) if hits else None
+
+    def design_on(self, check: str) -> bool:
+        """Whether an indicator-design check runs (anything but ``"off"``)."""
+        return self.design.get(check, "warn") != "off"
+
+    def design_points(self, check: str) -> float | str | None:
+        """What the check costs: ``"zero"`` (the whole indicator), a number of points, or None (a warning only)."""
+        action = self.design.get(check, "warn")
+        if action == "zero" or (not isinstance(action, str) and action > 0):
+            return action
+        return None
 
 
 # -- merging and checking ---------------------------------------------------------------
@@ -157,6 +182,8 @@ def _check_shape(default: dict, data: dict, where: tuple[str, str], path: str = 
         open_kind = _OPEN_TABLES.get(path)
         if open_kind is not None:
             expected = open_kind
+        elif path == "design" and key in DESIGN_CHECKS:
+            expected = "number" if _is_number(value) else "text"  # "warn", "off", "zero" or points
         elif key in default:
             expected = _kind_of(default[key])
         elif path in _FIXED_KEYS and key in _FIXED_KEYS[path]:
@@ -239,6 +266,37 @@ def _check_values(data: dict, where: tuple[str, str]) -> None:
         raise ProfileError(where, f"“deviation.points”应在 0 到 100 之间，实际为 {deviation['points']}",
                            f"“deviation.points” should lie between 0 and 100, not {deviation['points']}")
     _caps(data["execution_caps"], where)
+    _design(data["design"], where)
+
+
+_ACTIONS_ZH = {"indicator": "“warn”“off”“zero”或扣分数（0 到 100）", "project": "“warn”“off”或扣分数（0 到 100）",
+               "unit": "“warn”或“off”"}
+_ACTIONS_EN = {"indicator": "\"warn\", \"off\", \"zero\" or points (0 to 100)",
+               "project": "\"warn\", \"off\" or points (0 to 100)", "unit": "\"warn\" or \"off\""}
+
+
+def _design(design: dict, where: tuple[str, str]) -> None:
+    """Each indicator-design check is on, off, or a deduction where a deduction means something."""
+    for key in DESIGN_CHECKS:
+        value = design[key]
+        level = "indicator" if key in DESIGN_INDICATOR else "project" if key in DESIGN_PROJECT else "unit"
+        allowed = {"warn", "off"} | ({"zero"} if level == "indicator" else set())
+        if isinstance(value, str):
+            ok = value in allowed
+        else:
+            ok = level != "unit" and 0 <= value <= 100
+        if not ok:
+            raise ProfileError(where, f"“design.{key}”应为{_ACTIONS_ZH[level]}，实际为“{value}”",
+                               f"“design.{key}” should be {_ACTIONS_EN[level]}, not “{value}”")
+    if design["min_indicators"] < 1 or design["min_indicators"] != int(design["min_indicators"]):
+        raise ProfileError(where, f"“design.min_indicators”应为不小于 1 的整数，实际为 {design['min_indicators']}",
+                           f"“design.min_indicators” should be a whole number of at least 1, "
+                           f"not {design['min_indicators']}")
+    if not 0 <= design["all_excellent_rate_below"] <= 1:
+        raise ProfileError(where, f"“design.all_excellent_rate_below”应在 0 到 1 之间（0.8 即 80%），"
+                                  f"实际为 {design['all_excellent_rate_below']}",
+                           f"“design.all_excellent_rate_below” should lie between 0 and 1 (0.8 is 80%), "
+                           f"not {design['all_excellent_rate_below']}")
 
 
 def _caps(table: dict, where: tuple[str, str]) -> list[tuple[float, float]]:
@@ -305,6 +363,11 @@ def _build(data: dict, where: tuple[str, str]) -> Profile:
         deviation_share=float(data["deviation"]["share"]),
         deviation_points=float(data["deviation"]["points"]),
         execution_caps=_caps(data["execution_caps"], where),
+        design={k: (float(data["design"][k]) if _is_number(data["design"][k]) else data["design"][k])
+                for k in DESIGN_CHECKS},
+        min_indicators=int(data["design"]["min_indicators"]),
+        all_excellent_rate_below=float(data["design"]["all_excellent_rate_below"]),
+        design_words={k: list(data["design"][k]) for k in ("rate_words", "money_words", "spending_words")},
         raw=data,
     )
 

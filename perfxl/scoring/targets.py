@@ -46,6 +46,7 @@ class Reading:
     upper: float | None = None   # upper end of a range, informative
     percent: bool = False        # unit is '%'
     scale: float = 1.0           # A: what its unit as written holds of the base unit (万人次, 万元, 万: 10000)
+    stated: bool = False         # the direction is written (a comparison word), not inferred from a bare number
 
 
 @dataclass(frozen=True)
@@ -400,9 +401,10 @@ def read_target(value, *, number_format: str = "General", year: int | None = Non
         q = parse_quantity(shown, profile)
     if q is None:
         return Reading("qualitative", shown)
+    stated = q.direction is not None and q.upper is None  # a range a-b reads as at least, but says no comparison
     if q.direction is None:
         q = _bare_number(q, name, level1, level2, profile)
-    return Reading("quantitative", shown, q.direction, q.number, q.unit, None, q.upper, q.unit == "%", q.scale)
+    return Reading("quantitative", shown, q.direction, q.number, q.unit, None, q.upper, q.unit == "%", q.scale, stated)
 
 
 def _bare_number(q: _Quantity, name: str, level1: str, level2: str, profile) -> _Quantity:

@@ -27,6 +27,7 @@ from perfxl.excel import show
 from perfxl.excel.textfit import row_height
 from perfxl.rollup import GRADES, FileRow, Totals, exit_code, totals  # noqa: F401  (drawn here; JSON lines merge back)
 from perfxl.views import palette
+from perfxl.views.palette import xlsx
 
 from perfxl.views.files import ROLLUP_NAME as BATCH_NAME  # noqa: E402  (a later batch skips a roll-up)
 FRONT, UNITS, PROJECTS, FINDINGS = "总览", "单位汇总", "项目明细", "问题清单"
@@ -34,13 +35,16 @@ SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
 SKIP_ZH = {"lock": "锁文件 ~$", "output": "perfxl 输出", "other": "非工作簿"}
 SKIP_EN = {"lock": "~$ lock files", "output": "perfxl outputs", "other": "not spreadsheets"}
 
-# The colours of 自评结果 (views/palette.py): the grades, and 需要更正 / 需要关注 for errors and
-# warnings ("red" / "amber" here)
-COLOURS = {**{g: "#" + c for g, c in palette.GRADES.items()},
-           "amber": "#" + palette.LOOK, "red": "#" + palette.FIX, "head": "#" + palette.HEAD}
+# The colours of 自评结果 (views/palette.py): the grades, and 需要更正 / 需要关注 ("fix" /
+# "look", apart from the grades' pink and yellow) for errors and warnings
+COLOURS = {**{g: xlsx(c) for g, c in palette.GRADES.items()},
+           "amber": xlsx(palette.LOOK), "red": xlsx(palette.FIX), "head": xlsx(palette.HEAD)}
 FONT = "宋体"
 URL_LIMIT = 65000  # Excel keeps at most 65,530 links per sheet
 
+
+# The unit-level indicator-design warnings (rules/design.py), as 总览 and 单位汇总 name them
+UNIT_DESIGN_ZH = {"D110": "均为100分", "D111": "均为“优”而执行率偏低"}
 
 STATE_ZH = {"passed": "通过", "warnings": "有警告", "errors": "有错误", "unreadable": "无法读取",
             "timeout": "超时", "crashed": "进程异常退出", "internal": "内部错误", "duplicate": "重复（未计入）"}
@@ -137,6 +141,20 @@ def text_written(rows: list[FileRow], lang: str = "zh") -> str:
     else:
         lines = [f"已写入 {written} 个结果工作簿" + (f"，{len(missing)} 个未写入：" if missing else "。")]
         lines += [f"  {r.file}：{r.note or '未写入'}" for r in missing]
+    return "\n".join(lines)
+
+
+def text_reviewed(rows: list[FileRow], t: Totals, lang: str = "zh") -> str:
+    """``--review``: how many worksheets were written, the 复核预估 grades and P1 problems."""
+    missing = [r for r in rows if r.checked and r.reviewed and not r.worksheet and not r.duplicate_of]
+    grades = t.review_grades
+    if lang == "en":
+        lines = [f"Worksheets (复核底稿) written: {t.worksheets}; review estimate: "
+                 + ", ".join(f"{g} {n}" for g, n in grades.items()) + f"; P1 problems: {t.p1}."]
+    else:
+        lines = [f"已写入 {t.worksheets} 个复核底稿；复核预估：" + "，".join(f"{g} {n} 个" for g, n in grades.items())
+                 + f"；P1 问题 {t.p1} 条。"]
+    lines += [f"  {r.file}：{r.note or ''}" for r in missing]
     return "\n".join(lines)
 
 
@@ -300,6 +318,10 @@ def _front(wb, ws, f, rows: list[FileRow], t: Totals) -> None:
         ("全年执行数合计（万元）", t.executed, "#,##0.00", None),
         ("执行率", t.rate, "0.00%", _rate_fill(t.rate)),
         ("评优率（“优”÷已评等级的项目数）" if t.ungraded else "评优率（“优”÷项目数）", t.excellent_rate, "0.00%", None),
+        *((f"全部项目{UNIT_DESIGN_ZH[code]}的单位（{code}）", n, "0", "amber")
+          for code, n in t.unit_design.items() if n),
+        *((("复核预估评优率（--review）", t.review_excellent_rate, "0.00%", None),
+           ("P1 问题合计（改变得分或等级的错误）", t.p1, "0", "red" if t.p1 else None)) if t.reviewed else ()),
         ("错误合计", t.errors, "0", "red" if t.errors else None),
         ("警告合计", t.warnings, "0", "amber" if t.warnings else None),
     ]
@@ -326,7 +348,7 @@ def _front(wb, ws, f, rows: list[FileRow], t: Totals) -> None:
     # legend: the colours of 自评结果
     ws.merge_range(3, 4, 3, 5, "颜色说明（与自评结果表相同）", f(bold=True, border=1, align="center", **_fill("head")))
     legend = [(g, f"评价等级“{g}”") for g in GRADES] + [
-        ("red", "错误；执行率低于 60%；无法检查的文件"),
+        ("red", "错误；执行率低于 60%；无法检查的文件" + ("；复核预估分低于填报得分；P1 问题" if t.reviewed else "")),
         ("amber", "警告；执行率未达 100%"),
     ]
     for i, (fill, text) in enumerate(legend, 4):
@@ -385,10 +407,14 @@ UNIT_HEAD = ["序号", "文件", "单位", "年度", "项目数", "全年预算�
              "优", "良", "中", "差", "评优率", "错误", "警告", "状态", "说明"]
 
 
+REVIEW_UNIT_HEAD, REVIEW_UNIT_WIDTHS = ["复核评优率", "P1"], [9, 5]  # --review: after 说明
+
+
 def _units(ws, f, rows: list[FileRow], output: str | None, notes: dict[str, str] | None = None,
            odd_years: set[str] = frozenset(), same_unit: set[str] = frozenset()) -> None:
     notes = notes or {}
-    _header(ws, f, 0, UNIT_HEAD)
+    reviewed = any(r.reviewed for r in rows)
+    _header(ws, f, 0, UNIT_HEAD + (REVIEW_UNIT_HEAD if reviewed else []))
     for j, g in enumerate(GRADES, 8):
         ws.write_string(0, j, g, f(bold=True, border=1, align="center", **_fill(g)))
     links = 0
@@ -428,9 +454,16 @@ def _units(ws, f, rows: list[FileRow], output: str | None, notes: dict[str, str]
         note = row.stop.line() if not row.checked else (row.note or (f"结果：{show.path(row.written)}" if row.written else ""))
         if row.file in notes:
             note = "；".join(n for n in (notes[row.file], note) if n)
+        design = "；".join(f"全部项目{UNIT_DESIGN_ZH[c]}（{c}）" for c in dict.fromkeys(row.unit_design()))
+        note = "；".join(n for n in (design, note) if n)
         _text(ws, i, 16, note, f(border=1, text_wrap=True, valign="top"))
         _fit_row(ws, i, [(note, UNIT_WIDTHS[16]), (row.shown, UNIT_WIDTHS[1]), (row.unit, UNIT_WIDTHS[2])])
-    _finish_table(ws, UNIT_WIDTHS, len(rows), frozen_columns=2)
+        if reviewed:
+            n = sum(row.review_grades.values())
+            _num(ws, i, 17, row.review_grades.get("优", 0) / n if row.reviewed and n else None,
+                 f(border=1, align="right", num_format="0%"))
+            _num(ws, i, 18, row.p1, f(border=1, align="right", **_fill("red" if row.p1 else None)))
+    _finish_table(ws, UNIT_WIDTHS + (REVIEW_UNIT_WIDTHS if reviewed else []), len(rows), frozen_columns=2)
 
 
 PROJECT_WIDTHS = [5, 18, 16, 12, 30, 11, 11, 8, 8, 8, 7, 5, 5]
@@ -438,8 +471,12 @@ PROJECT_HEAD = ["序号", "文件", "单位", "工作表", "项目名称", "全�
                 "填报得分", "核算得分", "评价等级", "错误", "警告"]
 
 
+REVIEW_PROJECT_HEAD, REVIEW_PROJECT_WIDTHS = ["复核预估分", "复核等级", "P1"], [10, 8, 5]  # --review
+
+
 def _projects(ws, f, rows: list[FileRow]) -> None:
-    _header(ws, f, 0, PROJECT_HEAD)
+    reviewed = any(r.reviewed for r in rows)
+    _header(ws, f, 0, PROJECT_HEAD + (REVIEW_PROJECT_HEAD if reviewed else []))
     i = 0
     for row in rows:
         if not row.checked or row.duplicate_of:
@@ -462,9 +499,15 @@ def _projects(ws, f, rows: list[FileRow]) -> None:
             _text(ws, i, 10, p.grade, f(border=1, align="center", **_fill(p.grade if p.grade in COLOURS else None)))
             ws.write_number(i, 11, p.errors, f(border=1, align="right", **_fill("red" if p.errors else None)))
             ws.write_number(i, 12, p.warnings, f(border=1, align="right", **_fill("amber" if p.warnings else None)))
+            if reviewed:
+                lower = p.review is not None and p.entered is not None and p.review < p.entered - 0.005
+                _num(ws, i, 13, p.review, f(border=1, align="right", num_format="0.00", **_fill("red" if lower else None)))
+                _text(ws, i, 14, p.review_grade, f(border=1, align="center",
+                                                   **_fill(p.review_grade if p.review_grade in COLOURS else None)))
+                _num(ws, i, 15, p.p1, f(border=1, align="right", **_fill("red" if p.p1 else None)))
             _fit_row(ws, i, [(name, PROJECT_WIDTHS[4]), (row.file, PROJECT_WIDTHS[1]), (row.unit, PROJECT_WIDTHS[2]),
                              (p.sheet, PROJECT_WIDTHS[3])])
-    _finish_table(ws, PROJECT_WIDTHS, i)
+    _finish_table(ws, PROJECT_WIDTHS + (REVIEW_PROJECT_WIDTHS if reviewed else []), i)
 
 
 def _finish_table(ws, widths: list[float], last_row: int, *, frozen_columns: int = 0) -> None:

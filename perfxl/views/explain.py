@@ -86,6 +86,7 @@ W = {
         "merged": "  {cell} {name}：与第{row}行合并评分，计入该行",
         "no_weight": "  {cell} {name}：表格没有分值列，按填报得分{accepted}认可",
         "deviation": "        指标偏离：实际完成值优于目标{share}（标准{limit}）",
+        "deducted": "        指标设置：按本方案扣{points}分（在第四步扣除）",
         "ind_total": "  指标认可得分合计：{total}分",
         "raw": "三、核算得分 = 预算执行{funding} + 指标{indicators} = {raw}分",
         "adjust": "四、按评分方案调整：",
@@ -116,6 +117,7 @@ W = {
         "merged": "  {cell} {name}: scored together with row {row}",
         "no_weight": "  {cell} {name}: no weight column, entered score {accepted} accepted",
         "deviation": "        deviation: actual beats target by {share} (share {limit})",
+        "deducted": "        indicator design: {points} point(s) off under this profile (taken in step 4)",
         "ind_total": "  indicators accepted in all: {total}",
         "raw": "3. Computed score = funding {funding} + indicators {indicators} = {raw}",
         "adjust": "4. Profile adjustments:",
@@ -209,6 +211,8 @@ def _indicator(w, r: IndicatorResult, proj, profile, lang) -> list[str]:
         lines.append(w["review"].format(actual=_shown(ind.review_actual) if ind.review_actual else "—",
                                         score=_shown(ind.review_score) if ind.review_score else "—",
                                         cell=_ref(proj.sheet, review.coord)))
+    if r.deducted:
+        lines.append(w["deducted"].format(points=_n(r.deducted)))
     if r.deviation is not None and r.deviation >= profile.deviation_share - 1e-9:
         lines.append(w["deviation"].format(share=_pct(r.deviation), limit=_pct(profile.deviation_share)))
     return lines

@@ -11,6 +11,8 @@ OUTPUT_EXTENSIONS = (".xlsx", ".xlsm")
 RESULT_SUFFIX = ".perfxl"
 RESULT_NAME = "_perfxl"  # the defined name that marks a result workbook perfxl wrote
 ROLLUP_NAME = "_perfxl_batch"  # the defined name that marks a roll-up of perfxl batch
+REVIEW_NAME = "_perfxl_review"  # the defined name that marks a 复核底稿 of perfxl review
+REVIEW_SUFFIX = ".复核底稿"
 
 
 def output_path(input_path: str) -> str:
@@ -21,6 +23,12 @@ def output_path(input_path: str) -> str:
     if base.lower().endswith(RESULT_SUFFIX):
         return base + ext
     return f"{base}{RESULT_SUFFIX}{ext}"
+
+
+def review_path(input_path: str) -> str:
+    """``2025.xlsx`` -> ``2025.复核底稿.xlsx``: the reviewer's worksheet of a unit, beside it."""
+    base, _ext = os.path.splitext(input_path)
+    return f"{base}{REVIEW_SUFFIX}.xlsx"
 
 
 def is_result_name(path: str) -> bool:

@@ -54,6 +54,8 @@ def _adjustment(a, lang: str) -> dict:
     out = {"kind": a.kind, "before": _n(a.before), "after": _n(a.after), "reason": a.reason(lang)}
     if a.kind == "cap":
         out.update(execution_rate=_n(a.rate), below=_n(a.threshold), cap=_n(a.cap))
+    elif a.kind == "design":  # the indicator-design rules' deductions (D family)
+        out.update(findings=a.count, points=_n(a.points))
     else:
         out.update(indicators=a.count, points_each=_n(a.points))
     return out

@@ -1,5 +1,6 @@
-"""The colours of perfxl's workbooks, in one place: the result workbook (openpyxl) and the
-roll-up (XlsxWriter) draw the same meaning in the same colour. RGB hex, no ``#``."""
+"""The colours of every sheet perfxl writes, defined once: 自评结果 (openpyxl), the roll-up of
+``perfxl batch`` and the 复核底稿 of ``perfxl review`` (XlsxWriter) share them, so that a colour
+means the same thing wherever a reviewer meets it. RGB hex, no ``#``."""
 
 from __future__ import annotations
 
@@ -11,3 +12,11 @@ FIX, LOOK = "F4B084", "FFF2CC"
 HEAD = "D9D9D9"  # a table's header row
 # highlights perfxl adds on the user's own cells (conditional formats), by the worst finding there
 MARK = {"error": "FFC7CE", "warning": "FFE699"}
+AMBER, RED = MARK["warning"], MARK["error"]
+
+COLOURS = {**GRADES, "amber": AMBER, "red": RED, "head": HEAD, "fix": FIX, "look": LOOK}
+
+
+def xlsx(colour: str) -> str:
+    """``"F4B084"`` -> ``"#F4B084"`` (XlsxWriter's spelling)."""
+    return "#" + colour

@@ -90,7 +90,7 @@ DECLARED = declare(
     _e("E115", "write_failed", "无法写入", "操作系统拒绝写入（文件被打开、文件夹只读或磁盘已满）。",
        "无法写入“{path}”（{reason}）", "请检查文件是否被 Excel/WPS 打开，或文件夹是否可写",
        "Cannot write", "Cannot write “{path}” ({reason})", "Check that the file is not open and the folder is writable"),
-    _e("E116", "file_exists", "文件已存在", "perfxl 不覆盖用户已有的文件（perfxl init 的目标、check -o 和 batch -o 指向的其他工作簿）。",
+    _e("E116", "file_exists", "文件已存在", "perfxl 不覆盖用户已有的文件（perfxl init 的目标、check -o、batch -o 和 review 的复核底稿路径上的其他工作簿）。",
        "文件“{path}”已存在，未覆盖", "换一个文件名，或加 --force 覆盖",
        "File exists", "File “{path}” exists and was not overwritten", "Choose another name, or add --force"),
     _e("E117", "bad_usage", "不是 .xlsx 文件名", "perfxl init 生成 .xlsx 工作簿。",
@@ -201,10 +201,11 @@ DECLARED = declare(
        "检查“{name}”的工作进程意外退出（{how}，可能是内存不足或文件异常）", "请单独运行 perfxl check 该文件查看",
        "Worker crashed", "The worker checking “{name}” stopped unexpectedly ({how_en}; out of memory, or an odd file)",
        "Run perfxl check on it alone to see more"),
-    _e("E139", "bad_usage", "-d 需要 --write-each", "-d/--dir 指定各单位结果工作簿的文件夹，只有写这些结果工作簿"
-       "（--write-each）时才有意义。",
-       "-d/--dir 只能与 --write-each 一起使用", "请加上 --write-each，或去掉 -d",
-       "-d needs --write-each", "-d/--dir goes with --write-each", "Add --write-each, or drop -d"),
+    _e("E139", "bad_usage", "-d 需要 --write-each 或 --review", "-d/--dir 指定各单位结果工作簿或复核底稿的文件夹，"
+       "只有写它们（--write-each、--review）时才有意义。",
+       "-d/--dir 只能与 --write-each 或 --review 一起使用", "请加上 --write-each 或 --review，或去掉 -d",
+       "-d needs --write-each or --review", "-d/--dir goes with --write-each or --review",
+       "Add --write-each or --review, or drop -d"),
     _e("E140", "no_workbooks", "没有要检查的工作簿", "perfxl batch 在给出的文件和文件夹中找不到任何工作簿（锁文件、"
        "perfxl 的输出和非工作簿文件都跳过）。",
        "在给出的路径中没有找到要检查的工作簿{skipped}", "请给出 .xlsx 工作簿，或含工作簿的文件夹",
