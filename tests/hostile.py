@@ -130,3 +130,16 @@ def zeros(total: int, chunk: int = 1 << 20):
         n = min(chunk, total - sent)
         yield block if n == chunk else block[:n]
         sent += n
+
+
+def replace_text(path, old: str, new: str) -> None:
+    """Replace ``old`` by ``new`` in every XML part (the sample keeps its strings inline, in each
+    sheet): the same workbook for another unit."""
+    path = Path(path)
+    with zipfile.ZipFile(path) as z:
+        items = [(i, z.read(i.filename)) for i in z.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for info, data in items:
+            if info.filename.endswith((".xml", ".vml")):
+                data = data.replace(old.encode("utf-8"), new.encode("utf-8"))
+            z.writestr(info, data)
