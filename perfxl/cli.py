@@ -455,7 +455,7 @@ def serve(host, port, no_browser, workers, queue, timeout, max_mb, max_files, ma
 
     config = Config(workers=workers or runner.cpu_count(), queue=queue, timeout=timeout, max_mb=max_mb,
                     max_files=max_files, max_total_mb=max_total_mb, keep_minutes=keep_minutes,
-                    local_only=host in ("127.0.0.1", "localhost", "::1"))
+                    local_only=host in ("127.0.0.1", "localhost"))
     with _stops():
         try:
             start(config, host, port, browser=not no_browser, say=click.echo)

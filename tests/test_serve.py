@@ -183,7 +183,7 @@ def test_template_form_and_download(client):
     assert len([s for s in wb.sheetnames if s.startswith("项目")]) == 2
 
 
-def test_template_values_out_of_range_are_refused(client):
+def test_e168_template_values_out_of_range_are_refused(client):
     r = client.post("/init", data={"unit": "", "year": "2025", "projects": "0"})
     assert r.status_code == 400 and stop_line(r) == ("E168", "“项目数”应为 1–500 的整数，收到“0”：请改正后重新提交。 E168")
     assert client.post("/init", data={"year": "1999", "projects": "2"}).status_code == 400
