@@ -462,6 +462,9 @@ def serve(host, port, no_browser, workers, queue, timeout, max_mb, max_files, ma
         except OSError as exc:
             zh, en = cannot_listen(exc)
             raise Fatal("E169", address=f"{host}:{port}", reason=zh, reason_en=en) from None
+        except (KeyboardInterrupt, Interrupted):  # Ctrl-C is how a server stops: uvicorn has shut it down
+            pass
+    click.echo("网页已停止，上传的文件和检查结果已全部删除。")
 
 
 def _progress(total: int):

@@ -9,7 +9,6 @@ import json
 import os
 import socket
 import stat
-import zipfile
 from pathlib import Path
 
 import anyio

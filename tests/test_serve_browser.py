@@ -335,3 +335,20 @@ def test_busy_is_a_503_and_the_server_keeps_answering(tmp_path):
         assert after.status_code == 200 and UNIT in after.text
     finally:
         s.stop()
+
+
+def test_stopping_the_server_removes_every_upload():
+    import glob
+
+    import httpx2
+
+    before = set(glob.glob(os.path.join(tempfile.gettempdir(), "perfxl-web-*")))
+    s = Server("--workers", "1")
+    r = httpx2.post(s.url + "check", files={"workbook": ("2025.xlsx", SAMPLE.read_bytes())}, timeout=120)
+    assert r.status_code == 303
+    ours = set(glob.glob(os.path.join(tempfile.gettempdir(), "perfxl-web-*"))) - before
+    assert len(ours) == 1 and os.listdir(ours.pop())
+    s.proc.send_signal(2)  # Ctrl-C
+    out, _ = s.proc.communicate(timeout=60)
+    assert s.proc.returncode == 0 and "已全部删除" in out and "Traceback" not in out
+    assert set(glob.glob(os.path.join(tempfile.gettempdir(), "perfxl-web-*"))) - before == set()

@@ -14,7 +14,6 @@ import asyncio
 import multiprocessing
 import os
 import signal
-import time
 
 from anyio import to_thread
 
@@ -99,7 +98,6 @@ class Worker:
         """Run one task (blocking: the server calls it in a thread). Raises Timeout or Crashed;
         either way this worker is finished and the caller replaces it."""
         self.wait_ready()
-        start = time.monotonic()
         try:
             self.conn.send((fn, args))
             if not self.conn.poll(timeout):
@@ -111,8 +109,6 @@ class Worker:
             signalled = code is not None and code < 0
             raise Crashed(f"信号 {-code}" if signalled else f"退出码 {code}",
                           f"signal {-code}" if signalled else f"exit code {code}") from None
-        finally:
-            self.seconds = time.monotonic() - start
         if kind == "bug":
             raise Crashed("内部错误", "internal error")
         return payload
