@@ -325,7 +325,8 @@ def test_e166_a_path_for_a_name_is_refused(client, tmp_path):
 
 def test_e167_not_a_form_upload(client):
     assert stop_line(client.post("/check", content=b"{}", headers={"content-type": "application/json"}))[0] == "E167"
-    cut = client.post("/check", content=b"--x\r\nContent-Disposition: form-data; name=\"workbook\"; filename=\"a.xlsx\"",
+    head = b"--x\r\nContent-Disposition: form-data; name=\"workbook\"; filename=\"a.xlsx\""
+    cut = client.post("/check", content=head,
                       headers={"content-type": "multipart/form-data; boundary=x"})
     assert cut.status_code == 400 and stop_line(cut)[0] == "E167"
 
@@ -386,3 +387,15 @@ def test_uploads_are_removed_when_the_server_stops(pool, tmp_path):
         root = c.app.state.store.root
         assert os.listdir(root)
     assert not os.path.exists(root)
+
+
+def test_a_roll_up_still_running_shows_its_progress(client):
+    from perfxl.web.store import Job
+
+    store = client.app.state.store
+    token, folder = store.folder()
+    store.add(Job(token, folder, "batch", total=7, done=3))
+    r = client.get(f"/b/{token}")
+    assert r.status_code == 200 and "已检查 3 / 7 个工作簿" in r.text and 'http-equiv="refresh"' in r.text
+    assert client.get(f"/b/{token}/status").json() == {"done": 3, "total": 7, "finished": False}
+    assert client.get("/b/nonsense/status").status_code == 404

@@ -169,7 +169,8 @@ class _Site:
         c = self.config
         body = self.env.get_template(template).render(
             w=w, lang=lang, q=f"?lang={lang}", colon=": " if lang == "en" else "：",
-            switch=request.url.path if request.method == "GET" and status == 200 else "/", config=c, max=size(c.max_bytes),
+            switch=request.url.path if request.method == "GET" and status == 200 else "/", config=c,
+            max=size(c.max_bytes),
             total=size(c.max_total_bytes), keep=f"{c.keep_minutes:g}", **values)
         return HTMLResponse(body, status_code=status)
 
@@ -240,7 +241,8 @@ class _Site:
             return await self.pool.run(fn, *args, timeout=self.config.timeout)
         except (Timeout, Crashed) as exc:
             stop = self.lost(exc, name)
-            return {"stop": tasks.lines(stop), "reports": {lang: fatal_report(stop, name, lang) for lang in tasks.LANGS}}
+            return {"stop": tasks.lines(stop),
+                    "reports": {lang: fatal_report(stop, name, lang) for lang in tasks.LANGS}}
 
     def lost(self, exc: Exception, name: str) -> Fatal:
         if isinstance(exc, Timeout):
@@ -334,7 +336,8 @@ class _Site:
             remove(folder)
             return self.page(request, "refused.html", lang, 422, code=answer["stop"]["code"],
                              line=answer["stop"][lang], heading=WORDS[lang]["refused"])
-        return FileResponse(answer["path"], media_type=XLSX, headers={"content-disposition": _attachment(f"{year}.xlsx")},
+        return FileResponse(answer["path"], media_type=XLSX,
+                            headers={"content-disposition": _attachment(f"{year}.xlsx")},
                             background=BackgroundTask(remove, folder))
 
     # -- 批量汇总 ---------------------------------------------------------------------------
