@@ -146,7 +146,9 @@ def test_a_broken_file_gets_the_terminals_line_and_the_page_stays_usable(client,
     terminal = run("check", broken).output.strip().removeprefix("perfxl：")
     assert text.endswith(terminal) and code == "E105" and "/tmp" not in r.text
     assert doc(r).xpath('//form[@action="/check"]//input[@name="workbook"]')
-    assert "dl-result" not in r.text  # nothing to download
+    assert "dl-result" not in r.text  # nothing to download: the upload is gone already
+    job = client.app.state.store.get(str(r.url).split("/r/")[1].split("?")[0])
+    assert job.source is None and os.listdir(job.folder) == []
     assert upload(client, SAMPLE).status_code == 200
 
 

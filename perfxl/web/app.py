@@ -224,9 +224,10 @@ class _Site:
                       profile=profile.path if profile else None, profile_name=profile.name if profile else None)
             answer = await self.run_file(tasks.check, book.name, book.path, book.name, job.profile, job.profile_name)
             job.stop, job.reports = answer["stop"], answer["reports"]
-            if job.stop is not None:  # nothing to download: the upload goes now
-                remove(book.path)
-                job.source = None
+            if job.stop is not None:  # nothing to download: the uploads go now
+                for f in form.files:
+                    remove(f.path)
+                job.source = job.profile = None
             store.add(job)
             kept = True
             return RedirectResponse(f"/r/{token}?lang={lang}", status_code=303)
