@@ -273,6 +273,23 @@ def test_batch_init_and_rules_in_a_browser(server, browser, downloads, tmp_path)
     assert browser.find_element(By.TAG_NAME, "h1").text == "Rules"
 
 
+@needs_browser
+def test_a_file_dropped_on_the_box_is_uploaded(server, browser):
+    from selenium.webdriver.common.by import By
+
+    browser.get(server.url)
+    browser.execute_script("""
+        var dt = new DataTransfer();
+        dt.items.add(new File(["not a workbook"], "拖进来的.xlsx"));
+        var zone = document.querySelector("form.upload .drop");
+        zone.dispatchEvent(new DragEvent("drop", {dataTransfer: dt, bubbles: true, cancelable: true}));
+    """)
+    assert browser.execute_script("return document.getElementById('workbook').files[0].name") == "拖进来的.xlsx"
+    browser.find_element(By.CSS_SELECTOR, 'form[action="/check"] button[type=submit]').click()
+    code, text = page_stop(browser)
+    assert code == "E106" and "拖进来的.xlsx" in text
+
+
 # -- real HTTP, no browser -----------------------------------------------------------------
 
 def test_a_1_gb_upload_and_a_forged_name_over_http(server):
