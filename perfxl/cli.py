@@ -69,6 +69,7 @@ def cli() -> None:
     perfxl check 2025.xlsx --explain 3      逐行说明第3个项目的得分推导
     perfxl batch 各单位/ -o 汇总.xlsx       检查文件夹中的全部工作簿，写一张汇总表
     perfxl rules                            列出全部检查规则
+    perfxl serve                            启动检查网页（在浏览器中上传、查看、下载）
     """
 
 
