@@ -434,7 +434,8 @@ def batch(paths, output, jobs, fmt, profile_path, select_codes, ignore_codes, ti
               help="同时检查的工作进程数")
 @click.option("--queue", type=click.IntRange(0, 1000), default=30, show_default=True,
               help="可排队等待的请求数；再多时页面回答“服务器正忙”")
-@click.option("--timeout", type=click.FloatRange(min=0.1), default=60, show_default=True, help="每个文件的检查时限（秒）")
+@click.option("--timeout", type=click.FloatRange(min=0.1), default=60, show_default=True,
+              help="每个文件的检查时限（秒）；生成结果工作簿、Word 报告时为 4 倍")
 @click.option("--max-mb", type=click.FloatRange(min=0.01), default=20, show_default=True, help="每个上传文件的大小上限（MB）")
 @click.option("--max-files", type=click.IntRange(1, 10000), default=30, show_default=True,
               help="一次上传的文件数上限（.zip 中的工作簿也计数）")

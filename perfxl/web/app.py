@@ -37,6 +37,7 @@ from perfxl.web.store import Job, Store, remove
 from perfxl.web.words import WORDS
 from perfxl.workbook.fatal import Fatal
 
+WRITE_TIME = 4  # a task that writes a workbook gets this many times --timeout (a write costs several checks)
 STATUS = {"E160": 413, "E161": 413, "E162": 413, "E163": 503, "E165": 404}
 TIMEOUT_HINT = ("请在本机用 perfxl check 检查该文件，或请管理员用 --timeout 放宽时限",
                 "Check it with perfxl check on your own computer, or ask the administrator for a longer --timeout")
@@ -236,18 +237,21 @@ class _Site:
             if not kept:
                 remove(folder)
 
-    async def run_file(self, fn, name: str, *args) -> dict:
-        """A task on one file; a timeout or a worker's death is the file's stop (E137, E138, E129)."""
+    async def run_file(self, fn, name: str, *args, writes: bool = False) -> dict:
+        """A task on one file; a timeout or a worker's death is the file's stop (E137, E138, E129).
+        ``writes``: the task also writes a workbook or a report, which costs several checks
+        (openpyxl loads and saves the whole workbook): it gets WRITE_TIME times the limit."""
+        limit = self.config.timeout * (WRITE_TIME if writes else 1)
         try:
-            return await self.pool.run(fn, *args, timeout=self.config.timeout)
+            return await self.pool.run(fn, *args, timeout=limit)
         except (Timeout, Crashed) as exc:
-            stop = self.lost(exc, name)
+            stop = self.lost(exc, name, limit)
             return {"stop": tasks.lines(stop),
                     "reports": {lang: fatal_report(stop, name, lang) for lang in tasks.LANGS}}
 
-    def lost(self, exc: Exception, name: str) -> Fatal:
+    def lost(self, exc: Exception, name: str, limit: float | None = None) -> Fatal:
         if isinstance(exc, Timeout):
-            return Fatal("E137", name=name, seconds=f"{self.config.timeout:g}", hint=TIMEOUT_HINT)
+            return Fatal("E137", name=name, seconds=f"{limit or self.config.timeout:g}", hint=TIMEOUT_HINT)
         if exc.how_en == "internal error":
             return Fatal("E129", name=name)
         return Fatal("E138", name=name, how=exc.how, how_en=exc.how_en)
@@ -285,11 +289,11 @@ class _Site:
                     try:
                         if what == "result":
                             answer = await self.run_file(tasks.result_workbook, job.name, job.source, job.name,
-                                                         job.profile, job.profile_name)
+                                                         job.profile, job.profile_name, writes=True)
                         else:
                             answer = await self.run_file(tasks.word_report, job.name, job.source, job.name,
                                                          os.path.join(job.folder, "report.docx"), job.profile,
-                                                         job.profile_name)
+                                                         job.profile_name, writes=True)
                     finally:
                         gate.leave()
                     if answer["stop"] is not None:
@@ -327,7 +331,7 @@ class _Site:
         token, folder = request.app.state.store.folder()
         try:
             answer = await self.run_file(tasks.template, f"{year}.xlsx", os.path.join(folder, "template.xlsx"),
-                                         projects, unit, year)
+                                         projects, unit, year, writes=True)
         except BaseException:
             remove(folder)
             raise
@@ -408,10 +412,10 @@ class _Site:
                 remove(up.path)
             try:
                 answer = await self.pool.run(tasks.rollup, os.path.join(job.folder, "rollup.xlsx"), rows, job.totals,
-                                             timeout=self.config.timeout)
+                                             timeout=self.config.timeout * WRITE_TIME)
                 job.rollup = answer["path"]
             except (Timeout, Crashed) as exc:
-                job.rollup_stop = tasks.lines(self.lost(exc, "汇总.perfxl.xlsx"))
+                job.rollup_stop = tasks.lines(self.lost(exc, "汇总.perfxl.xlsx", self.config.timeout * WRITE_TIME))
         finally:
             job.finished.set()
 
