@@ -191,6 +191,9 @@ def test_e168_template_values_out_of_range_are_refused(client):
 
 
 def test_batch_rolls_up_files_and_zips(client, tmp_path):
+    form = doc(client.get("/batch")).xpath('//form[@action="/batch"]')[0]
+    assert form.get("enctype") == "multipart/form-data" and form.xpath('.//input[@name="workbooks"][@multiple]')
+    assert form.get("data-max-files") == "30"
     a = small_book(tmp_path, "甲.xlsx")
     bad = tmp_path / "乙.xlsx"
     bad.write_bytes(b"not a workbook")
