@@ -71,6 +71,7 @@ def cli() -> None:
     perfxl batch 各单位/ -o 汇总.xlsx       检查文件夹中的全部工作簿，写一张汇总表
     perfxl review 2025.xlsx                 写复核底稿（复核得分、复核预估分、问题清单）
     perfxl rules                            列出全部检查规则
+    perfxl serve                            启动检查网页（在浏览器中上传、查看、下载）
     """
 
 
@@ -484,6 +485,50 @@ def review(paths, out_dir, fmt, profile_path, force, lang) -> None:
         elif done.checked.result.errors:
             code = max(code, EXIT_ERRORS)
     sys.exit(code)
+
+
+@cli.command(options_metavar="[选项]")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="监听的地址：127.0.0.1 只有本机能打开；0.0.0.0 让局域网内的电脑都能打开")
+@click.option("--port", type=click.IntRange(0, 65535), default=0, show_default="空闲的端口", help="端口")
+@click.option("--no-browser", is_flag=True, help="不自动打开浏览器")
+@click.option("--workers", type=click.IntRange(1, 64), default=None, show_default="CPU 核数",
+              help="同时检查的工作进程数")
+@click.option("--queue", type=click.IntRange(0, 1000), default=30, show_default=True,
+              help="可排队等待的请求数；再多时页面回答“服务器正忙”")
+@click.option("--timeout", type=click.FloatRange(min=0.1), default=60, show_default=True,
+              help="每个文件的检查时限（秒）；生成结果工作簿、Word 报告时为 4 倍")
+@click.option("--max-mb", type=click.FloatRange(min=0.01), default=20, show_default=True, help="每个上传文件的大小上限（MB）")
+@click.option("--max-files", type=click.IntRange(1, 10000), default=30, show_default=True,
+              help="一次上传的文件数上限（.zip 中的工作簿也计数）")
+@click.option("--max-total-mb", type=click.FloatRange(min=0.01), default=100, show_default=True,
+              help="一次上传的总大小上限（MB）")
+@click.option("--keep", "keep_minutes", type=click.FloatRange(min=0.1), default=10, show_default=True,
+              help="上传的文件和检查结果保留的分钟数，之后删除")
+def serve(host, port, no_browser, workers, queue, timeout, max_mb, max_files, max_total_mb, keep_minutes) -> None:
+    """启动检查网页：在浏览器中上传工作簿、查看问题、下载结果工作簿和 Word 报告，或批量汇总。
+
+    \b
+    默认只有本机能打开（127.0.0.1，空闲端口，自动打开浏览器）。
+    为单位内网提供服务：perfxl serve --host 0.0.0.0 --port 8080
+    上传的文件和结果保存在私有临时文件夹中，--keep 分钟后删除；停止时全部删除。"""
+    from perfxl import batch as runner
+    from perfxl.web.config import Config
+    from perfxl.web.server import cannot_listen, serve as start
+    from perfxl.workbook.fatal import Fatal
+
+    config = Config(workers=workers or runner.cpu_count(), queue=queue, timeout=timeout, max_mb=max_mb,
+                    max_files=max_files, max_total_mb=max_total_mb, keep_minutes=keep_minutes,
+                    local_only=host in ("127.0.0.1", "localhost"))
+    with _stops():
+        try:
+            start(config, host, port, browser=not no_browser, say=click.echo)
+        except OSError as exc:
+            zh, en = cannot_listen(exc)
+            raise Fatal("E169", address=f"{host}:{port}", reason=zh, reason_en=en) from None
+        except (KeyboardInterrupt, Interrupted):  # Ctrl-C is how a server stops: uvicorn has shut it down
+            pass
+    click.echo("网页已停止，上传的文件和检查结果已全部删除。")
 
 
 def _progress(total: int):

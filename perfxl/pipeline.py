@@ -177,9 +177,10 @@ class Reported:
 
 
 def report(file: str, run: Settings, *, output: str | None = None, force: bool = False,
-           strict: bool = False) -> Reported:
+           strict: bool = False, shown: str | None = None) -> Reported:
     """Check ``file`` and draft its Word report (``-o`` or ``<name>.docx``); with ``strict`` no
-    report when the check finds errors."""
+    report when the check finds errors. ``shown``: the file's name in the report's notice when
+    it is not ``file`` (the web page stores uploads under generated names)."""
     from perfxl.views.docx_report import report_fonts, report_path, write_report, written_by_perfxl
 
     checked = check(file, run)  # first: a .docx given as FILE is E107, not "the report is the input"
@@ -188,7 +189,8 @@ def report(file: str, run: Settings, *, output: str | None = None, force: bool =
     if strict and checked.result.errors:
         return done
     try:
-        done.outline = write_report(checked.result, target, fonts=report_fonts(run.profile), source=file)
+        done.outline = write_report(checked.result, target, fonts=report_fonts(run.profile),
+                                    source=shown or file)
     except OSError as exc:
         done.write_error = Fatal("E115", path=target, reason=os_reason(exc, run.lang))
     return done

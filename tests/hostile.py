@@ -125,3 +125,45 @@ def xls_twin(xlsx_path, xls_path, formulas: dict | None = None) -> None:
                 elif pos not in covered and c.value is not None:
                     sheet.write(c.row - 1, c.column - 1, c.value, style(c.number_format))
     book.save(str(xls_path))
+
+
+# -- bombs and oversized uploads ---------------------------------------------------------
+
+def zip_bomb(path, mb: int = 60) -> None:
+    """A small workbook whose third part expands to ``mb`` MB of nothing (about 60 KB packed):
+    the reader refuses it before parsing (E119)."""
+    from layouts import Book, Proj, build
+
+    build(Book([Proj(), Proj(sheet="项目2", name="食堂改造工程")]), path)
+    pad = "<!-- " + " " * (mb * 2**20) + " -->"
+    rewrite_part(path, "xl/worksheets/sheet3.xml", lambda xml: xml.replace("<sheetData>", pad + "<sheetData>", 1))
+
+
+def zip_of(path, entries: dict) -> None:
+    """A .zip holding ``{name: bytes}``, deflated (as Windows' 发送到→压缩文件夹 makes it)."""
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in entries.items():
+            z.writestr(name, data)
+
+
+def zeros(total: int, chunk: int = 1 << 20):
+    """``total`` bytes of zeros, a chunk at a time: a 1 GB upload that is never held in memory."""
+    block = bytes(chunk)
+    sent = 0
+    while sent < total:
+        n = min(chunk, total - sent)
+        yield block if n == chunk else block[:n]
+        sent += n
+
+
+def replace_text(path, old: str, new: str) -> None:
+    """Replace ``old`` by ``new`` in every XML part (the sample keeps its strings inline, in each
+    sheet): the same workbook for another unit."""
+    path = Path(path)
+    with zipfile.ZipFile(path) as z:
+        items = [(i, z.read(i.filename)) for i in z.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for info, data in items:
+            if info.filename.endswith((".xml", ".vml")):
+                data = data.replace(old.encode("utf-8"), new.encode("utf-8"))
+            z.writestr(info, data)

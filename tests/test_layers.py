@@ -30,7 +30,8 @@ LAYERS: list[set[str]] = [
     {"rollup"},
     {"views"},
     {"pipeline", "outputs", "batch"},  # batch.py: the batch driver, a pipeline over many files
-    {"cli", "clitext", "__main__", "web"},
+    {"web"},  # the web page: routes over the pipeline
+    {"cli", "clitext", "__main__"},
 ]
 LEVEL = {name: i for i, names in enumerate(LAYERS) for name in names}
 

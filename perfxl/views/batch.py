@@ -184,7 +184,7 @@ def _rate_fill(rate) -> str | None:
     return "red" if rate < 0.6 else "amber" if rate < 1 - 1e-9 else None
 
 
-def _state_fill(state: str) -> str | None:
+def state_fill(state: str) -> str | None:
     return {"passed": None, "warnings": "amber", "duplicate": "amber"}.get(state, "red")
 
 
@@ -450,7 +450,7 @@ def _units(ws, f, rows: list[FileRow], output: str | None, notes: dict[str, str]
         else:
             ws.write_blank(i, 13, None, f(border=1))
             ws.write_blank(i, 14, None, f(border=1))
-        _text(ws, i, 15, STATE_ZH[state], f(border=1, align="center", **_fill(_state_fill(state))))
+        _text(ws, i, 15, STATE_ZH[state], f(border=1, align="center", **_fill(state_fill(state))))
         note = row.stop.line() if not row.checked else (row.note or (f"结果：{show.path(row.written)}" if row.written else ""))
         if row.file in notes:
             note = "；".join(n for n in (notes[row.file], note) if n)

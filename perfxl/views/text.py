@@ -60,20 +60,16 @@ def render(result: CheckResult, file: str, color: bool, lang: str = "zh") -> str
                  f"    {w['file']}{colon}{show.path(file)}")
     lines.append("")
 
-    groups: dict[str | None, list] = {}
-    for f in result.findings:
-        groups.setdefault(f.sheet, []).append(f)
+    groups = by_sheet(result.findings)
     if not result.findings:
         lines.append(style(w["clean"], fg="green"))
-    def ref(f):
-        return f"{f.sheet}!{f.cell}" if f.sheet and f.cell else (f.sheet or "—")
-    ref_width = max([14] + [width(ref(f)) for f in result.findings])  # one column whatever the sheet names
+    ref_width = max([14] + [width(ref(f.sheet, f.cell)) for f in result.findings])  # one column whatever the sheet names
     tag_width = max(width(t) for t in severity_words.values())
     brackets = ("[", "]") if lang == "en" else ("【", "】")
     for sheet, items in groups.items():
         lines.append(style(f"{brackets[0]}{sheet or w['workbook']}{brackets[1]}", bold=True))
         for f in items:
-            where = ref(f)
+            where = ref(f.sheet, f.cell)
             word = severity_words[f.severity]
             tag = style(pad(word, tag_width), fg=COLORS[f.severity], bold=f.severity == "error")
             message, hint = f.text(lang)
@@ -86,9 +82,8 @@ def render(result: CheckResult, file: str, color: bool, lang: str = "zh") -> str
     head = w["head"]
     rows = []
     for i, p in enumerate(result.projects, 1):
-        rows.append([str(i), p.name, money(p.funding.budget), money(p.funding.executed),
-                     pct(p.funding.rate), show.num(p.entered_total),
-                     show.num(p.score), p.grade])
+        rows.append(project_cells(i, p.name, p.funding.budget, p.funding.executed, p.funding.rate, p.entered_total,
+                                  p.score, p.grade))
     lines.extend(_table(head, rows, right={2, 3, 4, 5, 6}, color=color))
     for i, p in enumerate(result.projects, 1):  # why a score is not the sum: the profile's cap or deduction
         if p.adjustments:
@@ -99,19 +94,58 @@ def render(result: CheckResult, file: str, color: bool, lang: str = "zh") -> str
         lines.append(w["whole"].format(sheet=w_.sheet, name=w_.name, score=show.num(w_.score), grade=w_.grade,
                                        entered=show.num(w_.entered_total) if w_.entered_total is not None else "—"))
     lines.append("")
-    g = result.grades
-    counts = w["sep"].join(w["count"].format(g=k, c=v) for k, v in g.items())
-    if result.ungraded:
-        counts += w["ungraded"].format(n=result.ungraded)
-    rate = result.excellent_rate
-    lines.append(w["line"].format(n=len(result.projects), counts=counts, rate=_whole(rate),
-                                  budget=money(result.budget_total), executed=money(result.executed_total)))
-    n = {s: sum(1 for f in result.findings if f.severity == s) for s in ("error", "warning", "info")}
-    plural = {"errors": "error" if n["error"] == 1 else "errors", "warnings": "warning" if n["warning"] == 1 else "warnings",
-              "infos": "note" if n["info"] == 1 else "notes"}
-    lines.append(style(w["verdict"].format(**n, **plural), fg="red" if n["error"] else ("yellow" if n["warning"] else "green"),
+    lines.append(unit_line(len(result.projects), result.grades, result.excellent_rate, result.budget_total,
+                           result.executed_total, lang, ungraded=result.ungraded))
+    n = severities(f.severity for f in result.findings)
+    lines.append(style(verdict(n, lang), fg="red" if n["error"] else ("yellow" if n["warning"] else "green"),
                        bold=True))
     return "\n".join(lines)
+
+
+def ref(sheet: str | None, cell: str | None) -> str:
+    """Where a finding is: ``项目3!H17``, a sheet alone, or a dash for the workbook."""
+    return f"{sheet}!{cell}" if sheet and cell else (sheet or "—")
+
+
+def by_sheet(findings, sheet=lambda f: f.sheet) -> dict:
+    """Findings grouped by sheet, each sheet where its first finding is: the report's sections
+    (the web page groups the JSON findings with ``sheet=lambda f: f["sheet"]``)."""
+    groups: dict[str | None, list] = {}
+    for f in findings:
+        groups.setdefault(sheet(f), []).append(f)
+    return groups
+
+
+def unit_line(n: int, grades: dict, rate: float | None, budget, executed, lang: str = "zh", *,
+              ungraded: int = 0) -> str:
+    """单位：共 15 个项目，优 14 个，…（，待更正 1 个…）；评优率 93%；预算合计 …"""
+    w = WORDS["en" if lang == "en" else "zh"]
+    counts = w["sep"].join(w["count"].format(g=k, c=v) for k, v in grades.items())
+    if ungraded:
+        counts += w["ungraded"].format(n=ungraded)
+    return w["line"].format(n=n, counts=counts, rate=_whole(rate), budget=money(budget), executed=money(executed))
+
+
+def severities(found) -> dict[str, int]:
+    """How many findings of each severity (``found``: their severities)."""
+    n = {"error": 0, "warning": 0, "info": 0}
+    for s in found:
+        n[s] += 1
+    return n
+
+
+def verdict(n: dict[str, int], lang: str = "zh") -> str:
+    """结论：错误 2 个，警告 13 个，提示 0 个"""
+    w = WORDS["en" if lang == "en" else "zh"]
+    plural = {"errors": "error" if n["error"] == 1 else "errors", "warnings": "warning" if n["warning"] == 1 else "warnings",
+              "infos": "note" if n["info"] == 1 else "notes"}
+    return w["verdict"].format(**n, **plural)
+
+
+def project_cells(i: int, name, budget, executed, rate, entered, score, grade) -> list[str]:
+    """One row of the project table as shown: 序号, 名称, amounts, 执行率, 填报总分, 核算得分, 等级."""
+    return [str(i), name or "", money(budget), money(executed), pct(rate), show.num(entered), show.num(score),
+            grade or ""]
 
 
 def _whole(rate: float | None) -> str:

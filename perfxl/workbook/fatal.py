@@ -28,6 +28,9 @@ KEYS = {
     "E150": "no_such_project", "E151": "bad_usage",
     "E134": "lock_file", "E135": "bad_usage", "E136": "bad_usage",
     "E137": "timeout", "E138": "worker_crashed", "E139": "bad_usage", "E140": "no_workbooks",
+    "E160": "upload_too_large", "E161": "too_many_files", "E162": "upload_too_large", "E163": "busy",
+    "E164": "no_file", "E165": "expired", "E166": "bad_name", "E167": "bad_upload", "E168": "bad_form",
+    "E169": "bad_address",
 }
 
 REMOVE_PASSWORD = ("请在 Excel 中输入密码打开文件，点“文件→信息→保护工作簿→用密码进行加密”，清空密码后保存"
@@ -211,6 +214,59 @@ DECLARED = declare(
        "在给出的路径中没有找到要检查的工作簿{skipped}", "请给出 .xlsx 工作簿，或含工作簿的文件夹",
        "No workbooks", "No workbook to check in the paths given{skipped_en}",
        "Give .xlsx workbooks, or folders that hold them"),
+    # the web page (perfxl serve): E160-E169, apart from the numbers above to leave them room
+    _e("E160", "upload_too_large", "上传的文件太大", "perfxl serve 给每个上传的文件一个大小上限（--max-mb，默认 20 MB），"
+       "超过的文件不接收，以免一个文件占满服务器的磁盘和时间；读取时还有与 perfxl check 相同的安全读取范围（E119）。",
+       "上传的文件“{name}”超过 {limit}（本页面每个文件的上限），未接收",
+       "请删除多余的工作表、远处的空白内容或大图片后另存为 .xlsx 再上传；确需检查这么大的文件时，请在本机运行 perfxl check，"
+       "或请管理员用 --max-mb 放宽上限",
+       "Upload too large", "The uploaded file “{name}” is larger than {limit} (this page's limit per file); it was "
+       "not accepted", "Delete extra sheets, far-away blank content or large pictures and save it as .xlsx again; "
+       "check a file this large with perfxl check on your own computer, or ask the administrator for --max-mb"),
+    _e("E161", "too_many_files", "一次上传的文件太多", "perfxl serve 限制一次上传的文件数（--max-files，默认 30，"
+       ".zip 中的工作簿也计数），以免一次上传占满服务器。",
+       "一次上传的文件超过 {limit} 个，未接收", "请分几次上传，每次最多 {limit} 个；或请管理员用 --max-files 放宽上限",
+       "Too many files", "More than {limit} files were uploaded at once; none was accepted",
+       "Upload them in several goes, at most {limit} at a time, or ask the administrator for --max-files"),
+    _e("E162", "upload_too_large", "一次上传的总量太大", "perfxl serve 限制一次上传的总大小（--max-total-mb，默认 100 MB），"
+       "超过时停止接收并删除已收到的部分。",
+       "本次上传共超过 {limit}（本页面一次上传的上限），未接收",
+       "请分几次上传；或请管理员用 --max-total-mb 放宽上限",
+       "Upload too large", "This upload is larger than {limit} in all (this page's limit per upload); it was not "
+       "accepted", "Upload the files in several goes, or ask the administrator for --max-total-mb"),
+    _e("E163", "busy", "服务器正忙", "perfxl serve 同时检查的文件数有上限（--workers 个工作进程，另有 --queue 个排队），"
+       "超出时立即回答“正忙”，而不是让所有人一起变慢。",
+       "服务器正忙：已有 {active} 个请求在检查或排队，这次没有接收",
+       "请过一两分钟再试；常有很多人同时使用时，请管理员用 --workers、--queue 调整",
+       "Server busy", "The server is busy: {active} requests are being checked or waiting; this one was not accepted",
+       "Try again in a minute or two; if many people use it at once, ask the administrator for --workers and --queue"),
+    _e("E164", "no_file", "没有选择工作簿", "表单提交时没有附带工作簿。",
+       "没有选择要检查的工作簿", "请点“选择文件”选一个 .xlsx、.xlsm、.xls 或 .et 工作簿（或把它拖到框里），再点“{button}”",
+       "No workbook chosen", "No workbook was chosen",
+       "Choose an .xlsx, .xlsm, .xls or .et workbook (or drop it on the box), then press “{button_en}”"),
+    _e("E165", "expired", "结果已过期", "perfxl serve 只把上传的文件和检查结果保留 --keep 分钟（默认 10），"
+       "之后连同下载文件一起删除；下载地址中的编号无法猜出。",
+       "这个检查结果不存在或已过期（结果只保留 {minutes} 分钟，之后连同上传的文件一起删除）", "请重新上传工作簿检查",
+       "Result expired", "This result does not exist or has expired (results are kept {minutes} minutes, then "
+       "deleted with the uploaded files)", "Upload the workbook again"),
+    _e("E166", "bad_name", "文件名含有上级目录", "浏览器只发送文件名本身；含“..”的名字是伪造的请求。perfxl serve 从不用"
+       "上传的文件名作路径（文件以生成的名字保存），这样的请求直接拒绝。",
+       "上传的文件名“{name}”含有上级目录（..），未接收", "请把文件改成普通的文件名（如 2025.xlsx）再上传",
+       "Path in the file name", "The uploaded file name “{name}” holds a parent folder (..); it was not accepted",
+       "Rename the file to a plain name (such as 2025.xlsx) and upload it again"),
+    _e("E167", "bad_upload", "上传的内容不完整", "上传中断，或请求不是页面表单发出的 multipart/form-data。",
+       "上传的内容不完整或格式不对，未接收", "请在页面上重新选择文件上传",
+       "Broken upload", "The upload was incomplete or not a form upload; it was not accepted",
+       "Choose the file on the page and upload it again"),
+    _e("E168", "bad_form", "表单的值无效", "生成模板的表单与 perfxl init 的选项有相同的范围（项目数 1–500、年度 2000–2100）。",
+       "“{field}”应为 {low}–{high} 的整数，收到“{value}”", "请改正后重新提交",
+       "Invalid form value", "“{field_en}” must be a whole number from {low} to {high}, not “{value}”",
+       "Correct it and submit again"),
+    _e("E169", "bad_address", "网页无法启动", "perfxl serve 要在给出的地址和端口上等待浏览器连接；端口已被别的程序占用，"
+       "或地址不属于本机时无法启动。",
+       "无法在 {address} 上启动网页（{reason}）", "请换一个端口（--port），或先关闭占用它的程序；--host 应为本机的地址或 0.0.0.0",
+       "Cannot start the page", "The page cannot listen on {address} ({reason_en})",
+       "Choose another port (--port) or close the program using it; --host must be an address of this computer or 0.0.0.0"),
 )
 
 
