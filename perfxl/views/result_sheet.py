@@ -16,6 +16,7 @@ from openpyxl.worksheet.pagebreak import Break
 from perfxl.excel import show
 from perfxl.excel.textfit import row_height
 from perfxl.result import CheckResult
+from perfxl.views import palette
 from perfxl.views.marks import AUTHOR
 from perfxl.views.sheets import BOX, FILLS, FONT, head, print_setup, quote, unique
 
@@ -189,6 +190,7 @@ def write_result_sheet(wb, result: CheckResult) -> str:
         chart.x_axis.scaling.orientation = "maxMin"  # projects top-down, in sheet order
         chart.add_data(Reference(ws, min_col=7, min_row=3, max_row=last), titles_from_data=True)
         chart.set_categories(Reference(ws, min_col=2, min_row=first, max_row=last))
+        _colour_bars(chart, [p.grade if p.graded else None for p in result.projects])  # each bar its grade's colour
         # one A4 landscape page: about 18 cm free below the repeated header at Excel's scale
         chart.height = min(17.5, max(7.5, 0.7 * len(result.projects) + 3))
         chart.width = round(sum(RESULT_COLUMNS.values()) * 0.22, 1)  # about the table's width, in cm
@@ -229,9 +231,24 @@ def _grade_chart(ws, rows: tuple[int, int], r: int) -> None:
                                      showPercent=False, showBubbleSize=False)
     chart.add_data(Reference(ws, min_col=3, min_row=rows[0], max_row=rows[1]), titles_from_data=False)
     chart.set_categories(Reference(ws, min_col=2, min_row=rows[0], max_row=rows[1]))
+    _colour_bars(chart, list(palette.GRADES)[: rows[1] - rows[0] + 1])  # the grade rows: 优 良 中 差
     chart.height = 9
     chart.width = round(sum(RESULT_COLUMNS.values()) * 0.22, 1)
     ws.add_chart(chart, f"A{r + 2}")
+
+
+def _colour_bars(chart, grades: list[str | None]) -> None:
+    """Each bar in its grade's colour (the colours of the 评价等级 column); a project without a
+    grade (待更正) in 需要更正's."""
+    from openpyxl.chart.marker import DataPoint
+    from openpyxl.chart.shapes import GraphicalProperties
+
+    series = chart.series[0]
+    for i, grade in enumerate(grades):
+        colour = palette.GRADES.get(grade, palette.FIX) if grade is not None else palette.FIX
+        point = DataPoint(idx=i, spPr=GraphicalProperties(solidFill=colour))
+        point.graphicalProperties.line.solidFill = "808080"
+        series.dPt.append(point)
 
 
 LEGEND = [
