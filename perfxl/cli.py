@@ -14,7 +14,7 @@ import click
 
 from perfxl import __version__, clitext
 from perfxl.excel.show import path as shown
-from perfxl.pipeline import EXIT_CLEAN, EXIT_ERRORS, EXIT_NOT_WRITTEN, EXIT_UNREADABLE  # noqa: F401
+from perfxl import EXIT_CLEAN, EXIT_ERRORS, EXIT_NOT_WRITTEN, EXIT_UNREADABLE  # noqa: F401
 
 clitext.install()
 

@@ -21,7 +21,7 @@ from perfxl.outputs import Write
 from perfxl.result import CheckResult, run_checks
 from perfxl.workbook.fatal import Fatal
 
-EXIT_CLEAN, EXIT_ERRORS, EXIT_UNREADABLE, EXIT_NOT_WRITTEN = 0, 1, 2, 3
+from perfxl import EXIT_CLEAN, EXIT_ERRORS, EXIT_NOT_WRITTEN, EXIT_UNREADABLE  # noqa: F401  (re-exported)
 
 
 @dataclass(frozen=True)
