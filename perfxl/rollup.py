@@ -63,6 +63,16 @@ class ProjectLine:
     p1: int | None = None
 
 
+def _per_sheet(problems: list[Problem]) -> dict[str, list[int]]:
+    """Errors and warnings per sheet: ``{"项目3": [errors, warnings]}`` (a project's 问题数)."""
+    counts: dict[str, list[int]] = {}
+    for p in problems:
+        if p.sheet and p.severity in ("error", "warning"):
+            c = counts.setdefault(p.sheet, [0, 0])
+            c[0 if p.severity == "error" else 1] += 1
+    return counts
+
+
 @dataclass
 class FileRow:
     """One input file of the batch: its figures and problems, or the stop that kept it from
@@ -95,11 +105,7 @@ class FileRow:
     def of(cls, result: CheckResult, file: str, lang: str = "zh", *, review=None, **extra) -> "FileRow":
         """``review``: the file's :class:`perfxl.review.Estimate` (``batch --review``)."""
         problems = [Problem.of(f, lang) for f in result.findings]
-        counts: dict[str, list[int]] = {}
-        for p in problems:
-            if p.sheet and p.severity in ("error", "warning"):
-                c = counts.setdefault(p.sheet, [0, 0])
-                c[0 if p.severity == "error" else 1] += 1
+        counts = _per_sheet(problems)
         projects = []
         for p in result.projects:
             errors, warnings = counts.get(p.project.sheet, [0, 0])
@@ -150,11 +156,7 @@ class FileRow:
             stop = problems[0] if problems else Problem(None, "error", None, None, error.get("message", ""), "")
             status = STATUS_OF_KEY.get(error.get("code"), "unreadable")
             return cls(obj["file"], status, problems=problems, stop=stop, error_key=error.get("code"), **extra)
-        counts: dict[str, list[int]] = {}
-        for p in problems:
-            if p.sheet and p.severity in ("error", "warning"):
-                c = counts.setdefault(p.sheet, [0, 0])
-                c[0 if p.severity == "error" else 1] += 1
+        counts = _per_sheet(problems)
         projects = [ProjectLine(p["sheet"], p["name"], p["budget"], p["executed"], p["execution_rate"],
                                 p["entered_score"], p["score"], p["grade"], p.get("entered_agrees"),
                                 *counts.get(p["sheet"], [0, 0]), p.get("code"))
